@@ -1,0 +1,60 @@
+# Tarifa: one task runner for people and CI.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
+RUN := $(UV) run --frozen
+export TARIFA_TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432
+export TARIFA_TEST_AMQP_URL ?= amqp://guest:guest@127.0.0.1:5672/
+SOURCES := shared/src services/*/src
+PACKAGES := -p tarifa -p accounts -p rating -p invoicing -p payments -p notifications
+CONTRACT_CHECK := $(wildcard ../shared/tools/contract-check)
+
+.PHONY: help install servers run test test-quick check docs bench clean
+
+help:
+	@echo "make run    install what is missing, prepare databases, start the five services"
+	@echo "make test   install what is missing and run the whole test suite"
+	@echo "make check  ruff, mypy --strict, import-linter, contract check"
+	@echo "make docs   regenerate docs/openapi and docs/asyncapi"
+	@echo "make bench  print throughput figures against a baseline measured in the same run"
+
+$(CURDIR)/.tools/bin/uv:
+	python3.11 -m venv .tools && .tools/bin/pip install --quiet 'uv>=0.5'
+
+.venv/.installed: uv.lock pyproject.toml shared/pyproject.toml services/*/pyproject.toml | $(UV)
+	$(UV) sync --frozen
+	touch $@
+
+install: .venv/.installed
+	@deploy/local/system-packages
+
+servers:
+	@deploy/local/ensure-servers
+
+run: install servers
+	$(RUN) python deploy/local/run.py
+
+test: install servers
+	$(RUN) pytest shared/tests services/*/tests tests -q
+
+test-quick: install servers
+	$(RUN) pytest shared/tests services/*/tests tests -q -m "not slow"
+
+check: install
+	$(RUN) ruff check .
+	$(RUN) mypy --strict $(PACKAGES)
+	$(RUN) mypy --strict deploy/local/run.py deploy/local/generate_docs.py
+	$(RUN) lint-imports
+ifneq ($(CONTRACT_CHECK),)
+	$(CONTRACT_CHECK) .
+endif
+
+docs: install
+	$(RUN) python deploy/local/generate_docs.py
+
+bench: install servers
+	$(RUN) python tests/bench/run.py
+
+clean:
+	rm -rf .venv .tools .pytest_cache .mypy_cache .ruff_cache

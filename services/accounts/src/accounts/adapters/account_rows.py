@@ -1,0 +1,99 @@
+"""SQL repositories of billing accounts and their bonus ledger."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from accounts.adapters.tables import accounts, bonus_movements
+from accounts.domain.account import (
+    Account,
+    AccountStatus,
+    BillDelivery,
+    DeliveryMedium,
+    PaymentMode,
+    PromisedPayment,
+    Suspension,
+)
+from accounts.domain.bonus import BonusMovement
+
+__all__ = ["SqlAccounts", "SqlBonusLedger"]
+
+_PLAIN = ("id", "customer_id", "currency", "timezone", "opened_at", "bonus_points",
+          "last_promise_at", "blocked_reason")
+
+
+def _row(account: Account) -> dict[str, Any]:
+    suspension, promise = account.suspension, account.promise
+    return {name: getattr(account, name) for name in _PLAIN} | {
+        "payment_mode": str(account.payment_mode), "status": str(account.status),
+        "bill_delivery": asdict(account.bill_delivery) | {
+            "medium": str(account.bill_delivery.medium)},
+        "suspended_from": suspension.start if suspension else None,
+        "suspended_until": suspension.end if suspension else None,
+        "promise_granted_at": promise.granted_at if promise else None,
+        "promised_until": promise.until if promise else None,
+    }
+
+
+def _account(row: Any) -> Account:
+    delivery = row["bill_delivery"]
+    suspension = (Suspension(row["suspended_from"], row["suspended_until"])
+                  if row["suspended_until"] else None)
+    promise = (PromisedPayment(row["promise_granted_at"], row["promised_until"])
+               if row["promised_until"] else None)
+    return Account(
+        **{name: row[name] for name in _PLAIN},
+        payment_mode=PaymentMode(row["payment_mode"]), status=AccountStatus(row["status"]),
+        bill_delivery=BillDelivery(**{**delivery, "medium": DeliveryMedium(delivery["medium"])}),
+        suspension=suspension, promise=promise,
+    )
+
+
+class SqlAccounts:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, account: Account) -> None:
+        await self._session.execute(accounts.insert().values(_row(account)))
+
+    async def get(self, account_id: str, *, lock: bool = False) -> Account | None:
+        statement = select(accounts).where(accounts.c.id == account_id)
+        if lock:
+            statement = statement.with_for_update()
+        row = (await self._session.execute(statement)).mappings().first()
+        return _account(row) if row else None
+
+    async def save(self, account: Account) -> None:
+        await self._session.execute(
+            accounts.update().where(accounts.c.id == account.id).values(_row(account)))
+
+    async def due(self, now: datetime) -> list[str]:
+        rows = await self._session.execute(select(accounts.c.id).where(or_(
+            (accounts.c.status == str(AccountStatus.SUSPENDED)) & (accounts.c.suspended_until <= now),
+            accounts.c.promised_until <= now)).order_by(accounts.c.id))
+        return list(rows.scalars())
+
+
+class SqlBonusLedger:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, movement: BonusMovement) -> None:
+        await self._session.execute(bonus_movements.insert().values(asdict(movement)))
+
+    async def has(self, account_id: str, reason: str) -> bool:
+        found = await self._session.scalar(select(bonus_movements.c.id).where(
+            bonus_movements.c.account_id == account_id,
+            bonus_movements.c.reason == reason).limit(1))
+        return found is not None
+
+    async def of_account(self, account_id: str) -> list[BonusMovement]:
+        rows = await self._session.execute(select(bonus_movements).where(
+            bonus_movements.c.account_id == account_id).order_by(bonus_movements.c.id))
+        return [BonusMovement(row["account_id"], row["at"], row["points"], row["reason"])
+                for row in rows.mappings()]

@@ -1,0 +1,111 @@
+"""SQL repositories of the accounts service."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from accounts.adapters.tables import audit_log, balances, customers, lines, plans
+from accounts.domain.account import Balance, PaymentMode
+from accounts.domain.audit import AuditEntry
+from accounts.domain.customer import Customer, CustomerKind, Language
+from accounts.domain.errors import MsisdnTaken
+from accounts.domain.line import Line, LineStatus, Plan
+
+__all__ = ["SqlAuditLog", "SqlBalances", "SqlCustomers", "SqlLines", "SqlPlans"]
+
+
+class _Repository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+
+class SqlCustomers(_Repository):
+    async def add(self, customer: Customer) -> None:
+        await self._session.execute(customers.insert().values(asdict(customer)))
+
+    async def get(self, customer_id: str) -> Customer | None:
+        row = (await self._session.execute(
+            select(customers).where(customers.c.id == customer_id))).mappings().first()
+        if row is None:
+            return None
+        return Customer(**{**row, "kind": CustomerKind(row["kind"]),
+                           "language": Language(row["language"])})
+
+
+def _line(row: Any) -> Line:
+    return Line(**{**row, "status": LineStatus(row["status"])})
+
+
+class SqlLines(_Repository):
+    async def add(self, line: Line) -> None:
+        try:
+            await self._session.execute(lines.insert().values(asdict(line)))
+        except IntegrityError as exc:
+            if "lines_active_msisdn" not in str(exc.orig):
+                raise
+            raise MsisdnTaken(f"{line.msisdn} is already an active line") from exc
+
+    async def active(self, msisdn: str) -> Line | None:
+        row = (await self._session.execute(select(lines).where(
+            lines.c.msisdn == msisdn, lines.c.status == LineStatus.ACTIVE))).mappings().first()
+        return _line(row) if row else None
+
+    async def of_account(self, account_id: str) -> list[Line]:
+        rows = (await self._session.execute(select(lines).where(
+            lines.c.account_id == account_id).order_by(lines.c.connected_at, lines.c.msisdn)))
+        return [_line(row) for row in rows.mappings()]
+
+    async def lock(self, line_id: str) -> Line | None:
+        row = (await self._session.execute(
+            select(lines).where(lines.c.id == line_id).with_for_update())).mappings().first()
+        return _line(row) if row else None
+
+    async def save(self, line: Line) -> None:
+        await self._session.execute(lines.update().where(lines.c.id == line.id).values(
+            plan_code=line.plan_code, status=str(line.status), pending_plan=line.pending_plan,
+            pending_at=line.pending_at))
+
+    async def with_pending_change(self, now: datetime) -> list[str]:
+        rows = await self._session.execute(select(lines.c.id).where(
+            lines.c.pending_at <= now, lines.c.status == LineStatus.ACTIVE).order_by(lines.c.id))
+        return list(rows.scalars())
+
+
+class SqlPlans(_Repository):
+    async def add(self, plan: Plan) -> None:
+        await self._session.execute(insert(plans).values(asdict(plan)).on_conflict_do_nothing())
+
+    async def latest(self, code: str) -> Plan | None:
+        row = (await self._session.execute(select(plans).where(plans.c.code == code).order_by(
+            plans.c.version.desc()).limit(1))).mappings().first()
+        return Plan(**{**row, "payment_mode": PaymentMode(row["payment_mode"])}) if row else None
+
+
+class SqlBalances(_Repository):
+    async def get(self, account_id: str) -> Balance | None:
+        row = (await self._session.execute(
+            select(balances).where(balances.c.account_id == account_id))).mappings().first()
+        return Balance(**row) if row else None
+
+    async def save(self, balance: Balance) -> None:
+        statement = insert(balances).values(asdict(balance))
+        await self._session.execute(statement.on_conflict_do_update(
+            index_elements=[balances.c.account_id],
+            set_={"amount": statement.excluded.amount, "currency": statement.excluded.currency,
+                  "as_of": statement.excluded.as_of},
+            where=balances.c.as_of < statement.excluded.as_of))
+
+
+class SqlAuditLog(_Repository):
+    async def record(self, entry: AuditEntry) -> None:
+        values = asdict(entry)
+        values["data"] = json.loads(json.dumps(entry.data, default=str))
+        await self._session.execute(audit_log.insert().values(values))

@@ -1,0 +1,105 @@
+"""Wiring of the accounts service: the only module that imports every layer."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from fastapi import FastAPI
+from tarifa.runtime import build_runtime, create_app
+
+from accounts.adapters.otp_sender import AmqpCodeSender
+from accounts.adapters.uow import AccountsUnitOfWork
+from accounts.domain.clients import ApiClient, ClientRegistry
+from accounts.domain.otp import CodeHasher
+from accounts.domain.policy import AccountsPolicy, OtpPolicy
+from accounts.entrypoints.consumers import register_consumers
+from accounts.entrypoints.http import accounts_router
+from accounts.entrypoints.lifecycle import lifecycle_router
+from accounts.entrypoints.otp import otp_router
+from accounts.entrypoints.scheduler import Scheduler
+from accounts.entrypoints.tokens import token_router
+from accounts.service.jobs import run_due_jobs
+from accounts.service.otp import OtpServices
+from accounts.settings import AccountsSettings
+
+__all__ = ["MIGRATIONS", "build_app"]
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+PUBLISHES = [
+    "accounts.account.opened",
+    "accounts.account.updated",
+    "accounts.line.activated",
+    "accounts.line.plan_changed",
+    "accounts.account.suspended",
+    "accounts.account.resumed",
+    "accounts.account.blocked",
+    "accounts.account.unblocked",
+    "accounts.promised_payment.granted",
+    "accounts.promised_payment.expired",
+    "accounts.bonus.awarded",
+    "accounts.bonus.redeemed",
+]
+
+
+def _clients(settings: AccountsSettings) -> ClientRegistry:
+    return ClientRegistry(ApiClient(client_id, client.secret.get_secret_value(), client.role)
+                          for client_id, client in settings.clients.items())
+
+
+def _policy(settings: AccountsSettings) -> AccountsPolicy:
+    return AccountsPolicy(
+        ebill_bonus_points=settings.ebill_bonus_points,
+        suspension_max_days=settings.suspension_max_days,
+        promised_payment_length=timedelta(days=settings.promised_payment_days),
+        promised_payment_reuse=timedelta(days=settings.promised_payment_reuse_days),
+        bonus_point_value=settings.bonus_point_value,
+        postpaid_grace_days=settings.postpaid_grace_days,
+    )
+
+
+def _code_hasher(settings: AccountsSettings) -> CodeHasher:
+    """The HMAC key of stored codes: its own setting, or one derived from the JWT secret."""
+    if settings.otp_secret is not None:
+        return CodeHasher(settings.otp_secret.get_secret_value().encode())
+    jwt_secret = settings.jwt_secret.get_secret_value().encode()
+    return CodeHasher(hmac.new(jwt_secret, b"tarifa-accounts-otp", hashlib.sha256).digest())
+
+
+def _otp_policy(settings: AccountsSettings) -> OtpPolicy:
+    return OtpPolicy(validity=settings.otp_validity, max_tries=settings.otp_max_tries,
+                     per_number=settings.otp_per_number, per_client=settings.otp_per_client)
+
+
+def build_app(settings: AccountsSettings) -> FastAPI:
+    runtime = build_runtime(settings)
+
+    def new_uow() -> AccountsUnitOfWork:
+        return AccountsUnitOfWork(runtime.sessions, service="accounts", clock=runtime.clock,
+                                  on_commit=runtime.relay.wake)
+
+    async def run_due() -> int:
+        return await run_due_jobs(new_uow)
+
+    async def clock_moved(_now: datetime) -> None:
+        await run_due()
+
+    scheduler = Scheduler(run_due, interval=settings.jobs_interval)
+    runtime.on_start.append(scheduler.start)
+    runtime.on_stop.insert(0, scheduler.stop)
+    runtime.on_clock_move.append(clock_moved)
+    policy = _policy(settings)
+    register_consumers(runtime, new_uow, policy)
+    runtime.publishes(PUBLISHES)
+    sender = AmqpCodeSender(runtime.broker)
+    runtime.on_start.append(sender.start)
+    runtime.on_stop.insert(0, sender.stop)
+    codes = OtpServices(_code_hasher(settings), sender, runtime.authenticator,
+                        _otp_policy(settings))
+    routers = [token_router(_clients(settings), runtime.authenticator), otp_router(new_uow, codes),
+               accounts_router(new_uow), lifecycle_router(new_uow, policy)]
+    return create_app(runtime, title="Tarifa accounts", routers=routers,
+                      description="Accounts: customers, billing accounts, lines, lifecycle, "
+                                  "bonus points and tokens.")

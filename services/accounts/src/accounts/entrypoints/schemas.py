@@ -1,0 +1,175 @@
+"""HTTP bodies of the accounts API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, StringConstraints
+
+__all__ = [
+    "AccountBody",
+    "AccountOut",
+    "BillDeliveryBody",
+    "BonusMovementOut",
+    "BonusOut",
+    "CustomerBody",
+    "CustomerOut",
+    "LineBody",
+    "LineOut",
+    "OtpBody",
+    "OtpRequestedOut",
+    "OtpVerifyBody",
+    "PlanChangeBody",
+    "PlanChangeOut",
+    "PromisedPaymentOut",
+    "RedemptionBody",
+    "RedemptionOut",
+    "SuspensionBody",
+    "SuspensionOut",
+    "TokenOut",
+]
+
+Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
+Phone = Annotated[str, StringConstraints(pattern=r"^\+?[1-9][0-9]{6,14}$")]
+Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Id = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CustomerBody(_Body):
+    kind: Literal["person", "business"]
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    language: Literal["ro", "ru", "en"]
+    email: Email | None = None
+    phone: Phone | None = None
+    address: Address | None = None
+
+
+class CustomerOut(BaseModel):
+    id: str
+    kind: str
+    name: str
+    email: str | None
+    phone: str | None
+    language: str
+    address: str | None
+
+
+class BillDeliveryBody(_Body):
+    medium: Literal["ebill", "paper"]
+    email: Email | None = None
+    sms: Phone | None = Field(None, description="number that receives an SMS notice of each bill")
+    address: Address | None = None
+
+
+class AccountBody(_Body):
+    customer_id: Id
+    payment_mode: Literal["prepaid", "postpaid"]
+    currency: Annotated[str, StringConstraints(max_length=3)] = Field(examples=["MDL"])
+    timezone: Annotated[str, StringConstraints(max_length=64)] = Field(examples=["Europe/Chisinau"])
+    bill_delivery: BillDeliveryBody
+
+
+class BillDeliveryOut(BaseModel):
+    medium: str
+    email: str | None
+    sms: str | None
+    address: str | None
+
+
+class PromisedPaymentOut(BaseModel):
+    until: datetime
+
+
+class SuspensionOut(BaseModel):
+    from_: datetime = Field(serialization_alias="from")
+    until: datetime
+
+
+class AccountOut(BaseModel):
+    id: str
+    customer_id: str
+    payment_mode: str
+    currency: str
+    timezone: str
+    status: str
+    balance: str = Field(description="decimal string in the account currency, from invoicing")
+    bill_delivery: BillDeliveryOut
+    bonus_points: int
+    promised_payment: PromisedPaymentOut | None = None
+    suspension: SuspensionOut | None = None
+
+
+class LineBody(_Body):
+    msisdn: Annotated[str, StringConstraints(max_length=16)] = Field(examples=["37369000001"])
+    plan_code: Id
+    connected_at: AwareDatetime | None = None
+
+
+class LineOut(BaseModel):
+    msisdn: str
+    plan_code: str
+    status: str
+    connected_at: datetime
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int
+
+
+class SuspensionBody(_Body):
+    days: StrictInt = Field(description="1 to the policy maximum (ACCOUNTS_SUSPENSION_MAX_DAYS)",
+                            examples=[14])
+
+
+class PlanChangeBody(_Body):
+    plan_code: Id
+    when: Literal["now", "next_period"] = "now"
+
+
+class PlanChangeOut(BaseModel):
+    msisdn: str
+    from_plan: str
+    to_plan: str
+    effective_at: datetime
+
+
+class BonusMovementOut(BaseModel):
+    at: datetime
+    points: int
+    reason: str
+
+
+class BonusOut(BaseModel):
+    points: int
+    movements: list[BonusMovementOut]
+
+
+class OtpBody(_Body):
+    msisdn: Annotated[str, StringConstraints(max_length=16)] = Field(examples=["37369000001"])
+
+
+class OtpRequestedOut(BaseModel):
+    expires_in: int = Field(description="seconds a code sent now stays valid; the same answer "
+                                        "whether or not the number is known")
+
+
+class OtpVerifyBody(OtpBody):
+    code: Annotated[str, StringConstraints(max_length=12)] = Field(examples=["123456"])
+
+
+class RedemptionBody(_Body):
+    points: StrictInt = Field(ge=1, le=1_000_000_000, examples=[100])
+
+
+class RedemptionOut(BaseModel):
+    points: int
+    credit: str = Field(description="decimal string: the account credit the points buy")
+    currency: str
+    remaining: int = Field(description="points left on the account")

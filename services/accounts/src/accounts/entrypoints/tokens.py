@@ -1,0 +1,31 @@
+"""The token endpoint: OAuth2 client credentials, no bearer token needed."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Form, Response
+
+from accounts.domain.clients import ClientRegistry
+from accounts.entrypoints.errors import problems
+from accounts.entrypoints.schemas import TokenOut
+from accounts.service.ports import TokenIssuer
+from accounts.service.tokens import issue_token
+
+__all__ = ["token_router"]
+
+FormText = Annotated[str, Form(min_length=1, max_length=200)]
+
+
+def token_router(clients: ClientRegistry, issuer: TokenIssuer) -> APIRouter:
+    router = APIRouter(prefix="/v1/auth", tags=["auth"])
+
+    @router.post("/token", response_model=TokenOut)
+    async def token(grant_type: Annotated[Literal["client_credentials"], Form()],
+                    client_id: FormText, client_secret: FormText, response: Response) -> TokenOut:
+        with problems():
+            issued = issue_token(clients, issuer, client_id, client_secret)
+        response.headers["Cache-Control"] = "no-store"
+        return TokenOut(access_token=issued.access_token, expires_in=issued.expires_in)
+
+    return router

@@ -1,0 +1,49 @@
+"""The time-driven work of accounts: what came due since the last look, caught up in one pass."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from accounts.service.invoices import block_past_grace
+from accounts.service.lifecycle import settle_account
+from accounts.service.plan_changes import apply_plan_change
+from accounts.service.ports import UnitOfWork
+
+__all__ = ["run_due_jobs"]
+
+OTP_KEPT = timedelta(days=1)
+"""How long spent challenges and request marks are kept (for the rate limits and audits)."""
+
+
+async def _purge_codes(new_uow: Callable[[], UnitOfWork]) -> None:
+    uow = new_uow()
+    async with uow:
+        before = uow.clock.now() - OTP_KEPT
+        await uow.otp_challenges.purge(before)
+        await uow.otp_requests.purge(before)
+        await uow.commit()
+
+
+async def run_due_jobs(new_uow: Callable[[], UnitOfWork]) -> int:
+    """Resume ended suspensions, expire ended promises, apply due plan changes, block postpaid
+    accounts whose overdue invoice is past its grace, and forget old one-time codes.
+
+    Each account or line is settled in its own transaction under a row lock and re-checked
+    there, so concurrent runs (clock moves, the periodic check, other replicas) do each thing once.
+    Returns how many accounts and lines were looked at.
+    """
+    uow = new_uow()
+    async with uow:
+        now = uow.clock.now()
+        account_ids = await uow.accounts.due(now)
+        line_ids = await uow.lines.with_pending_change(now)
+        overdue_ids = await uow.invoices.accounts_to_block(now)
+    for account_id in account_ids:
+        await settle_account(new_uow(), account_id)
+    for line_id in line_ids:
+        await apply_plan_change(new_uow(), line_id)
+    for account_id in overdue_ids:
+        await block_past_grace(new_uow(), account_id)
+    await _purge_codes(new_uow)
+    return len(account_ids) + len(line_ids) + len(overdue_ids)

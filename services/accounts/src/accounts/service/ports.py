@@ -1,0 +1,165 @@
+"""What the accounts use cases need from the outside world."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Protocol
+
+from tarifa.auth import Principal
+from tarifa.uow import UnitOfWork as BaseUnitOfWork
+
+from accounts.domain.account import Account, Balance
+from accounts.domain.audit import AuditEntry
+from accounts.domain.bonus import BonusMovement
+from accounts.domain.customer import Customer
+from accounts.domain.invoices import OverdueInvoice
+from accounts.domain.line import Line, Plan
+from accounts.domain.otp import Challenge, OneTimeCode
+
+__all__ = ["AccountRepository", "AuditLog", "BalanceReplica", "BonusLedger", "CodeSender",
+           "CustomerRepository", "InvoiceReplica", "LineRepository", "OtpChallenges",
+           "OtpRequests", "PlanReplica", "TokenIssuer", "UnitOfWork"]
+
+
+class CustomerRepository(Protocol):
+    async def add(self, customer: Customer) -> None: ...
+    async def get(self, customer_id: str) -> Customer | None: ...
+
+
+class AccountRepository(Protocol):
+    async def add(self, account: Account) -> None: ...
+
+    async def get(self, account_id: str, *, lock: bool = False) -> Account | None:
+        """The account; ``lock`` holds it against concurrent changes until the work ends."""
+
+    async def save(self, account: Account) -> None: ...
+
+    async def due(self, now: datetime) -> list[str]:
+        """Accounts with a suspension or a promised payment that ends at or before ``now``."""
+
+
+class LineRepository(Protocol):
+    async def add(self, line: Line) -> None:
+        """Store a line; raises ``MsisdnTaken`` when its number is active elsewhere."""
+
+    async def active(self, msisdn: str) -> Line | None: ...
+    async def of_account(self, account_id: str) -> list[Line]: ...
+    async def lock(self, line_id: str) -> Line | None: ...
+    async def save(self, line: Line) -> None: ...
+
+    async def with_pending_change(self, now: datetime) -> list[str]:
+        """Lines whose plan change takes effect at or before ``now``."""
+
+
+class PlanReplica(Protocol):
+    async def add(self, plan: Plan) -> None: ...
+
+    async def latest(self, code: str) -> Plan | None:
+        """The highest published version of the plan."""
+
+
+class BalanceReplica(Protocol):
+    async def get(self, account_id: str) -> Balance | None: ...
+
+    async def save(self, balance: Balance) -> None:
+        """Store the balance unless a newer one is already held."""
+
+
+class AuditLog(Protocol):
+    async def record(self, entry: AuditEntry) -> None: ...
+
+
+class BonusLedger(Protocol):
+    async def add(self, movement: BonusMovement) -> None: ...
+    async def has(self, account_id: str, reason: str) -> bool: ...
+    async def of_account(self, account_id: str) -> list[BonusMovement]: ...
+
+
+class InvoiceReplica(Protocol):
+    """The postpaid invoices invoicing announced: due dates, overdue and paid marks."""
+
+    async def record_issued(self, invoice_id: str, account_id: str, due_date: date) -> None: ...
+    async def due_date(self, invoice_id: str) -> date | None: ...
+    async def mark_overdue(self, invoice: OverdueInvoice) -> None: ...
+    async def mark_paid(self, invoice_id: str, account_id: str, at: datetime) -> None: ...
+
+    async def blocking(self, account_id: str, now: datetime) -> bool:
+        """Whether an overdue invoice of the account is unpaid past its grace at ``now``."""
+
+    async def accounts_to_block(self, now: datetime) -> list[str]:
+        """Active accounts with an overdue invoice unpaid past its grace at ``now``."""
+
+
+class OtpChallenges(Protocol):
+    async def add(self, challenge: Challenge) -> None: ...
+
+    async def live(self, msisdn: str, now: datetime) -> Challenge | None:
+        """The number's live challenge, held against concurrent tries until the work ends."""
+
+    async def save(self, challenge: Challenge) -> None: ...
+
+    async def void_live(self, msisdn: str) -> None:
+        """Void every unused code of the number: only the newest one counts."""
+
+    async def purge(self, before: datetime) -> int:
+        """Forget challenges that expired before ``before``."""
+
+
+class OtpRequests(Protocol):
+    async def hold(self, msisdn: str) -> None:
+        """Serialise requests for one number until the work ends."""
+
+    async def count(self, since: datetime, *, msisdn: str | None = None,
+                    client: str | None = None) -> int: ...
+
+    async def oldest(self, since: datetime, *, msisdn: str | None = None,
+                     client: str | None = None) -> datetime | None: ...
+
+    async def record(self, at: datetime, msisdn: str, client: str) -> None: ...
+
+    async def purge(self, before: datetime) -> int: ...
+
+
+class CodeSender(Protocol):
+    """Hands a one-time code to the notifications service, never through the event outbox."""
+
+    def send(self, code: OneTimeCode) -> None: ...
+
+
+class TokenIssuer(Protocol):
+    @property
+    def ttl(self) -> timedelta: ...
+
+    def issue(self, principal: Principal) -> str: ...
+
+
+class UnitOfWork(BaseUnitOfWork, Protocol):
+    @property
+    def customers(self) -> CustomerRepository: ...
+
+    @property
+    def accounts(self) -> AccountRepository: ...
+
+    @property
+    def lines(self) -> LineRepository: ...
+
+    @property
+    def plans(self) -> PlanReplica: ...
+
+    @property
+    def balances(self) -> BalanceReplica: ...
+
+    @property
+    def audit(self) -> AuditLog: ...
+
+    @property
+    def bonus(self) -> BonusLedger: ...
+
+    @property
+    def invoices(self) -> InvoiceReplica: ...
+
+    @property
+    def otp_challenges(self) -> OtpChallenges: ...
+
+    @property
+    def otp_requests(self) -> OtpRequests: ...

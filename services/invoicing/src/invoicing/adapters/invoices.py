@@ -1,0 +1,169 @@
+"""SQL repository of invoices: numbering, lines, allocations, documents, statements."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from invoicing.adapters.tables import (
+    allocations,
+    documents,
+    invoice_counters,
+    invoice_lines,
+    invoices,
+    ledger,
+)
+from invoicing.domain.account import BillingAccount
+from invoicing.domain.invoice import OPEN, Allocation, Invoice, InvoiceStatus, OpenInvoice
+from invoicing.domain.ledger import EntryKind
+from invoicing.domain.statement import Statement, StatementLine, StatementPayment
+
+__all__ = ["SqlInvoices"]
+
+INVOICE_DOCUMENT = "invoice"
+_OPEN = [status.value for status in OPEN]
+_RECEIVED = [EntryKind.PAYMENT.value, EntryKind.CREDIT.value]
+_FIELDS = [c for c in invoices.c if c.name not in ("customer", "document_ready")]
+
+
+def _customer(account: BillingAccount) -> dict[str, str]:
+    return {"customer_name": account.customer_name, "customer_address": account.address,
+            "language": account.language, "delivery_medium": account.delivery_medium,
+            "delivery_address": account.delivery_address}
+
+
+def _line(row: Any) -> StatementLine:
+    return StatementLine(row.msisdn, row.type, row.description, row.quantity, row.unit, row.net,
+                         row.vat, row.gross)
+
+
+class SqlInvoices:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def next_number(self, series: str, year: int) -> int:
+        statement = insert(invoice_counters).values(series=series, year=year, last=1)
+        counted = statement.on_conflict_do_update(
+            index_elements=[invoice_counters.c.series, invoice_counters.c.year],
+            set_={"last": invoice_counters.c.last + 1}).returning(invoice_counters.c.last)
+        return int((await self._session.execute(counted)).scalar_one())
+
+    async def add(self, invoice: Invoice, account: BillingAccount) -> None:
+        values = asdict(invoice)
+        values.pop("lines")
+        values["status"] = invoice.status.value
+        await self._session.execute(invoices.insert().values(values | {"customer": _customer(account)}))
+        if invoice.lines:
+            await self._session.execute(invoice_lines.insert(), [
+                asdict(line) | {"invoice_id": invoice.id, "position": position}
+                for position, line in enumerate(invoice.lines)])
+
+    async def _lines(self, invoice_id: str) -> tuple[StatementLine, ...]:
+        rows = await self._session.execute(select(invoice_lines).where(
+            invoice_lines.c.invoice_id == invoice_id).order_by(invoice_lines.c.position))
+        return tuple(_line(row) for row in rows)
+
+    async def _invoice(self, row: Any) -> Invoice:
+        values = dict(row)
+        values["status"] = InvoiceStatus(values["status"])
+        return Invoice(**values, lines=await self._lines(values["id"]))
+
+    async def _one(self, *where: Any) -> Invoice | None:
+        row = (await self._session.execute(select(*_FIELDS).where(*where)
+                                           .order_by(invoices.c.period_end.desc()).limit(1))
+               ).mappings().first()
+        return await self._invoice(row) if row else None
+
+    async def get(self, invoice_id: str) -> Invoice | None:
+        return await self._one(invoices.c.id == invoice_id)
+
+    async def latest(self, account_id: str) -> Invoice | None:
+        return await self._one(invoices.c.account_id == account_id)
+
+    async def list_for(self, account_id: str, limit: int) -> list[Invoice]:
+        rows = (await self._session.execute(
+            select(*_FIELDS).where(invoices.c.account_id == account_id)
+            .order_by(invoices.c.period_end.desc()).limit(limit))).mappings().all()
+        return [await self._invoice(row) for row in rows]
+
+    async def open_oldest_first(self, account_id: str) -> list[OpenInvoice]:
+        paid = (select(func.coalesce(func.sum(allocations.c.amount), 0))
+                .where(allocations.c.invoice_id == invoices.c.id).scalar_subquery())
+        rows = await self._session.execute(
+            select(invoices.c.id, (invoices.c.payable - paid).label("open"), invoices.c.status)
+            .where(invoices.c.account_id == account_id, invoices.c.status.in_(_OPEN))
+            .order_by(invoices.c.period_end, invoices.c.issued_at))
+        return [OpenInvoice(row.id, Decimal(row.open), InvoiceStatus(row.status)) for row in rows]
+
+    async def allocate(self, entry_id: str, allocation: Allocation, status: InvoiceStatus,
+                       now: datetime) -> None:
+        await self._session.execute(allocations.insert().values(
+            entry_id=entry_id, invoice_id=allocation.invoice_id, amount=allocation.amount,
+            created_at=now))
+        await self.set_status(allocation.invoice_id, status)
+
+    async def set_status(self, invoice_id: str, status: InvoiceStatus) -> None:
+        await self._session.execute(update(invoices).where(invoices.c.id == invoice_id)
+                                    .values(status=status.value))
+
+    async def pending_documents(self, limit: int) -> list[str]:
+        rows = await self._session.scalars(
+            select(invoices.c.id).where(invoices.c.document_ready.is_(False))
+            .order_by(invoices.c.issued_at, invoices.c.number).limit(limit))
+        return list(rows)
+
+    async def _payments(self, invoice_id: str) -> tuple[StatementPayment, ...]:
+        rows = await self._session.execute(
+            select(ledger.c.created_at, ledger.c.channel, ledger.c.reference, ledger.c.amount)
+            .where(ledger.c.invoice_id == invoice_id, ledger.c.kind.in_(_RECEIVED))
+            .order_by(ledger.c.created_at, ledger.c.id))
+        return tuple(StatementPayment(*row) for row in rows)
+
+    async def statement(self, invoice_id: str) -> Statement | None:
+        row = (await self._session.execute(
+            select(invoices).where(invoices.c.id == invoice_id))).mappings().first()
+        if row is None:
+            return None
+        values = {key: row[key] for key in Statement.__dataclass_fields__ if key in row}
+        return Statement(**values, **row["customer"], lines=await self._lines(invoice_id),
+                         payments=await self._payments(invoice_id), invoice_id=invoice_id)
+
+    async def store_document(self, invoice_id: str, content: bytes, now: datetime) -> bool:
+        claimed = await self._session.execute(
+            update(invoices).where(invoices.c.id == invoice_id,
+                                   invoices.c.document_ready.is_(False))
+            .values(document_ready=True).returning(invoices.c.id))
+        if claimed.first() is None:
+            return False
+        await self._session.execute(documents.insert().values(
+            owner_id=invoice_id, kind=INVOICE_DOCUMENT, content=content,
+            sha256=hashlib.sha256(content).hexdigest(), created_at=now))
+        return True
+
+    async def document(self, invoice_id: str) -> bytes | None:
+        content: bytes | None = await self._session.scalar(select(documents.c.content).where(
+            documents.c.owner_id == invoice_id, documents.c.kind == INVOICE_DOCUMENT))
+        return content
+
+    async def due_before(self, day: date) -> list[Invoice]:
+        rows = (await self._session.execute(
+            select(*_FIELDS).where(invoices.c.due_date < day,
+                                   invoices.c.status.in_([InvoiceStatus.ISSUED.value,
+                                                          InvoiceStatus.PARTIALLY_PAID.value]))
+            .order_by(invoices.c.due_date).with_for_update(skip_locked=True))).mappings().all()
+        return [await self._invoice(row) for row in rows]
+
+    async def of_run(self, run_id: str, delivery_medium: str) -> list[str]:
+        rows = await self._session.scalars(
+            select(invoices.c.id).where(
+                invoices.c.run_id == run_id,
+                invoices.c.customer["delivery_medium"].astext == delivery_medium)
+            .order_by(invoices.c.number))
+        return list(rows)

@@ -1,0 +1,92 @@
+"""Drawing primitives of documents: the Unicode font, text in a box, the Code 128 and QR codes.
+
+DejaVu Sans (a TrueType font Debian ships) is embedded, subset, in every document so Romanian
+diacritics (ăâîșț) and Cyrillic render on any reader.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+from reportlab.graphics.barcode.code128 import Code128
+from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel
+from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+__all__ = ["BOLD", "REGULAR", "draw_code128", "draw_qr", "register_fonts", "wrap"]
+
+REGULAR = "DejaVuSans"
+BOLD = "DejaVuSans-Bold"
+_FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf"}
+_MAX_BAR = 0.5 * mm
+_QUIET = 10  # modules of blank space on each side of a Code 128 symbol
+_QR_BORDER = 4  # modules of quiet zone around a QR symbol
+
+
+def register_fonts(directory: Path) -> None:
+    """Register the document fonts once per process (reportlab keeps a process-wide registry)."""
+    known = set(pdfmetrics.getRegisteredFontNames())
+    for name, file in _FILES.items():
+        if name not in known:
+            pdfmetrics.registerFont(TTFont(name, str(directory / file)))
+
+
+def wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """Split ``text`` on its own line breaks, then to lines no wider than ``width``."""
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        lines.extend(simpleSplit(paragraph, font, size, width) or [""])
+    return lines
+
+
+def fit(text: str, font: str, size: float, width: float) -> str:
+    """``text`` cut with an ellipsis so that it is no wider than ``width``."""
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def draw_code128(canvas: Canvas, value: str, x: float, y: float, width: float, height: float) -> None:
+    """A Code 128 symbol of ``value`` with its quiet zones, as wide as fits ``width``, centred."""
+    modules = Code128(value, barWidth=1, quiet=0).width
+    bar = min(_MAX_BAR, width / (modules + 2 * _QUIET))
+    symbol = Code128(value, barWidth=bar, barHeight=height, humanReadable=False,
+                     lquiet=_QUIET * bar, rquiet=_QUIET * bar)
+    symbol.drawOn(canvas, x + (width - symbol.width) / 2, y)
+
+
+def draw_qr(canvas: Canvas, value: str, x: float, y: float, size: float) -> None:
+    """A QR code of ``value`` (error correction M, with its quiet border) in a ``size`` square.
+
+    The symbol is drawn as one path of dark runs straight on the canvas, which is several times
+    faster than reportlab's QR widget (a shape object with checked attributes per module).
+    """
+    code = QRCode(None, QRErrorCorrectLevel.M)
+    code.addData(value)
+    code.make()
+    count = code.getModuleCount()
+    box = size / (count + 2 * _QR_BORDER)
+    path = canvas.beginPath()
+    for row, modules in enumerate(code.modules):
+        top = y + size - (row + _QR_BORDER + 1) * box
+        for start, length in _dark_runs(modules):
+            path.rect(x + (start + _QR_BORDER) * box, top, length * box, box)
+    canvas.drawPath(path, stroke=0, fill=1)
+
+
+def _dark_runs(modules: list[bool | None]) -> list[tuple[int, int]]:
+    """(start, length) of each run of dark modules in a row."""
+    runs: list[tuple[int, int]] = []
+    column = 0
+    for dark, group in itertools.groupby(modules, key=bool):
+        length = len(list(group))
+        if dark:
+            runs.append((column, length))
+        column += length
+    return runs

@@ -1,0 +1,59 @@
+"""What a rendering worker process holds: fonts registered, key and TSA client loaded, once.
+
+``start_worker`` is the initializer of each process of the pool; ``render_and_sign`` is the job.
+The same functions serve in the calling process when no pool is used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from invoicing.domain.statement import Operator, Statement
+
+from ._document import render_print_batch, render_statement
+from ._drawing import register_fonts
+from ._signing import DocumentSigner
+from .credentials import SigningConfig, load_signer, load_timestamper
+
+__all__ = ["WorkerSetup", "render_and_sign", "render_batch", "start_worker"]
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerSetup:
+    operator: Operator
+    fonts_dir: Path
+    signing: SigningConfig
+
+
+@dataclass(slots=True)
+class _State:
+    operator: Operator
+    signer: DocumentSigner
+
+
+_state: _State | None = None
+
+
+def start_worker(setup: WorkerSetup) -> None:
+    global _state
+    register_fonts(setup.fonts_dir)
+    signer = DocumentSigner(load_signer(setup.signing), load_timestamper(setup.signing))
+    _state = _State(setup.operator, signer)
+
+
+def render_and_sign(statement: Statement) -> bytes:
+    """The signed e-bill of ``statement``: rendered once, signed and timestamped once."""
+    state = _started()
+    return state.signer.sign(render_statement(statement, state.operator))
+
+
+def render_batch(statements: tuple[Statement, ...], title: str) -> bytes:
+    """The print batch of paper ``statements`` (unsigned: paper carries no electronic signature)."""
+    return render_print_batch(statements, _started().operator, title)
+
+
+def _started() -> _State:
+    if _state is None:
+        raise RuntimeError("start_worker was not called in this process")
+    return _state

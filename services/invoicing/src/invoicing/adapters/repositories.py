@@ -1,0 +1,182 @@
+"""SQL repositories of the invoicing service: the accounts replica, the ledger, billing runs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from invoicing.adapters.tables import accounts, allocations, billing_runs, invoices, ledger, lines
+from invoicing.domain.account import BillingAccount
+from invoicing.domain.detailed_bill import USAGE_TYPES
+from invoicing.domain.ledger import EntryKind, LedgerEntry
+from invoicing.domain.run import BillingRun, RunStatus
+from invoicing.service.ports import Credit
+
+__all__ = ["SqlAccountsReplica", "SqlBillingRuns", "SqlLedger"]
+
+_ZERO = Decimal(0)
+_RECEIVED = [EntryKind.PAYMENT.value, EntryKind.CREDIT.value]
+
+
+class SqlAccountsReplica:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, account_id: str) -> BillingAccount | None:
+        first = (select(func.min(lines.c.connected_on)).where(lines.c.account_id == account_id)
+                 .scalar_subquery())
+        row = (await self._session.execute(
+            select(accounts, first.label("first_connected_on"))
+            .where(accounts.c.account_id == account_id))).mappings().first()
+        return BillingAccount(**row) if row else None
+
+    async def upsert(self, account: BillingAccount) -> None:
+        values = asdict(account)
+        values.pop("first_connected_on")
+        statement = insert(accounts).values(values)
+        await self._session.execute(statement.on_conflict_do_update(
+            index_elements=[accounts.c.account_id],
+            set_={key: statement.excluded[key] for key in values if key != "account_id"}))
+
+    async def add_line(self, msisdn: str, account_id: str, connected_on: date) -> None:
+        statement = insert(lines).values(msisdn=msisdn, account_id=account_id,
+                                         connected_on=connected_on)
+        await self._session.execute(statement.on_conflict_do_update(
+            index_elements=[lines.c.msisdn],
+            set_={"account_id": account_id, "connected_on": connected_on}))
+
+    async def billable(self, period_end: date) -> list[str]:
+        rows = await self._session.scalars(
+            select(accounts.c.account_id).join(lines, lines.c.account_id == accounts.c.account_id)
+            .where(lines.c.connected_on <= period_end).distinct().order_by(accounts.c.account_id))
+        return list(rows)
+
+
+def _entry(row: Any) -> LedgerEntry:
+    values = dict(row)
+    values["kind"] = EntryKind(values["kind"])
+    return LedgerEntry(**values)
+
+
+class SqlLedger:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def lock(self, account_id: str) -> None:
+        await self._session.execute(
+            select(func.pg_advisory_xact_lock(func.hashtext(f"account:{account_id}"))))
+
+    async def add(self, entries: Sequence[LedgerEntry]) -> None:
+        if entries:
+            await self._session.execute(ledger.insert(), [asdict(entry) for entry in entries])
+
+    async def balance(self, account_id: str) -> Decimal:
+        total = await self._session.scalar(
+            select(func.sum(ledger.c.amount)).where(ledger.c.account_id == account_id))
+        return Decimal(total or _ZERO)
+
+    async def currency(self, account_id: str) -> str | None:
+        return await self._session.scalar(
+            select(ledger.c.currency).where(ledger.c.account_id == account_id).limit(1))
+
+    async def movements(self, account_id: str, since: date | None, until: date | None,
+                        limit: int) -> list[LedgerEntry]:
+        query = select(ledger).where(ledger.c.account_id == account_id)
+        if since is not None:
+            query = query.where(ledger.c.occurred_on >= since)
+        if until is not None:
+            query = query.where(ledger.c.occurred_on <= until)
+        query = query.order_by(ledger.c.occurred_on, ledger.c.created_at, ledger.c.id).limit(limit)
+        return [_entry(row) for row in (await self._session.execute(query)).mappings()]
+
+    async def unstated(self, account_id: str, until: date) -> list[LedgerEntry]:
+        query = select(ledger).where(
+            ledger.c.account_id == account_id, ledger.c.invoice_id.is_(None),
+            ledger.c.occurred_on <= until).order_by(ledger.c.occurred_on, ledger.c.created_at)
+        return [_entry(row) for row in (await self._session.execute(query)).mappings()]
+
+    async def stated_balance(self, account_id: str) -> Decimal:
+        total = await self._session.scalar(select(func.sum(ledger.c.amount)).where(
+            ledger.c.account_id == account_id, ledger.c.invoice_id.is_not(None)))
+        return Decimal(total or _ZERO)
+
+    async def state(self, entry_ids: Sequence[str], invoice_id: str) -> None:
+        if entry_ids:
+            await self._session.execute(update(ledger).where(ledger.c.id.in_(entry_ids))
+                                        .values(invoice_id=invoice_id))
+
+    async def stated_payments(self, invoice_id: str) -> list[LedgerEntry]:
+        query = select(ledger).where(ledger.c.invoice_id == invoice_id,
+                                     ledger.c.kind == EntryKind.PAYMENT.value
+                                     ).order_by(ledger.c.created_at, ledger.c.id)
+        return [_entry(row) for row in (await self._session.execute(query)).mappings()]
+
+    async def unallocated_credits(self, account_id: str) -> list[Credit]:
+        allocated = (select(func.coalesce(func.sum(allocations.c.amount), 0))
+                     .where(allocations.c.entry_id == ledger.c.id).scalar_subquery())
+        remaining = (ledger.c.amount - allocated).label("remaining")
+        query = (select(ledger.c.id, remaining).where(
+            ledger.c.account_id == account_id, ledger.c.kind.in_(_RECEIVED),
+            ledger.c.invoice_id.is_(None), remaining > 0).order_by(ledger.c.created_at))
+        return [(row.id, Decimal(row.remaining)) for row in await self._session.execute(query)]
+
+
+    async def usage(self, account_id: str, since: date, until: date,
+                    direction: str) -> list[LedgerEntry]:
+        query = select(ledger).where(
+            ledger.c.account_id == account_id, ledger.c.kind == EntryKind.CHARGE.value,
+            ledger.c.type.in_(USAGE_TYPES), ledger.c.direction == direction,
+            ledger.c.occurred_on.between(since, until)
+        ).order_by(ledger.c.occurred_on, ledger.c.created_at, ledger.c.id)
+        return [_entry(row) for row in (await self._session.execute(query)).mappings()]
+
+
+def _run(row: Any) -> BillingRun:
+    values = dict(row)
+    values["status"] = RunStatus(values["status"])
+    ids = values["account_ids"]
+    values["account_ids"] = tuple(ids) if ids is not None else None
+    return BillingRun(**values)
+
+
+class SqlBillingRuns:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, run: BillingRun) -> None:
+        values = asdict(run)
+        values["account_ids"] = list(run.account_ids) if run.account_ids is not None else None
+        await self._session.execute(billing_runs.insert().values(values))
+
+    def _issued(self) -> Any:
+        return (select(func.count()).select_from(invoices)
+                .where(invoices.c.run_id == billing_runs.c.id).scalar_subquery())
+
+    async def get(self, run_id: str) -> BillingRun | None:
+        query = (select(*[c for c in billing_runs.c if c.name != "issued"],
+                        self._issued().label("issued")).where(billing_runs.c.id == run_id))
+        row = (await self._session.execute(query)).mappings().first()
+        return _run(row) if row else None
+
+    async def unfinished(self) -> list[BillingRun]:
+        rows = await self._session.scalars(select(billing_runs.c.id).where(
+            billing_runs.c.status == RunStatus.RUNNING.value).order_by(billing_runs.c.created_at))
+        return [run for run_id in list(rows) if (run := await self.get(run_id)) is not None]
+
+    async def set_accounts(self, run_id: str, accounts: int) -> None:
+        await self._session.execute(update(billing_runs).where(billing_runs.c.id == run_id)
+                                    .values(accounts=accounts))
+
+    async def finish(self, run_id: str, status: RunStatus, now: datetime,
+                     error: str | None = None) -> None:
+        issued = self._issued()
+        await self._session.execute(update(billing_runs).where(billing_runs.c.id == run_id).values(
+            status=status.value, finished_at=now, error=error, issued=issued,
+            skipped=func.greatest(billing_runs.c.accounts - issued, 0)))

@@ -1,0 +1,25 @@
+"""The invoicing unit of work over SQLAlchemy."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from tarifa.uow import SqlUnitOfWork
+
+from invoicing.adapters.corrections import SqlCreditNotes, SqlDetailedBills
+from invoicing.adapters.documents import SqlDocuments, SqlIdempotencyStore
+from invoicing.adapters.invoices import SqlInvoices
+from invoicing.adapters.repositories import SqlAccountsReplica, SqlBillingRuns, SqlLedger
+
+__all__ = ["InvoicingUnitOfWork"]
+
+
+class InvoicingUnitOfWork(SqlUnitOfWork):
+    def _open(self, session: AsyncSession) -> None:
+        self.accounts = SqlAccountsReplica(session)
+        self.ledger = SqlLedger(session)
+        self.invoices = SqlInvoices(session)
+        self.runs = SqlBillingRuns(session)
+        self.documents = SqlDocuments(session)
+        self.credit_notes = SqlCreditNotes(session)
+        self.detailed_bills = SqlDetailedBills(session)
+        self.idempotency = SqlIdempotencyStore(session)

@@ -1,0 +1,127 @@
+"""Wiring of the invoicing service: the only module that imports every layer."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from fastapi import FastAPI
+from tarifa.runtime import build_runtime, create_app
+
+from invoicing.adapters.pdf import PdfRenderer, PdfVerifier, build_renderer, build_verifier
+from invoicing.adapters.uow import InvoicingUnitOfWork
+from invoicing.domain.statement import Statement
+from invoicing.entrypoints.consumers import register_consumers
+from invoicing.entrypoints.corrections_http import corrections_router
+from invoicing.entrypoints.documents_http import documents_router
+from invoicing.entrypoints.http import invoicing_router
+from invoicing.entrypoints.scheduler import Periodic
+from invoicing.service.billing import BillingPolicy
+from invoicing.service.detailed_bills import DetailedBillPolicy
+from invoicing.service.overdue import mark_overdue
+from invoicing.service.ports import DocumentRenderer, Verdict
+from invoicing.service.runs import BillingRunner
+from invoicing.settings import InvoicingSettings
+
+__all__ = ["MIGRATIONS", "build_app"]
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+PUBLISHES = ["invoicing.balance.changed", "invoicing.invoice.issued", "invoicing.invoice.paid",
+             "invoicing.invoice.overdue", "invoicing.detailed_bill.ready"]
+
+
+class _PdfEngine:
+    """The document engine, made when first used: it prepares credentials and worker processes."""
+
+    def __init__(self, settings: InvoicingSettings) -> None:
+        self._settings = settings
+        self._renderer: PdfRenderer | None = None
+
+    async def render(self, statements: Sequence[Statement]) -> list[bytes]:
+        return await (await self._engine()).render(statements)
+
+    async def render_print_batch(self, statements: Sequence[Statement], title: str) -> bytes:
+        return await (await self._engine()).render_print_batch(statements, title)
+
+    async def _engine(self) -> PdfRenderer:
+        if self._renderer is None:
+            self._renderer = await asyncio.to_thread(build_renderer, self._settings)
+        return self._renderer
+
+    async def close(self) -> None:
+        if self._renderer is not None:
+            await self._renderer.close()
+
+
+class _Verifier:
+    """The verifier of this operator's documents, made when first used."""
+
+    def __init__(self, settings: InvoicingSettings) -> None:
+        self._settings = settings
+        self._verifier: PdfVerifier | None = None
+
+    async def verify(self, pdf: bytes) -> Verdict:
+        if self._verifier is None:
+            self._verifier = await asyncio.to_thread(build_verifier, self._settings)
+        return await self._verifier.verify(pdf)
+
+
+async def _nothing() -> None:
+    """Renderers handed in by tests are closed by their owner."""
+
+
+def _documents(settings: InvoicingSettings, given: DocumentRenderer | None) -> tuple[
+    DocumentRenderer, Callable[[], Awaitable[None]]
+]:
+    if given is not None:
+        return given, _nothing
+    engine = _PdfEngine(settings)
+    return engine, engine.close
+
+
+def _detailed_policy(settings: InvoicingSettings) -> DetailedBillPolicy:
+    return DetailedBillPolicy(settings.detailed_bill_window_months,
+                              dict(settings.detailed_bill_fees), settings.detailed_bill_vat_rate)
+
+
+def build_app(settings: InvoicingSettings, renderer: DocumentRenderer | None = None) -> FastAPI:
+    """The service; ``renderer`` replaces the PDF engine (tests)."""
+    runtime = build_runtime(settings)
+
+    def new_uow() -> InvoicingUnitOfWork:
+        return InvoicingUnitOfWork(runtime.sessions, service="invoicing", clock=runtime.clock,
+                                   on_commit=runtime.relay.wake)
+
+    documents, close_documents = _documents(settings, renderer)
+    detailed = _detailed_policy(settings)
+    runner = BillingRunner(new_uow, documents, BillingPolicy(settings.series, settings.due_day),
+                           settings.render_batch, detailed)
+
+    async def overdue(now: datetime) -> None:
+        await mark_overdue(new_uow(), now.date())
+
+    periodic = Periodic("overdue", lambda: overdue(runtime.clock.now()),
+                        interval=settings.overdue_interval)
+
+    async def start() -> None:
+        await runner.resume()
+        await periodic.start()
+
+    async def stop() -> None:
+        await periodic.stop()
+        await runner.close()
+        await close_documents()
+
+    runtime.on_start.append(start)
+    runtime.on_stop.append(stop)
+    runtime.on_clock_move.append(overdue)
+    register_consumers(runtime, new_uow)
+    runtime.publishes(PUBLISHES)
+    routers = [invoicing_router(new_uow, runner),
+               corrections_router(new_uow, runner, settings.credit_series, detailed),
+               documents_router(new_uow, _Verifier(settings), settings.verify_max_bytes)]
+    return create_app(runtime, title="Tarifa invoicing", routers=routers,
+                      description="Invoicing: the ledger, balances, billing runs, invoices, "
+                                  "credit notes, detailed bills, e-bills and their verification.")

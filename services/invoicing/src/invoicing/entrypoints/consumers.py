@@ -1,0 +1,41 @@
+"""The events invoicing consumes: accounts and lines, charges from rating, payments."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from tarifa.messaging.envelope import CloudEvent, PoisonMessage
+from tarifa.runtime import Runtime
+
+from invoicing.domain.ledger import LedgerError
+from invoicing.service.charges import record_fee, record_usage
+from invoicing.service.payments import record_payment
+from invoicing.service.ports import UnitOfWork
+from invoicing.service.replica import record_account, record_line
+
+__all__ = ["register_consumers"]
+
+UseCase = Callable[[UnitOfWork, str, CloudEvent], Awaitable[None]]
+CONSUMERS: dict[str, tuple[str, UseCase]] = {
+    "invoicing.account-opened": ("accounts.account.opened", record_account),
+    "invoicing.line-activated": ("accounts.line.activated", record_line),
+    "invoicing.usage-rated": ("rating.usage.rated", record_usage),
+    "invoicing.fee-charged": ("rating.fee.charged", record_fee),
+    "invoicing.payment-succeeded": ("payments.payment.succeeded", record_payment),
+}
+
+
+def _handler(queue: str, use_case: UseCase,
+             new_uow: Callable[[], UnitOfWork]) -> Callable[[CloudEvent], Awaitable[None]]:
+    async def handle(event: CloudEvent) -> None:
+        try:
+            await use_case(new_uow(), queue, event)
+        except LedgerError as exc:
+            raise PoisonMessage(str(exc)) from exc
+
+    return handle
+
+
+def register_consumers(runtime: Runtime, new_uow: Callable[[], UnitOfWork]) -> None:
+    for queue, (routing_key, use_case) in CONSUMERS.items():
+        runtime.subscribe(queue, routing_key, _handler(queue, use_case, new_uow))

@@ -1,0 +1,160 @@
+"""The invoicing HTTP API: balances, ledgers, invoices, documents and billing runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+from tarifa.auth import CurrentPrincipal, Principal, Role
+from tarifa.money import round_amount
+from tarifa.problems import InvalidInput, NotFound
+
+from invoicing.domain.billing import BillingError
+from invoicing.domain.invoice import Invoice
+from invoicing.domain.ledger import LedgerEntry
+from invoicing.domain.run import BillingRun
+from invoicing.entrypoints.schemas import (
+    BalanceOut,
+    BillingRunBody,
+    BillingRunOut,
+    InvoiceLineOut,
+    InvoiceOut,
+    MovementOut,
+    RunStartedOut,
+)
+from invoicing.service.billing import start_run
+from invoicing.service.ports import UnitOfWork
+from invoicing.service.runs import BillingRunner
+
+__all__ = ["invoicing_router"]
+
+SUBSCRIBER_INVOICES = 6
+OPERATOR_INVOICES = 12
+PDF: dict[str, dict[str, str]] = {"application/pdf": {}}
+
+
+def _invoice_out(invoice: Invoice) -> InvoiceOut:
+    return InvoiceOut(
+        id=invoice.id, number=invoice.number, account_id=invoice.account_id,
+        period_start=invoice.period_start, period_end=invoice.period_end,
+        issued_at=invoice.issued_at, due_date=invoice.due_date, currency=invoice.currency,
+        opening_balance=invoice.opening_balance,
+        lines=[InvoiceLineOut(**asdict(line)) for line in invoice.lines],
+        total_charges=invoice.total_charges, vat_total=invoice.vat_total,
+        total_paid=invoice.total_paid, closing_balance=invoice.closing_balance,
+        amount_due=invoice.amount_due, status=invoice.status)
+
+
+def _movement_out(entry: LedgerEntry) -> MovementOut:
+    values = asdict(entry)
+    for name in ("account_id", "occurred_on", "source_event_id", "created_at"):
+        values.pop(name)
+    return MovementOut(**values, date=entry.occurred_on)
+
+
+def _run_out(run: BillingRun) -> BillingRunOut:
+    return BillingRunOut(id=run.id, status=run.status, period_end=run.period_end,
+                         accounts=run.accounts, issued=run.issued, skipped=run.skipped,
+                         created_at=run.created_at, finished_at=run.finished_at, error=run.error)
+
+
+def _invoice_limit(principal: Principal, limit: int | None) -> int:
+    if principal.role is Role.SUBSCRIBER:
+        return min(limit or SUBSCRIBER_INVOICES, SUBSCRIBER_INVOICES)
+    return limit or OPERATOR_INVOICES
+
+
+def _account_routes(router: APIRouter, new_uow: Callable[[], UnitOfWork]) -> None:
+    @router.get("/accounts/{account_id}/balance", response_model=BalanceOut)
+    async def get_balance(account_id: str, principal: CurrentPrincipal) -> BalanceOut:
+        principal.require_account(account_id)
+        async with new_uow() as uow:
+            account = await uow.accounts.get(account_id)
+            currency = account.currency if account else await uow.ledger.currency(account_id)
+            balance = await uow.ledger.balance(account_id)
+        if currency is None:
+            raise NotFound(f"account {account_id} not found")
+        return BalanceOut(balance=round_amount(balance, currency), currency=currency)
+
+    @router.get("/accounts/{account_id}/ledger", response_model=list[MovementOut])
+    async def get_ledger(account_id: str, principal: CurrentPrincipal,
+                         since: Annotated[date | None, Query(alias="from")] = None,
+                         until: Annotated[date | None, Query(alias="to")] = None,
+                         limit: Annotated[int, Query(ge=1, le=5000)] = 1000) -> list[MovementOut]:
+        principal.require_account(account_id)
+        if since and until and since > until:
+            raise InvalidInput("from is after to", errors=[{"field": "from",
+                                                            "message": "must not be after to"}])
+        async with new_uow() as uow:
+            if await uow.accounts.get(account_id) is None and not await uow.ledger.currency(
+                    account_id):
+                raise NotFound(f"account {account_id} not found")
+            entries = await uow.ledger.movements(account_id, since, until, limit)
+        return [_movement_out(entry) for entry in entries]
+
+    @router.get("/accounts/{account_id}/invoices", response_model=list[InvoiceOut])
+    async def list_invoices(account_id: str, principal: CurrentPrincipal,
+                            limit: Annotated[int | None, Query(ge=1, le=100)] = None
+                            ) -> list[InvoiceOut]:
+        principal.require_account(account_id)
+        async with new_uow() as uow:
+            found = await uow.invoices.list_for(account_id, _invoice_limit(principal, limit))
+        return [_invoice_out(invoice) for invoice in found]
+
+
+def _invoice_routes(router: APIRouter, new_uow: Callable[[], UnitOfWork]) -> None:
+    async def readable(invoice_id: str, principal: Principal, uow: UnitOfWork) -> Invoice:
+        invoice = await uow.invoices.get(invoice_id)
+        if invoice is None:
+            raise NotFound(f"invoice {invoice_id} not found")
+        principal.require_account(invoice.account_id)
+        return invoice
+
+    @router.get("/invoices/{invoice_id}", response_model=InvoiceOut)
+    async def get_invoice(invoice_id: str, principal: CurrentPrincipal) -> InvoiceOut:
+        async with new_uow() as uow:
+            return _invoice_out(await readable(invoice_id, principal, uow))
+
+    @router.get("/invoices/{invoice_id}/pdf", response_class=Response,
+                responses={200: {"content": PDF, "description": "the signed document"}})
+    async def get_invoice_pdf(invoice_id: str, principal: CurrentPrincipal) -> Response:
+        async with new_uow() as uow:
+            await readable(invoice_id, principal, uow)
+            content = await uow.invoices.document(invoice_id)
+        if content is None:
+            raise NotFound(f"the document of invoice {invoice_id} is not ready yet")
+        return Response(content, media_type="application/pdf")
+
+
+def _run_routes(router: APIRouter, new_uow: Callable[[], UnitOfWork],
+                runner: BillingRunner) -> None:
+    @router.post("/billing-runs", status_code=202, response_model=RunStartedOut)
+    async def start_billing_run(body: BillingRunBody, principal: CurrentPrincipal) -> RunStartedOut:
+        principal.require(Role.OPERATOR)
+        try:
+            run = await start_run(new_uow(), body.period_end, body.account_ids)
+        except BillingError as exc:
+            raise InvalidInput(str(exc), slug="invalid-period", errors=[
+                {"field": "period_end", "message": str(exc)}]) from exc
+        runner.launch(run.id)
+        return RunStartedOut(id=run.id, status=run.status)
+
+    @router.get("/billing-runs/{run_id}", response_model=BillingRunOut)
+    async def get_billing_run(run_id: str, principal: CurrentPrincipal) -> BillingRunOut:
+        principal.require(Role.OPERATOR)
+        async with new_uow() as uow:
+            run = await uow.runs.get(run_id)
+        if run is None:
+            raise NotFound(f"billing run {run_id} not found")
+        return _run_out(run)
+
+
+def invoicing_router(new_uow: Callable[[], UnitOfWork], runner: BillingRunner) -> APIRouter:
+    router = APIRouter(prefix="/v1", tags=["invoicing"])
+    _account_routes(router, new_uow)
+    _invoice_routes(router, new_uow)
+    _run_routes(router, new_uow, runner)
+    return router

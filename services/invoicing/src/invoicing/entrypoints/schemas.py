@@ -1,0 +1,150 @@
+"""HTTP bodies of the invoicing API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+__all__ = ["BalanceOut", "BillingRunBody", "BillingRunOut", "CreditNoteBody", "CreditNoteOut",
+           "DetailedBillBody", "DetailedBillOut", "DetailedBillStartedOut", "InvoiceLineOut",
+           "InvoiceOut", "MovementOut", "RunStartedOut", "VerificationOut"]
+
+AccountId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+AmountText = Annotated[str, StringConstraints(pattern=r"^[0-9]+(\.[0-9]+)?$", max_length=20)]
+
+
+class BalanceOut(BaseModel):
+    balance: Decimal = Field(description="positive: advance (credit); negative: debt")
+    currency: str
+
+
+class MovementOut(BaseModel):
+    id: str
+    kind: str = Field(examples=["charge", "payment", "credit"])
+    type: str
+    date: date
+    amount: Decimal = Field(description="signed: charges negative, payments and credits positive")
+    currency: str
+    msisdn: str | None
+    direction: str | None
+    description: str
+    quantity: Decimal
+    unit: str
+    net: Decimal
+    vat: Decimal
+    gross: Decimal
+    channel: str
+    reference: str
+    invoice_id: str | None = Field(description="the invoice whose statement shows the movement")
+
+
+class BillingRunBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    period_end: date = Field(description="the last day of a month, not after today")
+    account_ids: list[AccountId] | None = Field(None, min_length=1, max_length=10_000)
+
+
+class RunStartedOut(BaseModel):
+    id: str
+    status: str
+
+
+class BillingRunOut(BaseModel):
+    id: str
+    status: str = Field(examples=["running", "completed", "failed"])
+    period_end: date
+    accounts: int
+    issued: int = Field(description="invoices issued by this run")
+    skipped: int = Field(description="accounts with an invoice for the period or nothing to bill")
+    created_at: datetime
+    finished_at: datetime | None
+    error: str | None
+
+
+class InvoiceLineOut(BaseModel):
+    msisdn: str
+    type: str
+    description: str
+    quantity: Decimal
+    unit: str
+    net: Decimal
+    vat: Decimal
+    gross: Decimal
+
+
+class InvoiceOut(BaseModel):
+    id: str
+    number: str
+    account_id: str
+    period_start: date
+    period_end: date
+    issued_at: datetime
+    due_date: date | None
+    currency: str
+    opening_balance: Decimal = Field(description="owed at the period start; negative: advance")
+    lines: list[InvoiceLineOut]
+    total_charges: Decimal
+    vat_total: Decimal
+    total_paid: Decimal
+    closing_balance: Decimal
+    amount_due: Decimal
+    status: str
+
+
+class CreditNoteBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    amount: AmountText = Field(description="positive, at most what is left to credit",
+                               examples=["12.50"])
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                             max_length=500)]
+
+
+class CreditNoteOut(BaseModel):
+    id: str
+    number: str
+    invoice_id: str
+    amount: Decimal
+    currency: str
+    reason: str
+    issued_at: datetime
+
+
+class DetailedBillBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    from_date: date = Field(alias="from", description="within the policy window (3 months)")
+    to_date: date = Field(alias="to", description="not after today")
+    direction: Literal["out", "in"]
+
+
+class DetailedBillStartedOut(BaseModel):
+    id: str
+
+
+class DetailedBillOut(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: str
+    account_id: str
+    from_date: date = Field(serialization_alias="from")
+    to_date: date = Field(serialization_alias="to")
+    direction: str
+    status: str = Field(examples=["pending", "ready"])
+    fee: Decimal = Field(description="charged to the account when the document is made")
+    currency: str
+    records: int = Field(description="rated usage items in the document")
+    requested_at: datetime
+    ready_at: datetime | None
+    document: str | None = Field(description="where the signed PDF is, once ready")
+
+
+class VerificationOut(BaseModel):
+    valid: bool
+    reason: str
+    signer: str | None
+    timestamp: datetime | None

@@ -1,0 +1,104 @@
+"""Closing a period: billing runs and the invoice of one account (SPEC I1–I4), phase one.
+
+Phase one gives each account's invoice its number in one short transaction per account; the
+documents are rendered afterwards (``documents.issue_documents``), so that signing never holds
+the numbering lock.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from invoicing.domain.account import BillingAccount
+from invoicing.domain.billing import (
+    StatementFigures,
+    check_period_end,
+    due_date,
+    figures,
+    invoice_number,
+    payable,
+    period_start,
+)
+from invoicing.domain.invoice import Invoice, InvoiceStatus
+from invoicing.domain.run import BillingRun, RunStatus
+from invoicing.service.ports import UnitOfWork
+
+__all__ = ["BillingPolicy", "bill_account", "start_run"]
+
+
+@dataclass(frozen=True, slots=True)
+class BillingPolicy:
+    series: str = "TRF"
+    due_day: int = 16
+
+
+async def start_run(uow: UnitOfWork, period_end: date,
+                    account_ids: Sequence[str] | None) -> BillingRun:
+    """Record a run to execute; refuse a period that is not a closed calendar month."""
+    now = uow.clock.now()
+    check_period_end(period_end, now.date())
+    run = BillingRun(id=str(uuid.uuid4()), period_end=period_end,
+                     account_ids=tuple(account_ids) if account_ids is not None else None,
+                     status=RunStatus.RUNNING, created_at=now)
+    async with uow:
+        await uow.runs.add(run)
+        await uow.commit()
+    return run
+
+
+async def _figures(uow: UnitOfWork, account: BillingAccount,
+                   period_end: date) -> tuple[StatementFigures, list[str]]:
+    """The statement of the movements not stated yet, up to the period's end."""
+    opening = -await uow.ledger.stated_balance(account.account_id)
+    entries = await uow.ledger.unstated(account.account_id, period_end)
+    charges = [entry for entry in entries if entry.is_charge]
+    payments = [entry for entry in entries if not entry.is_charge]
+    return figures(opening, charges, payments, account.language), [e.id for e in entries]
+
+
+async def _open_amount(uow: UnitOfWork, account_id: str) -> Decimal:
+    return sum((i.open_amount for i in await uow.invoices.open_oldest_first(account_id)),
+               Decimal(0))
+
+
+async def _invoice(uow: UnitOfWork, policy: BillingPolicy, account: BillingAccount,
+                   start: date, run: BillingRun, stated: StatementFigures) -> Invoice:
+    now = uow.clock.now()
+    to_pay = payable(stated.amount_due, await _open_amount(uow, account.account_id))
+    sequence = await uow.invoices.next_number(policy.series, now.year)
+    return Invoice(
+        id=str(uuid.uuid4()), number=invoice_number(policy.series, now.year, sequence),
+        account_id=account.account_id, period_start=start, period_end=run.period_end,
+        issued_at=now, due_date=due_date(run.period_end, policy.due_day, postpaid=account.postpaid),
+        currency=account.currency, opening_balance=stated.opening_balance, lines=stated.lines,
+        total_charges=stated.total_charges, vat_total=stated.vat_total,
+        total_paid=stated.total_paid, closing_balance=stated.closing_balance,
+        amount_due=stated.amount_due, payable=to_pay,
+        status=InvoiceStatus.ISSUED if to_pay > 0 else InvoiceStatus.PAID, run_id=run.id)
+
+
+async def _period_start(uow: UnitOfWork, account: BillingAccount, period_end: date) -> date | None:
+    previous = await uow.invoices.latest(account.account_id)
+    start = period_start(previous.period_end if previous else None, account.first_connected_on)
+    return start if start is not None and start <= period_end else None
+
+
+async def bill_account(uow: UnitOfWork, policy: BillingPolicy, run: BillingRun,
+                       account_id: str) -> Invoice | None:
+    """Issue the account's invoice for the run's period, unless it has one or nothing to bill."""
+    async with uow:
+        await uow.ledger.lock(account_id)
+        account = await uow.accounts.get(account_id)
+        start = await _period_start(uow, account, run.period_end) if account else None
+        if account is None or start is None:
+            return None
+        stated, entry_ids = await _figures(uow, account, run.period_end)
+        invoice = await _invoice(uow, policy, account, start, run, stated)
+        await uow.invoices.add(invoice, account)
+        await uow.ledger.state(entry_ids, invoice.id)
+        await uow.commit()
+        return invoice

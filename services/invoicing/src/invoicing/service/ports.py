@@ -1,0 +1,173 @@
+"""What the invoicing use cases need from the outside world."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Protocol
+
+from tarifa.uow import UnitOfWork as BaseUnitOfWork
+
+from invoicing.domain.account import BillingAccount
+from invoicing.domain.credit_note import CreditNote
+from invoicing.domain.detailed_bill import DetailedBill
+from invoicing.domain.invoice import Allocation, Invoice, InvoiceStatus, OpenInvoice
+from invoicing.domain.ledger import LedgerEntry
+from invoicing.domain.run import BillingRun, RunStatus
+from invoicing.domain.statement import Statement
+
+__all__ = ["AccountsReplica", "BillingRuns", "Credit", "CreditNotes", "DetailedBills",
+           "DocumentRenderer", "DocumentVerifier", "Documents", "IdempotencyStore", "Invoices",
+           "Ledger", "StoredResponse", "UnitOfWork", "Verdict"]
+
+Credit = tuple[str, Decimal]
+"""A payment or credit note entry's id and the part of it not allocated to any invoice yet."""
+
+StoredResponse = tuple[int, dict[str, Any]]
+"""The status code and JSON body of a request made with an Idempotency-Key."""
+
+
+class DocumentRenderer(Protocol):
+    """Turns statements into documents (signed PDF), in a batch, in the order given."""
+
+    async def render(self, statements: Sequence[Statement]) -> list[bytes]: ...
+
+    async def render_print_batch(self, statements: Sequence[Statement], title: str) -> bytes:
+        """One unsigned PDF with every statement in turn, for printing (SPEC I8)."""
+
+
+class Verdict(Protocol):
+    @property
+    def valid(self) -> bool: ...
+    def as_json(self) -> dict[str, object]: ...
+
+
+class DocumentVerifier(Protocol):
+    async def verify(self, pdf: bytes) -> Verdict:
+        """Whether ``pdf`` is an intact, validly signed and timestamped document of ours."""
+
+
+class Documents(Protocol):
+    """Stored documents by owner (an invoice, credit note, detailed bill or run) and kind."""
+
+    async def add(self, owner_id: str, kind: str, content: bytes, now: datetime) -> bool:
+        """Keep a document; False if the owner has one of that kind already."""
+
+    async def get(self, owner_id: str, kind: str) -> bytes | None: ...
+
+
+class AccountsReplica(Protocol):
+    async def get(self, account_id: str) -> BillingAccount | None: ...
+    async def upsert(self, account: BillingAccount) -> None: ...
+    async def add_line(self, msisdn: str, account_id: str, connected_on: date) -> None: ...
+    async def billable(self, period_end: date) -> list[str]:
+        """Accounts with a line connected on or before ``period_end``."""
+
+
+class Ledger(Protocol):
+    async def lock(self, account_id: str) -> None:
+        """Serialise the money work of one account until the end of the transaction."""
+
+    async def add(self, entries: Sequence[LedgerEntry]) -> None: ...
+    async def balance(self, account_id: str) -> Decimal: ...
+    async def currency(self, account_id: str) -> str | None: ...
+    async def movements(self, account_id: str, since: date | None, until: date | None,
+                        limit: int) -> list[LedgerEntry]: ...
+    async def unstated(self, account_id: str, until: date) -> list[LedgerEntry]: ...
+    async def stated_balance(self, account_id: str) -> Decimal: ...
+    async def state(self, entry_ids: Sequence[str], invoice_id: str) -> None: ...
+    async def stated_payments(self, invoice_id: str) -> list[LedgerEntry]: ...
+    async def unallocated_credits(self, account_id: str) -> list[Credit]: ...
+    async def usage(self, account_id: str, since: date, until: date,
+                    direction: str) -> list[LedgerEntry]:
+        """The rated usage items of the interval in one direction."""
+
+
+class Invoices(Protocol):
+    async def next_number(self, series: str, year: int) -> int:
+        """The next number of the series and year; the counter row stays locked until commit."""
+
+    async def add(self, invoice: Invoice, account: BillingAccount) -> None: ...
+    async def get(self, invoice_id: str) -> Invoice | None: ...
+    async def latest(self, account_id: str) -> Invoice | None: ...
+    async def list_for(self, account_id: str, limit: int) -> list[Invoice]: ...
+    async def open_oldest_first(self, account_id: str) -> list[OpenInvoice]: ...
+    async def allocate(self, entry_id: str, allocation: Allocation, status: InvoiceStatus,
+                       now: datetime) -> None: ...
+    async def set_status(self, invoice_id: str, status: InvoiceStatus) -> None: ...
+    async def pending_documents(self, limit: int) -> list[str]: ...
+    async def statement(self, invoice_id: str) -> Statement | None: ...
+    async def store_document(self, invoice_id: str, content: bytes, now: datetime) -> bool:
+        """Keep the document of a pending invoice; False if it was stored already."""
+
+    async def document(self, invoice_id: str) -> bytes | None: ...
+    async def due_before(self, day: date) -> list[Invoice]:
+        """Open invoices with a due date before ``day``, not overdue yet."""
+
+    async def of_run(self, run_id: str, delivery_medium: str) -> list[str]:
+        """The invoices a run issued to accounts with that delivery medium, by number."""
+
+
+class CreditNotes(Protocol):
+    async def add(self, note: CreditNote, entry_id: str) -> None: ...
+    async def get(self, note_id: str) -> CreditNote | None: ...
+    async def credited(self, invoice_id: str) -> Decimal:
+        """The sum of the invoice's credit notes."""
+
+    async def pending_documents(self, limit: int) -> list[CreditNote]: ...
+    async def mark_document_ready(self, note_id: str) -> bool:
+        """False if it was marked before."""
+
+
+class DetailedBills(Protocol):
+    async def add(self, bill: DetailedBill) -> None: ...
+    async def get(self, bill_id: str) -> DetailedBill | None: ...
+    async def pending(self, limit: int) -> list[DetailedBill]: ...
+    async def mark_ready(self, bill_id: str, records: int, now: datetime) -> bool:
+        """False if it was ready already."""
+
+
+class IdempotencyStore(Protocol):
+    async def lock(self, scope: str, key: str) -> bool:
+        """Hold the key for this transaction; False when another request holds it."""
+
+    async def find(self, scope: str, key: str) -> tuple[str, StoredResponse] | None: ...
+    async def save(self, scope: str, key: str, request_hash: str,
+                   response: StoredResponse) -> None: ...
+
+
+class BillingRuns(Protocol):
+    async def add(self, run: BillingRun) -> None: ...
+    async def get(self, run_id: str) -> BillingRun | None: ...
+    async def unfinished(self) -> list[BillingRun]: ...
+    async def set_accounts(self, run_id: str, accounts: int) -> None: ...
+    async def finish(self, run_id: str, status: RunStatus, now: datetime,
+                     error: str | None = None) -> None:
+        """Close the run; what it did not issue among its accounts counts as skipped."""
+
+
+class UnitOfWork(BaseUnitOfWork, Protocol):
+    @property
+    def accounts(self) -> AccountsReplica: ...
+
+    @property
+    def ledger(self) -> Ledger: ...
+
+    @property
+    def invoices(self) -> Invoices: ...
+
+    @property
+    def runs(self) -> BillingRuns: ...
+
+    @property
+    def documents(self) -> Documents: ...
+
+    @property
+    def credit_notes(self) -> CreditNotes: ...
+
+    @property
+    def detailed_bills(self) -> DetailedBills: ...
+
+    @property
+    def idempotency(self) -> IdempotencyStore: ...

@@ -1,0 +1,47 @@
+"""Keeping the invoicing replica of accounts and lines from the accounts events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tarifa.messaging.catalogue import AccountOpened, LineActivated
+from tarifa.messaging.envelope import CloudEvent
+
+from invoicing.domain.account import BillingAccount, local_date
+from invoicing.service.ports import UnitOfWork
+
+__all__ = ["record_account", "record_line"]
+
+
+def _delivery_address(delivery: dict[str, Any], fallback: str) -> str:
+    medium = delivery.get("medium", "ebill")
+    found = delivery.get("address") if medium == "paper" else delivery.get("email")
+    return str(found or fallback)
+
+
+def _account(data: AccountOpened) -> BillingAccount:
+    address = data.address or ""
+    return BillingAccount(
+        account_id=data.account_id, currency=data.currency, payment_mode=data.payment_mode,
+        language=data.language, timezone=data.timezone, customer_name=data.customer_name or "",
+        address=address, delivery_medium=str(data.bill_delivery.get("medium", "ebill")),
+        delivery_address=_delivery_address(data.bill_delivery, data.email or address))
+
+
+async def record_account(uow: UnitOfWork, consumer: str, event: CloudEvent) -> None:
+    data = event.parse(AccountOpened)
+    async with uow:
+        if await uow.first_time(consumer, event.id):
+            await uow.accounts.upsert(_account(data))
+            await uow.commit()
+
+
+async def record_line(uow: UnitOfWork, consumer: str, event: CloudEvent) -> None:
+    """A line's connection day (in the account's time zone) may open the first period."""
+    data = event.parse(LineActivated)
+    async with uow:
+        if await uow.first_time(consumer, event.id):
+            account = await uow.accounts.get(data.account_id)
+            await uow.accounts.add_line(data.msisdn, data.account_id,
+                                        local_date(account, data.connected_at))
+            await uow.commit()

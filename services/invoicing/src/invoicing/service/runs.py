@@ -1,0 +1,120 @@
+"""Executing billing runs in the background of the service process.
+
+A run started over HTTP executes in an asyncio task; at start-up the runs left unfinished (a
+crash, a restart) execute again and the invoices waiting for their document are finished.
+Both phases are idempotent per account and period, so executing a run twice issues nothing new.
+A run ends with its print batch of paper statements. The same worker makes the documents of
+credit notes and detailed bills, which are requested over HTTP and made in the background.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from tarifa.logging import get_logger
+
+from invoicing.domain.run import BillingRun, RunStatus
+from invoicing.service.billing import BillingPolicy, bill_account
+from invoicing.service.credit_notes import issue_credit_note_documents
+from invoicing.service.detailed_bills import DetailedBillPolicy, make_detailed_bills
+from invoicing.service.documents import issue_documents
+from invoicing.service.ports import DocumentRenderer, UnitOfWork
+from invoicing.service.print_batches import make_print_batch
+
+__all__ = ["BillingRunner"]
+
+log = get_logger(__name__)
+
+
+class BillingRunner:
+    def __init__(self, new_uow: Callable[[], UnitOfWork], renderer: DocumentRenderer,
+                 policy: BillingPolicy, batch: int = 100,
+                 detailed: DetailedBillPolicy | None = None) -> None:
+        self._new_uow, self._renderer = new_uow, renderer
+        self._policy, self._batch = policy, batch
+        self._detailed = detailed or DetailedBillPolicy()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._documents = asyncio.Lock()
+
+    def launch(self, run_id: str) -> None:
+        """Execute the run in the background."""
+        self._spawn(self._execute(run_id))
+
+    async def resume(self) -> None:
+        """Execute the unfinished runs again, and render what waits for its document."""
+        async with self._new_uow() as uow:
+            unfinished = await uow.runs.unfinished()
+        for run in unfinished:
+            self.launch(run.id)
+        self.documents_soon()
+
+    def documents_soon(self) -> None:
+        """Make the documents that wait (a credit note's, a detailed bill's) in the background."""
+        self._spawn(self._documents_logged())
+
+    async def _documents_logged(self) -> None:
+        try:
+            await self.finish_documents()
+        except Exception as exc:  # the documents stay pending: the next attempt makes them
+            log.error("documents_failed", error=repr(exc), exc_info=True)
+
+    async def finish_documents(self) -> int:
+        """Make every document that waits: invoices first, then credit notes, detailed bills."""
+        async with self._documents:
+            made = await issue_documents(self._new_uow, self._renderer, self._batch)
+            made += await issue_credit_note_documents(self._new_uow, self._renderer, self._batch)
+            return made + await make_detailed_bills(self._new_uow, self._renderer, self._detailed,
+                                                    self._batch)
+
+    async def close(self) -> None:
+        """Stop the tasks; their runs stay unfinished and resume at the next start."""
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    def _spawn(self, work: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _execute(self, run_id: str) -> None:
+        try:
+            run = await self._bill(run_id)
+            await self.finish_documents()
+            if run is not None:
+                await make_print_batch(self._new_uow, self._renderer, run)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.error("billing_run_failed", run_id=run_id, error=repr(exc), exc_info=True)
+            await self._finish(run_id, RunStatus.FAILED, repr(exc))
+            return
+        await self._finish(run_id, RunStatus.COMPLETED)
+        log.info("billing_run_completed", run_id=run_id)
+
+    async def _bill(self, run_id: str) -> BillingRun | None:
+        found = await self._accounts_of(run_id)
+        if found is None:
+            return None
+        run, account_ids = found
+        for account_id in account_ids:
+            await bill_account(self._new_uow(), self._policy, run, account_id)
+        return run
+
+    async def _accounts_of(self, run_id: str) -> tuple[BillingRun, list[str]] | None:
+        async with self._new_uow() as uow:
+            run = await uow.runs.get(run_id)
+            if run is None:
+                return None
+            account_ids = (list(dict.fromkeys(run.account_ids)) if run.account_ids is not None
+                           else await uow.accounts.billable(run.period_end))
+            await uow.runs.set_accounts(run_id, len(account_ids))
+            await uow.commit()
+        return run, account_ids
+
+    async def _finish(self, run_id: str, status: RunStatus, error: str | None = None) -> None:
+        async with self._new_uow() as uow:
+            await uow.runs.finish(run_id, status, uow.clock.now(), error)
+            await uow.commit()

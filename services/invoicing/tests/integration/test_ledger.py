@@ -1,0 +1,99 @@
+"""The ledger from rating's and payments' events: balance, movements, redelivery, access."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import httpx
+from invoicing.settings import InvoicingSettings
+from tarifa.testing.events import publish_event, tap_events
+
+from .world import (
+    balance_becomes,
+    item,
+    open_account,
+    operator,
+    payment,
+    subscriber,
+    usage,
+)
+
+MAY = date(2026, 5, 10)
+
+
+async def test_rated_usage_and_payments_move_the_balance_and_announce_it(
+    client: httpx.AsyncClient, settings: InvoicingSettings
+) -> None:
+    async with tap_events(settings.amqp_url, ["invoicing.balance.changed"]) as tap:
+        account_id, msisdn = await open_account(settings, client)
+        await publish_event(settings.amqp_url, usage(
+            account_id, item(msisdn, "sms", 40, "20.00", "4.00", MAY),
+            item(msisdn, "voice", 3600, "36.00", "7.20", MAY)))
+        await balance_becomes(client, account_id, "-67.20")
+        await publish_event(settings.amqp_url, payment(account_id, "100.00"))
+        await balance_becomes(client, account_id, "32.80")
+        changes = await tap.wait_for("invoicing.balance.changed", count=2, account_id=account_id)
+    assert [(c.data["balance"], c.data["cause"]) for c in changes] == [
+        ("-67.20", "usage"), ("32.80", "payment")]
+    assert all(c.data["currency"] == "MDL" and c.subject == account_id for c in changes)
+    ledger = await client.get(f"/v1/accounts/{account_id}/ledger", headers=operator())
+    rows = ledger.json()
+    assert sorted((r["kind"], r["type"], r["amount"]) for r in rows) == [
+        ("charge", "sms", "-24.00"), ("charge", "voice", "-43.20"),
+        ("payment", "payment", "100.00")]
+    assert sum(Decimal(r["amount"]) for r in rows) == Decimal("32.80")
+    charge = next(r for r in rows if r["type"] == "sms")
+    assert (charge["msisdn"], charge["quantity"], charge["unit"], charge["date"]) == (
+        msisdn, "40", "message", "2026-05-10")
+    assert (charge["net"], charge["vat"], charge["gross"]) == ("20.00", "4.00", "24.00")
+
+
+async def test_the_same_event_delivered_twice_is_one_ledger_movement(
+    client: httpx.AsyncClient, settings: InvoicingSettings
+) -> None:
+    account_id, msisdn = await open_account(settings, client)
+    rated = usage(account_id, item(msisdn, "data", 1_048_576, "0.10", "0.02", MAY))
+    first = await publish_event(settings.amqp_url, rated)
+    await publish_event(settings.amqp_url, rated, event_id=first.id)
+    paid = payment(account_id, "5.00")
+    second = await publish_event(settings.amqp_url, paid)
+    await publish_event(settings.amqp_url, paid, event_id=second.id)
+    await publish_event(settings.amqp_url, payment(account_id, "1.00"))
+    await balance_becomes(client, account_id, "5.88")
+    rows = (await client.get(f"/v1/accounts/{account_id}/ledger", headers=operator())).json()
+    assert sorted(r["amount"] for r in rows) == ["-0.12", "1.00", "5.00"]
+
+
+async def test_ledger_reads_by_date_and_refuses_a_reversed_interval(
+    client: httpx.AsyncClient, settings: InvoicingSettings
+) -> None:
+    account_id, msisdn = await open_account(settings, client)
+    await publish_event(settings.amqp_url, usage(
+        account_id, item(msisdn, "sms", 1, "0.50", "0.10", date(2026, 4, 30)),
+        item(msisdn, "sms", 2, "1.00", "0.20", date(2026, 5, 1))))
+    await balance_becomes(client, account_id, "-1.80")
+    may = await client.get(f"/v1/accounts/{account_id}/ledger",
+                           params={"from": "2026-05-01", "to": "2026-05-31"}, headers=operator())
+    assert [r["date"] for r in may.json()] == ["2026-05-01"]
+    reversed_ = await client.get(f"/v1/accounts/{account_id}/ledger",
+                                 params={"from": "2026-05-31", "to": "2026-05-01"},
+                                 headers=operator())
+    assert reversed_.status_code == 422
+    assert reversed_.headers["content-type"] == "application/problem+json"
+
+
+async def test_a_subscriber_sees_only_its_own_account(
+    client: httpx.AsyncClient, settings: InvoicingSettings
+) -> None:
+    account_id, _ = await open_account(settings, client)
+    own = await client.get(f"/v1/accounts/{account_id}/balance", headers=subscriber(account_id))
+    assert own.json() == {"balance": "0.00", "currency": "MDL"}
+    for path in ("balance", "ledger", "invoices"):
+        other = await client.get(f"/v1/accounts/{account_id}/{path}",
+                                 headers=subscriber("someone-else"))
+        assert other.status_code == 404, path
+        assert other.headers["content-type"] == "application/problem+json"
+        assert (await client.get(f"/v1/accounts/{account_id}/{path}")).status_code == 401
+    unknown = await client.get("/v1/accounts/nobody/balance", headers=operator())
+    assert unknown.status_code == 404

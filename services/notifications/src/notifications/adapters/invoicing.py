@@ -1,0 +1,33 @@
+"""The invoice PDFs, fetched from the invoicing API with a token the service mints itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import quote
+
+import httpx
+
+from notifications.service.ports import SendFailed
+
+__all__ = ["HttpInvoiceDocuments"]
+
+
+class HttpInvoiceDocuments:
+    """``GET /v1/invoices/{id}/pdf`` on invoicing; 404 means not rendered yet."""
+
+    def __init__(self, client: httpx.AsyncClient, token: Callable[[], str]) -> None:
+        self._client, self._token = client, token
+
+    async def invoice_pdf(self, invoice_id: str) -> bytes | None:
+        try:
+            response = await self._client.get(
+                f"/v1/invoices/{quote(invoice_id, safe='')}/pdf",
+                headers={"Authorization": f"Bearer {self._token()}",
+                         "Accept": "application/pdf"})
+        except httpx.HTTPError as exc:
+            raise SendFailed(f"invoicing unreachable: {exc!r}") from exc
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise SendFailed(f"invoicing answered {response.status_code} for the invoice PDF")
+        return response.content

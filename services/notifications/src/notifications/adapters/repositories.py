@@ -1,0 +1,132 @@
+"""SQL repositories of the notifications service."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from notifications.adapters.tables import balances, contacts, deliveries, templates
+from notifications.domain.balance import KnownBalance
+from notifications.domain.contact import Contact
+from notifications.domain.delivery import Channel, Delivery, DeliveryStatus
+from notifications.domain.templates import MessageTemplate, TemplateKey
+from notifications.service.ports import ContactChanges
+
+__all__ = ["SqlBalances", "SqlContacts", "SqlDeliveries", "SqlTemplates"]
+
+_CONTACT_FIELDS = ("language", "medium", "bill_email", "email", "customer_name", "bill_sms", "phone",
+                   "timezone")
+
+
+class SqlContacts:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, account_id: str) -> Contact | None:
+        row = (await self._session.execute(
+            select(contacts).where(contacts.c.account_id == account_id))).mappings().first()
+        return Contact(**{k: v for k, v in row.items() if k != "updated_at"}) if row else None
+
+    async def opened(self, contact: Contact) -> None:
+        statement = insert(contacts).values(asdict(contact))
+        await self._session.execute(statement.on_conflict_do_update(
+            index_elements=[contacts.c.account_id],
+            set_={name: func.coalesce(contacts.c[name], statement.excluded[name])
+                  for name in _CONTACT_FIELDS}))
+
+    async def changed(self, account_id: str, changes: ContactChanges, at: datetime) -> None:
+        statement = insert(contacts).values(account_id=account_id, updated_at=at, **changes)
+        await self._session.execute(statement.on_conflict_do_update(
+            index_elements=[contacts.c.account_id], set_={**changes, "updated_at": at},
+            where=or_(contacts.c.updated_at.is_(None), contacts.c.updated_at <= at)))
+
+
+def _delivery(row: Any) -> Delivery:
+    values = dict(row)
+    values["channel"] = Channel(values["channel"])
+    values["status"] = DeliveryStatus(values["status"])
+    return Delivery(**values)
+
+
+class SqlDeliveries:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, delivery: Delivery) -> bool:
+        statement = insert(deliveries).values(asdict(delivery)).on_conflict_do_nothing(
+            index_elements=[deliveries.c.event_id, deliveries.c.channel])
+        return (await self._session.execute(statement.returning(deliveries.c.id))).first() is not None
+
+    async def next_due(self, now: datetime) -> Delivery | None:
+        statement = (select(deliveries)
+                     .where(deliveries.c.status == DeliveryStatus.PENDING,
+                            deliveries.c.next_attempt_at <= now)
+                     .order_by(deliveries.c.next_attempt_at).limit(1)
+                     .with_for_update(skip_locked=True))
+        row = (await self._session.execute(statement)).mappings().first()
+        return _delivery(row) if row else None
+
+    async def save(self, delivery: Delivery) -> None:
+        values = asdict(delivery)
+        await self._session.execute(
+            deliveries.update().where(deliveries.c.id == values.pop("id")).values(values))
+
+    async def get(self, delivery_id: str) -> Delivery | None:
+        statement = select(deliveries).where(deliveries.c.id == delivery_id).with_for_update()
+        row = (await self._session.execute(statement)).mappings().first()
+        return _delivery(row) if row else None
+
+    async def exists(self, event_id: str, channel: Channel) -> bool:
+        statement = select(deliveries.c.id).where(deliveries.c.event_id == event_id,
+                                                  deliveries.c.channel == channel)
+        return (await self._session.execute(statement)).first() is not None
+
+    async def find(self, *, account_id: str | None, event: str | None,
+                   limit: int) -> list[Delivery]:
+        statement = select(deliveries).order_by(deliveries.c.created_at.desc(),
+                                                deliveries.c.id).limit(limit)
+        if account_id is not None:
+            statement = statement.where(deliveries.c.account_id == account_id)
+        if event is not None:
+            statement = statement.where(deliveries.c.event == event)
+        return [_delivery(row) for row in (await self._session.execute(statement)).mappings()]
+
+
+class SqlBalances:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, account_id: str) -> KnownBalance | None:
+        row = (await self._session.execute(
+            select(balances).where(balances.c.account_id == account_id))).first()
+        return KnownBalance(row.account_id, row.balance, row.at) if row else None
+
+    async def record(self, balance: KnownBalance) -> None:
+        statement = insert(balances).values(asdict(balance))
+        await self._session.execute(statement.on_conflict_do_update(
+            index_elements=[balances.c.account_id],
+            set_={"balance": statement.excluded.balance, "at": statement.excluded.at},
+            where=balances.c.at <= statement.excluded.at))
+
+
+class SqlTemplates:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, key: TemplateKey) -> MessageTemplate | None:
+        row = (await self._session.execute(select(templates).where(
+            templates.c.event == key.event, templates.c.channel == key.channel,
+            templates.c.language == key.language))).first()
+        return MessageTemplate(row.body, row.subject) if row else None
+
+    async def put(self, key: TemplateKey, template: MessageTemplate) -> None:
+        statement = insert(templates).values(
+            **asdict(key), subject=template.subject, body=template.body)
+        await self._session.execute(statement.on_conflict_do_update(
+            index_elements=[templates.c.event, templates.c.channel, templates.c.language],
+            set_={"subject": template.subject, "body": template.body, "updated_at": func.now()}))

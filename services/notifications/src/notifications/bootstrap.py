@@ -1,0 +1,100 @@
+"""Wiring of the notifications service: the only module that imports every layer."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI
+from tarifa.auth import Principal, Role
+from tarifa.logging import get_logger
+from tarifa.runtime import Runtime, build_runtime, create_app
+
+from notifications.adapters.invoicing import HttpInvoiceDocuments
+from notifications.adapters.smpp import ReceiptHandler, SmppSender
+from notifications.adapters.smtp import SmtpMailer
+from notifications.adapters.uow import NotificationsUnitOfWork
+from notifications.domain.delivery import RetryPolicy
+from notifications.entrypoints.codes import register_code_consumer
+from notifications.entrypoints.consumers import register_consumers
+from notifications.entrypoints.dispatcher import Dispatcher
+from notifications.entrypoints.http import notifications_router
+from notifications.service.dispatch import Sending, deliver_next
+from notifications.service.otp import CodeSending
+from notifications.service.receipts import record_receipt
+from notifications.settings import NotificationsSettings
+
+__all__ = ["MIGRATIONS", "build_app"]
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+PUBLISHES = ["notifications.message.sent", "notifications.message.failed"]
+log = get_logger(__name__)
+
+
+def _mailer(settings: NotificationsSettings) -> SmtpMailer:
+    password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
+    return SmtpMailer(host=settings.smtp_host, port=settings.smtp_port, sender=settings.smtp_from,
+                      timeout=settings.smtp_timeout, username=settings.smtp_username,
+                      password=password, starttls=settings.smtp_starttls)
+
+
+def _sms(settings: NotificationsSettings, runtime: Runtime, on_receipt: ReceiptHandler) -> SmppSender:
+    sender = SmppSender(
+        host=settings.smpp_host, port=settings.smpp_port, system_id=settings.smpp_system_id,
+        password=settings.smpp_password.get_secret_value(), source=settings.smpp_source_address,
+        timeout=settings.smpp_timeout, reconnect_interval=settings.smpp_reconnect_interval,
+        enquire_interval=settings.smpp_enquire_interval, on_receipt=on_receipt)
+    runtime.on_start.append(sender.start)
+    runtime.on_stop.append(sender.stop)
+    return sender
+
+
+def _policy(settings: NotificationsSettings) -> RetryPolicy:
+    return RetryPolicy(settings.send_max_attempts, timedelta(seconds=settings.send_retry_base),
+                       timedelta(seconds=settings.send_retry_max))
+
+
+def _sending(settings: NotificationsSettings, runtime: Runtime, sms: SmppSender) -> Sending:
+    client = httpx.AsyncClient(base_url=settings.invoicing_url, timeout=settings.invoicing_timeout)
+    runtime.on_stop.append(client.aclose)
+
+    def token() -> str:
+        return runtime.authenticator.issue(Principal("notifications", Role.OPERATOR))
+
+    return Sending(mailer=_mailer(settings), documents=HttpInvoiceDocuments(client, token),
+                   policy=_policy(settings), mail_domain=settings.smtp_from.rpartition("@")[2],
+                   sms=sms)
+
+
+def build_app(settings: NotificationsSettings) -> FastAPI:
+    runtime = build_runtime(settings)
+
+    def new_uow() -> NotificationsUnitOfWork:
+        return NotificationsUnitOfWork(runtime.sessions, service="notifications",
+                                       clock=runtime.clock, on_commit=runtime.relay.wake)
+
+    async def receipt(delivery_id: str, delivered: bool, detail: str | None) -> None:
+        try:
+            await record_receipt(new_uow(), delivery_id, delivered=delivered, detail=detail)
+        except Exception as exc:
+            log.error("receipt_failed", delivery_id=delivery_id, error=repr(exc), exc_info=True)
+
+    sms = _sms(settings, runtime, receipt)
+    sending = _sending(settings, runtime, sms)
+    dispatcher = Dispatcher(lambda: deliver_next(new_uow(), sending),
+                            interval=settings.dispatch_interval)
+
+    async def clock_moved(_now: datetime) -> None:
+        dispatcher.wake()
+
+    register_consumers(runtime, new_uow, dispatcher.wake)
+    register_code_consumer(runtime, new_uow, CodeSending(sms, _policy(settings), runtime.clock))
+    runtime.on_start.append(dispatcher.start)
+    runtime.on_stop.insert(0, dispatcher.stop)
+    runtime.on_clock_move.append(clock_moved)
+    runtime.publishes(PUBLISHES)
+    return create_app(runtime, title="Tarifa notifications",
+                      routers=[notifications_router(new_uow)],
+                      description="Notifications: e-bills and notices by email and SMS (SMPP), "
+                                  "one-time codes, delivery status, templates.")

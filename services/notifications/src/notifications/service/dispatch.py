@@ -1,0 +1,115 @@
+"""Sending due deliveries: one attempt per call, recorded in the same transaction.
+
+The delivery row stays locked (``FOR UPDATE SKIP LOCKED``) while its attempt runs, so replicas
+never send the same delivery at once. Its new status and the ``notifications.message.*`` event
+commit together after the mail server or the SMSC accepted the message.
+
+The one window left: the channel accepted the message and the process died (or the database
+failed) before the commit. The delivery is then still pending and is sent again later; an
+email carries the same ``Message-ID`` (derived from the event id and channel), so mail clients
+and archives downstream can recognise and drop the second copy.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tarifa.messaging.catalogue import MessageFailed, MessageSent
+
+from notifications.domain.catalogue import UnknownEvent, notified_event
+from notifications.domain.contact import Contact
+from notifications.domain.delivery import Channel, Delivery, DeliveryStatus, RetryPolicy
+from notifications.domain.message import Attachment, OutgoingEmail, OutgoingSms
+from notifications.domain.routing import INVOICE_ISSUED, route
+from notifications.domain.templates import RenderedMessage, TemplateKey
+from notifications.service.ports import InvoiceDocuments, Mailer, SendFailed, SmsSender, UnitOfWork
+from notifications.service.templates import template_for
+
+__all__ = ["Sending", "announce", "deliver_next"]
+
+_UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Sending:
+    """The channels and documents an attempt uses, and how often to try."""
+
+    mailer: Mailer
+    documents: InvoiceDocuments
+    policy: RetryPolicy
+    mail_domain: str
+    sms: SmsSender
+
+
+async def deliver_next(uow: UnitOfWork, sending: Sending) -> Delivery | None:
+    """Attempt the delivery due first and return it as it is now; None when none is due."""
+    async with uow:
+        delivery = await uow.deliveries.next_due(uow.clock.now())
+        if delivery is None:
+            return None
+        outcome = await _attempt(uow, sending, delivery)
+        await uow.deliveries.save(outcome)
+        announce(uow, outcome)
+        await uow.commit()
+    return outcome
+
+
+async def _contact(uow: UnitOfWork, delivery: Delivery) -> Contact | None:
+    return await uow.contacts.get(delivery.account_id) if delivery.account_id else None
+
+
+async def _attempt(uow: UnitOfWork, sending: Sending, delivery: Delivery) -> Delivery:
+    contact = await _contact(uow, delivery)
+    target = route(contact, delivery.channel, delivery.event) if contact else None
+    if target is not None and target.recipient is None:
+        return delivery.not_applicable(target.reason)
+    try:
+        if contact is None or target is None or target.recipient is None:
+            raise SendFailed(f"no contact details known yet for account {delivery.account_id}")
+        message = await _render(uow, delivery, contact)
+        await _send(sending, delivery, target.recipient, message)
+    except SendFailed as exc:
+        return delivery.attempt_failed(str(exc), uow.clock.now(), sending.policy,
+                                       permanent=exc.permanent)
+    return delivery.sent(target.recipient, uow.clock.now())
+
+
+async def _render(uow: UnitOfWork, delivery: Delivery, contact: Contact) -> RenderedMessage:
+    language = contact.speaks
+    key = TemplateKey(delivery.event, delivery.channel, language)
+    try:
+        template = await template_for(uow, key)
+    except UnknownEvent as exc:
+        raise SendFailed(str(exc), permanent=True) from exc
+    return template.render(notified_event(delivery.event).values(delivery.payload, contact,
+                                                                 language))
+
+
+async def _send(sending: Sending, delivery: Delivery, recipient: str,
+                message: RenderedMessage) -> None:
+    if delivery.channel is Channel.SMS:
+        await sending.sms.send(OutgoingSms(recipient, message.body, delivery.id))
+        return
+    attachments = (await _invoice_pdf(sending, delivery),) if delivery.event == INVOICE_ISSUED else ()
+    await sending.mailer.send(OutgoingEmail(
+        recipient=recipient, subject=message.subject or "", body=message.body,
+        message_id=delivery.message_id(sending.mail_domain), attachments=attachments))
+
+
+async def _invoice_pdf(sending: Sending, delivery: Delivery) -> Attachment:
+    data = await sending.documents.invoice_pdf(str(delivery.payload["invoice_id"]))
+    if data is None:
+        raise SendFailed("the invoice PDF is not available yet")
+    name = _UNSAFE_FILENAME.sub("-", str(delivery.payload["number"])).strip("-") or "invoice"
+    return Attachment(f"{name}.pdf", "application/pdf", data)
+
+
+def announce(uow: UnitOfWork, delivery: Delivery) -> None:
+    """Emit ``notifications.message.sent`` or ``.failed`` for a delivery that got there."""
+    fields = {"message_id": delivery.id, "event_id": delivery.event_id,
+              "channel": str(delivery.channel), "account_id": delivery.account_id}
+    if delivery.status is DeliveryStatus.SENT:
+        uow.emit(MessageSent(**fields), subject=delivery.account_id)
+    elif delivery.status is DeliveryStatus.FAILED:
+        uow.emit(MessageFailed(**fields), subject=delivery.account_id)

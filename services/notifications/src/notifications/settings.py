@@ -1,0 +1,53 @@
+"""Settings of the notifications service (prefix ``NOTIFICATIONS_``)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import SettingsConfigDict
+from tarifa.settings import ServiceSettings
+
+__all__ = ["NotificationsSettings"]
+
+
+class NotificationsSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="NOTIFICATIONS_", extra="ignore", frozen=True,
+                                      populate_by_name=True)
+    service_name: ClassVar[str] = "notifications"
+    port: int = Field(8005, ge=1, le=65535)
+
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(1025, ge=1, le=65535)
+    smtp_from: str = Field("billing@tarifa.local", min_length=3, pattern=r"^[^@\s]+@[^@\s]+$")
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    smtp_timeout: float = Field(10.0, gt=0)
+    # SMS goes to the operator's SMSC over SMPP; these name the peer for the SMS channel.
+    smpp_host: str = "127.0.0.1"
+    smpp_port: int = Field(2775, ge=1, le=65535)
+    smpp_system_id: str = Field("tarifa", min_length=1, max_length=15,
+                                description="the ESME's system_id for bind_transceiver")
+    smpp_password: SecretStr = Field(SecretStr("tarifa"), description="at most 8 characters")
+    smpp_source_address: str = Field(
+        "Tarifa", min_length=1, max_length=20, pattern=r"^(\+?[0-9]{1,15}|[A-Za-z0-9 ]{1,11})$",
+        description="sender shown on the phone: an international number or up to 11 letters")
+    smpp_timeout: float = Field(10.0, gt=0, description="seconds to wait for the SMSC's answer")
+    smpp_reconnect_interval: float = Field(5.0, gt=0, description="seconds between two binds")
+    smpp_enquire_interval: float = Field(30.0, gt=0, description="seconds between keep-alives")
+
+    invoicing_url: str = "http://127.0.0.1:8003"
+    invoicing_timeout: float = Field(10.0, gt=0)
+
+    send_max_attempts: int = Field(10, ge=1, le=1000)
+    send_retry_base: float = Field(30.0, gt=0, description="seconds before the first retry")
+    send_retry_max: float = Field(3600.0, gt=0, description="longest wait between two attempts")
+    dispatch_interval: float = Field(1.0, gt=0, description="seconds between two looks for due messages")
+
+    @field_validator("smpp_password")
+    @classmethod
+    def _smpp_password_fits(cls, value: SecretStr) -> SecretStr:
+        if len(value.get_secret_value()) > 8:
+            raise ValueError("an SMPP 3.4 password has at most 8 characters")
+        return value

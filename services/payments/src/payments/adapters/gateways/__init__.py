@@ -1,0 +1,1 @@
+"""Card gateway adapters, one module per gateway, each a ``CardGateway``."""

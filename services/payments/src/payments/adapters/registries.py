@@ -1,0 +1,84 @@
+"""SQL repositories of registry files and of stored cards with their autopay mandates."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from payments.adapters.tables import autopay_mandates, payment_methods, payment_registries, registry_entries
+from payments.domain.autopay import AutopayMandate, MethodStatus, PaymentMethod
+from payments.domain.registry import EntryStatus, RegistryEntry, RegistryReport
+
+__all__ = ["SqlPaymentMethods", "SqlRegistries"]
+
+
+class SqlRegistries:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def claim(self, entry: RegistryEntry) -> bool:
+        values = asdict(entry)
+        del values["amount_value"]
+        statement = insert(registry_entries).values(values).on_conflict_do_nothing()
+        result = await self._session.execute(statement.returning(registry_entries.c.row))
+        return result.first() is not None
+
+    async def add_registry(self, report: RegistryReport) -> None:
+        values = asdict(report)
+        del values["unmatched"]
+        await self._session.execute(payment_registries.insert().values(values))
+
+    async def get_registry(self, registry_id: str) -> RegistryReport | None:
+        row = (await self._session.execute(select(payment_registries).where(
+            payment_registries.c.id == registry_id))).mappings().first()
+        if row is None:
+            return None
+        return RegistryReport(**dict(row), unmatched=await self._unmatched(registry_id))
+
+    async def _unmatched(self, registry_id: str) -> list[RegistryEntry]:
+        rows = (await self._session.execute(select(registry_entries).where(
+            registry_entries.c.registry_id == registry_id,
+            registry_entries.c.status == EntryStatus.UNMATCHED).order_by(
+            registry_entries.c.row))).mappings()
+        return [_entry(dict(row)) for row in rows]
+
+
+def _entry(row: dict[str, Any]) -> RegistryEntry:
+    row["status"] = EntryStatus(row["status"])
+    return RegistryEntry(**row)
+
+
+class SqlPaymentMethods:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, method: PaymentMethod) -> None:
+        await self._session.execute(payment_methods.insert().values(asdict(method)))
+
+    async def get(self, method_id: str, *, for_update: bool = False) -> PaymentMethod | None:
+        query = select(payment_methods).where(payment_methods.c.id == method_id)
+        row = (await self._session.execute(
+            query.with_for_update() if for_update else query)).mappings().first()
+        if row is None:
+            return None
+        return PaymentMethod(**{**dict(row), "status": MethodStatus(row["status"])})
+
+    async def save(self, method: PaymentMethod) -> None:
+        await self._session.execute(payment_methods.update().where(
+            payment_methods.c.id == method.id).values(asdict(method)))
+
+    async def put_mandate(self, mandate: AutopayMandate) -> None:
+        values = asdict(mandate)
+        statement = insert(autopay_mandates).values(values)
+        await self._session.execute(statement.on_conflict_do_update(
+            index_elements=[autopay_mandates.c.account_id],
+            set_={k: v for k, v in values.items() if k != "account_id"}))
+
+    async def mandate(self, account_id: str) -> AutopayMandate | None:
+        row = (await self._session.execute(select(autopay_mandates).where(
+            autopay_mandates.c.account_id == account_id))).mappings().first()
+        return AutopayMandate(**dict(row)) if row else None

@@ -1,0 +1,68 @@
+"""Wiring of the payments service: the only module that imports every layer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI
+from tarifa.runtime import Runtime, build_runtime, create_app
+
+from payments.adapters.gateways.sandbox import SandboxGateway
+from payments.adapters.uow import PaymentsUnitOfWork
+from payments.domain.limits import PaymentLimits
+from payments.entrypoints.consumers import register_consumers
+from payments.entrypoints.http import CardPayments, payments_router
+from payments.entrypoints.methods import methods_router
+from payments.entrypoints.registries import registries_router
+from payments.entrypoints.webhooks import webhooks_router
+from payments.service.events import PUBLISHED
+from payments.service.ports import CardGateway
+from payments.settings import PaymentsSettings
+
+__all__ = ["MIGRATIONS", "build_app"]
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+PUBLISHES = PUBLISHED
+CARD_GATEWAY = "sandbox"
+
+
+def _gateways(settings: PaymentsSettings, runtime: Runtime) -> dict[str, CardGateway]:
+    """The card gateways this deployment is configured for (none without a webhook secret)."""
+    if settings.gateway_webhook_secret is None:
+        return {}
+    client = httpx.AsyncClient(timeout=settings.gateway_timeout)
+
+    async def close() -> None:
+        await client.aclose()
+
+    runtime.on_stop.append(close)
+    sandbox = SandboxGateway(
+        client, base_url=settings.gateway_url,
+        secret=settings.gateway_webhook_secret.get_secret_value(),
+        notify_url=f"{settings.public_url.rstrip('/')}/v1/webhooks/sandbox",
+        tolerance=settings.webhook_tolerance)
+    return {sandbox.name: sandbox}
+
+
+def _limits(settings: PaymentsSettings) -> PaymentLimits:
+    return PaymentLimits(max_per_transaction=settings.online_max, topup_min=settings.topup_min,
+                         topup_max=settings.topup_max)
+
+
+def build_app(settings: PaymentsSettings) -> FastAPI:
+    runtime = build_runtime(settings)
+
+    def new_uow() -> PaymentsUnitOfWork:
+        return PaymentsUnitOfWork(runtime.sessions, service="payments", clock=runtime.clock,
+                                  on_commit=runtime.relay.wake)
+
+    register_consumers(runtime, new_uow)
+    runtime.publishes(PUBLISHES)
+    cards = CardPayments(_gateways(settings, runtime), CARD_GATEWAY, _limits(settings))
+    routers = [payments_router(new_uow, cards), webhooks_router(new_uow, cards.gateways),
+               registries_router(new_uow, settings.registry_max_rows, settings.registry_max_bytes),
+               methods_router(new_uow, cards)]
+    return create_app(runtime, title="Tarifa payments", routers=routers,
+                      description="Payments: card gateways, partner channels, registry files, "
+                                  "refunds, stored cards and autopay.")

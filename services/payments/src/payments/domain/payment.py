@@ -1,0 +1,90 @@
+"""Payments: who pays, for which account, how much, through which channel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+__all__ = ["AccountRef", "Payment", "PaymentError", "PaymentStatus"]
+
+
+class PaymentError(Exception):
+    """A payment request the rules refuse."""
+
+
+class PaymentStatus(StrEnum):
+    REQUIRES_ACTION = "requires_action"
+    PROCESSING = "processing"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+    @property
+    def pending(self) -> bool:
+        return self in (PaymentStatus.REQUIRES_ACTION, PaymentStatus.PROCESSING)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRef:
+    """The payments replica of a billing account."""
+
+    account_id: str
+    currency: str
+    status: str = "active"
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """A payment into ``account_id`` (the beneficiary) made by ``payer``."""
+
+    id: str
+    account_id: str
+    amount: Decimal
+    currency: str
+    channel: str
+    reference: str
+    purpose: str
+    status: PaymentStatus
+    payer: str | None
+    created_at: datetime
+    invoice_id: str | None = None
+    msisdn: str | None = None
+    gateway: str | None = None
+    gateway_ref: str | None = None
+    redirect_url: str | None = None
+    return_url: str | None = None
+    refunded: Decimal = Decimal(0)
+    failure_reason: str | None = None
+
+    def check_currency(self, account: AccountRef) -> None:
+        if self.currency != account.currency:
+            raise PaymentError(
+                f"account {account.account_id} is billed in {account.currency}, not {self.currency}"
+            )
+
+    def succeeded(self) -> Payment | None:
+        """The payment once confirmed, or None when it is no longer waiting for confirmation."""
+        return replace(self, status=PaymentStatus.SUCCEEDED) if self.status.pending else None
+
+    def failed(self, reason: str) -> Payment | None:
+        """The payment once refused, or None when it is no longer waiting for confirmation."""
+        if not self.status.pending:
+            return None
+        return replace(self, status=PaymentStatus.FAILED, failure_reason=reason)
+
+    @property
+    def refundable(self) -> Decimal:
+        """What may still be refunded: paid minus refunded, nothing unless it succeeded."""
+        if self.status is not PaymentStatus.SUCCEEDED:
+            return Decimal(0)
+        return self.amount - self.refunded
+
+    def refund(self, amount: Decimal) -> Payment:
+        """The payment after refunding ``amount``; never more than :attr:`refundable`."""
+        if self.status is not PaymentStatus.SUCCEEDED:
+            raise PaymentError(f"payment {self.id} is {self.status}; only a succeeded one is refunded")
+        if amount <= 0 or amount > self.refundable:
+            raise PaymentError(f"a refund of {amount} exceeds the {self.refundable} "
+                               f"{self.currency} left to refund on payment {self.id}")
+        return replace(self, refunded=self.refunded + amount)

@@ -1,0 +1,93 @@
+"""Payment registry files: the CSV a bank or settlement system sends of payments it took (P5).
+
+Columns: ``reference, account_or_msisdn, amount, currency, paid_at`` (header row first, any
+order, extra columns ignored). Each row is reconciled to an account by account number or phone
+number; a reference pays at most once, whatever file brings it again.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from payments.domain.payment import PaymentError
+
+__all__ = ["COLUMNS", "EntryStatus", "InvalidRegistry", "RegistryEntry", "RegistryReport", "RegistryRow",
+           "read_registry"]
+
+COLUMNS = ("reference", "account_or_msisdn", "amount", "currency", "paid_at")
+
+
+class InvalidRegistry(PaymentError):
+    """A file that is not a registry: no header, missing columns, too many rows."""
+
+
+class EntryStatus(StrEnum):
+    MATCHED = "matched"
+    UNMATCHED = "unmatched"
+    DUPLICATE = "duplicate"
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryRow:
+    """One row as the file gives it, numbered from 1 after the header."""
+
+    row: int
+    reference: str
+    account_or_msisdn: str
+    amount: str
+    currency: str
+    paid_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryEntry:
+    """A row once reconciled: matched to a payment, or kept with the reason for manual matching."""
+
+    registry_id: str
+    row: int
+    reference: str
+    account_or_msisdn: str
+    amount: str
+    currency: str
+    paid_at: datetime | None
+    status: EntryStatus
+    payment_id: str | None = None
+    reason: str | None = None
+    amount_value: Decimal | None = None
+
+
+def read_registry(text: str, max_rows: int) -> list[RegistryRow]:
+    """The rows of a registry file; refuse it whole when it is not one."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [name.strip().lower() for name in reader.fieldnames or []]
+    missing = [column for column in COLUMNS if column not in header]
+    if missing:
+        raise InvalidRegistry(f"the registry lacks the columns {', '.join(missing)}")
+    reader.fieldnames = header
+    rows = [_row(number, raw) for number, raw in enumerate(reader, start=1)]
+    if len(rows) > max_rows:
+        raise InvalidRegistry(f"a registry holds at most {max_rows} rows, this one {len(rows)}")
+    return rows
+
+
+def _row(number: int, raw: dict[str, str | None]) -> RegistryRow:
+    values = {column: (raw.get(column) or "").strip() for column in COLUMNS}
+    return RegistryRow(row=number, **values)
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryReport:
+    """What became of a registry file: matched rows paid, the rest kept or skipped as repeats."""
+
+    id: str
+    submitted_by: str
+    created_at: datetime
+    rows: int
+    matched: int
+    duplicates: int
+    unmatched: list[RegistryEntry]

@@ -1,0 +1,78 @@
+"""Stored cards and autopay: ``/v1/accounts/{id}/payment-methods`` and ``/autopay``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import APIRouter
+from tarifa.auth import CurrentPrincipal
+from tarifa.problems import NotFound
+
+from payments.domain.autopay import AutopayMandate, PaymentMethod
+from payments.entrypoints.errors import refusals
+from payments.entrypoints.http import CardPayments
+from payments.entrypoints.schemas import AutopayBody, AutopayOut, PaymentMethodBody, PaymentMethodOut
+from payments.service.methods import SetAutopay, set_autopay, start_registration
+from payments.service.offline import UnknownBeneficiary
+from payments.service.ports import UnitOfWork
+
+__all__ = ["methods_router"]
+
+
+def _method_out(method: PaymentMethod) -> PaymentMethodOut:
+    return PaymentMethodOut(id=method.id, account_id=method.account_id, status=method.status,
+                            redirect_url=method.redirect_url, card_last4=method.card_last4)
+
+
+def _mandate_out(mandate: AutopayMandate) -> AutopayOut:
+    return AutopayOut(account_id=mandate.account_id, payment_method_id=mandate.payment_method_id,
+                      mode=mandate.mode, threshold=mandate.threshold, amount=mandate.amount,
+                      updated_at=mandate.updated_at)
+
+
+def methods_router(new_uow: Callable[[], UnitOfWork], cards: CardPayments) -> APIRouter:
+    router = APIRouter(prefix="/v1/accounts/{account_id}", tags=["payment methods and autopay"])
+
+    @router.post("/payment-methods", status_code=201, response_model=PaymentMethodOut)
+    async def register_card(account_id: str, body: PaymentMethodBody,
+                            principal: CurrentPrincipal) -> PaymentMethodOut:
+        """Open the gateway's card registration page; the card's token arrives by webhook."""
+        principal.require_account(account_id)
+        gateway = cards.gateway()
+        with refusals():
+            try:
+                method = await start_registration(new_uow(), gateway, account_id, body.return_url)
+            except UnknownBeneficiary as exc:
+                raise NotFound(str(exc)) from exc
+        return _method_out(method)
+
+    @router.get("/payment-methods/{method_id}", response_model=PaymentMethodOut)
+    async def read_card(account_id: str, method_id: str,
+                        principal: CurrentPrincipal) -> PaymentMethodOut:
+        principal.require_account(account_id)
+        async with new_uow() as uow:
+            method = await uow.methods.get(method_id)
+        if method is None or method.account_id != account_id:
+            raise NotFound(f"payment method {method_id} not found")
+        return _method_out(method)
+
+    @router.put("/autopay", response_model=AutopayOut)
+    async def put_autopay(account_id: str, body: AutopayBody,
+                          principal: CurrentPrincipal) -> AutopayOut:
+        """Pay each new invoice, or top up when the balance falls below the threshold."""
+        principal.require_account(account_id)
+        command = SetAutopay(account_id=account_id, payment_method_id=body.payment_method_id,
+                             mode=body.mode, threshold=body.threshold, amount=body.amount)
+        with refusals():
+            return _mandate_out(await set_autopay(new_uow(), command))
+
+    @router.get("/autopay", response_model=AutopayOut)
+    async def read_autopay(account_id: str, principal: CurrentPrincipal) -> AutopayOut:
+        principal.require_account(account_id)
+        async with new_uow() as uow:
+            mandate = await uow.methods.mandate(account_id)
+        if mandate is None:
+            raise NotFound(f"account {account_id} has no autopay")
+        return _mandate_out(mandate)
+
+    return router

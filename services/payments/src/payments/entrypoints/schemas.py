@@ -1,0 +1,156 @@
+"""HTTP bodies of the payments API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+__all__ = ["AmountText", "AutopayBody", "AutopayOut", "CardPaymentBody", "OfflinePaymentBody",
+           "PaymentMethodBody", "PaymentMethodOut", "PaymentOut", "RefundBody", "RefundOut",
+           "RegistryOut", "UnmatchedRowOut"]
+
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+Msisdn = Annotated[str, StringConstraints(pattern=r"^\+?[1-9][0-9]{6,14}$")]
+AmountText = Annotated[str, StringConstraints(pattern=r"^[0-9]+(\.[0-9]+)?$", max_length=20)]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://", max_length=2000)]
+
+
+class _Beneficiary(BaseModel):
+    account_id: str | None = Field(None, min_length=1, max_length=64)
+    msisdn: Msisdn | None = None
+
+    @model_validator(mode="after")
+    def one_beneficiary(self) -> Self:
+        if (self.account_id is None) == (self.msisdn is None):
+            raise ValueError("give exactly one of account_id and msisdn")
+        return self
+
+
+class OfflinePaymentBody(_Beneficiary):
+    model_config = ConfigDict(extra="forbid")
+
+    amount: AmountText = Field(
+        description="decimal string, positive, at most the currency's minor-unit digits")
+    currency: Currency
+    channel: str = Field(min_length=1, max_length=32, examples=["cash", "bank", "post", "terminal"])
+    reference: str = Field(min_length=1, max_length=200)
+
+    @field_validator("channel")
+    @classmethod
+    def not_a_file(cls, channel: str) -> str:
+        if channel == "registry":
+            raise ValueError("the registry channel is for registry files (POST /v1/payment-registries)")
+        return channel
+
+
+class CardPaymentBody(_Beneficiary):
+    """An online card payment, for the caller's own account or another one (P2)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    amount: AmountText
+    currency: Currency
+    purpose: Literal["invoice", "advance", "topup"]
+    invoice_id: str | None = Field(None, min_length=1, max_length=64)
+    return_url: Url = Field(description="where the gateway sends the browser back; confirms nothing")
+
+    @model_validator(mode="after")
+    def invoice_named(self) -> Self:
+        if (self.purpose == "invoice") != (self.invoice_id is not None):
+            raise ValueError("invoice_id is given exactly when the purpose is invoice")
+        return self
+
+
+class PaymentOut(BaseModel):
+    id: str
+    account_id: str
+    status: str
+    amount: Decimal
+    currency: str
+    purpose: str
+    channel: str
+    reference: str
+    payer: str | None
+    beneficiary: str
+    invoice_id: str | None
+    created_at: datetime
+    redirect_url: str | None = None
+    refunded: Decimal = Decimal(0)
+    failure_reason: str | None = None
+
+
+class RefundBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    amount: AmountText
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class RefundOut(BaseModel):
+    id: str
+    payment_id: str
+    account_id: str
+    amount: Decimal
+    currency: str
+    reason: str
+    status: str
+    created_at: datetime
+
+
+class UnmatchedRowOut(BaseModel):
+    row: int
+    reference: str
+    account_or_msisdn: str
+    amount: str
+    currency: str
+    reason: str | None
+
+
+class RegistryOut(BaseModel):
+    id: str
+    rows: int
+    matched: int
+    duplicates: int
+    unmatched: list[UnmatchedRowOut]
+    created_at: datetime
+
+
+class PaymentMethodBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    return_url: Url
+
+
+class PaymentMethodOut(BaseModel):
+    id: str
+    account_id: str
+    status: str
+    redirect_url: str | None
+    card_last4: str | None
+
+
+class AutopayBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    payment_method_id: str = Field(min_length=1, max_length=64)
+    mode: Literal["invoice", "threshold"]
+    threshold: AmountText | None = None
+    amount: AmountText | None = None
+
+    @model_validator(mode="after")
+    def threshold_needs_amounts(self) -> Self:
+        if self.mode == "threshold" and (self.threshold is None or self.amount is None):
+            raise ValueError("threshold autopay needs threshold and amount")
+        return self
+
+
+class AutopayOut(BaseModel):
+    account_id: str
+    payment_method_id: str
+    mode: str
+    threshold: Decimal | None
+    amount: Decimal | None
+    updated_at: datetime

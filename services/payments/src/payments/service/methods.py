@@ -1,0 +1,95 @@
+"""Stored cards and autopay mandates (P6): registration on the gateway's page, token by webhook."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from tarifa.money import InvalidAmount, parse_amount
+
+from payments.domain.autopay import AutopayMandate, MethodStatus, PaymentMethod
+from payments.domain.gateway import GatewayOutcome, OutcomeStatus
+from payments.domain.payment import PaymentError
+from payments.service.offline import UnknownBeneficiary
+from payments.service.ports import CardGateway, UnitOfWork
+
+__all__ = ["SetAutopay", "UnknownMethod", "apply_registration_outcome", "set_autopay",
+           "start_registration"]
+
+
+class UnknownMethod(PaymentError):
+    """No such payment method on this account."""
+
+
+async def start_registration(uow: UnitOfWork, gateway: CardGateway, account_id: str,
+                             return_url: str) -> PaymentMethod:
+    """Open the gateway's card registration page for the account."""
+    async with uow:
+        if await uow.accounts.get(account_id) is None:
+            raise UnknownBeneficiary(f"no account {account_id}")
+        method = PaymentMethod(id=str(uuid.uuid4()), account_id=account_id, gateway=gateway.name,
+                               status=MethodStatus.PENDING, created_at=uow.clock.now())
+        session = await gateway.start_registration(method.id, return_url)
+        method = replace(method, gateway_ref=session.ref, redirect_url=session.redirect_url)
+        await uow.methods.add(method)
+        await uow.commit()
+    return method
+
+
+async def apply_registration_outcome(uow: UnitOfWork, outcome: GatewayOutcome) -> None:
+    """Store the card token the gateway sends once the cardholder registered the card."""
+    method = await uow.methods.get(outcome.order_id, for_update=True)
+    if method is None or method.gateway_ref != outcome.ref:
+        return
+    changed = None
+    if outcome.status is OutcomeStatus.SUCCEEDED and outcome.token:
+        changed = method.activated(outcome.token, outcome.card_last4)
+    elif outcome.status is OutcomeStatus.FAILED:
+        changed = method.refused()
+    if changed is not None:
+        await uow.methods.save(changed)
+
+
+@dataclass(frozen=True, slots=True)
+class SetAutopay:
+    """Amounts as given, read in the account's currency."""
+
+    account_id: str
+    payment_method_id: str
+    mode: str
+    threshold: str | None = None
+    amount: str | None = None
+
+
+async def set_autopay(uow: UnitOfWork, command: SetAutopay) -> AutopayMandate:
+    """Store (or replace) the account's autopay mandate over one of its active cards."""
+    async with uow:
+        method = await uow.methods.get(command.payment_method_id)
+        if method is None or method.account_id != command.account_id:
+            raise UnknownMethod(f"no payment method {command.payment_method_id} on this account")
+        currency = await _currency(uow, command.account_id)
+        mandate = AutopayMandate(
+            account_id=command.account_id, payment_method_id=method.id, mode=command.mode,
+            updated_at=uow.clock.now(), threshold=_amount(command.threshold, currency),
+            amount=_amount(command.amount, currency))
+        mandate.check(method)
+        await uow.methods.put_mandate(mandate)
+        await uow.commit()
+    return mandate
+
+
+async def _currency(uow: UnitOfWork, account_id: str) -> str:
+    account = await uow.accounts.get(account_id)
+    if account is None:
+        raise UnknownBeneficiary(f"no account {account_id}")
+    return account.currency
+
+
+def _amount(text: str | None, currency: str) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        return parse_amount(text, currency)
+    except InvalidAmount as exc:
+        raise PaymentError(str(exc)) from exc

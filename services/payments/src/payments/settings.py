@@ -1,0 +1,41 @@
+"""Settings of the payments service (prefix ``PAYMENTS_``).
+
+Policy, per currency (JSON maps, e.g. ``PAYMENTS_ONLINE_MAX='{"RON": "5000.00"}'``):
+``PAYMENTS_ONLINE_MAX`` (largest online payment, P1), ``PAYMENTS_TOPUP_MIN`` /
+``PAYMENTS_TOPUP_MAX`` (prepaid top-up bounds, P3). A currency absent from a map has no such
+limit. Card gateway: ``PAYMENTS_GATEWAY_URL`` (the sandbox gateway's API),
+``PAYMENTS_GATEWAY_WEBHOOK_SECRET`` (shared with it; without it card payments are refused and
+every webhook is rejected), ``PAYMENTS_PUBLIC_URL`` (where the gateway reaches this service's
+webhooks).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import ClassVar
+
+from pydantic import Field, SecretStr
+from pydantic_settings import SettingsConfigDict
+from tarifa.settings import ServiceSettings
+
+__all__ = ["PaymentsSettings"]
+
+
+class PaymentsSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="PAYMENTS_", extra="ignore", frozen=True,
+                                      populate_by_name=True)
+    service_name: ClassVar[str] = "payments"
+    port: int = Field(8004, ge=1, le=65535)
+
+    online_max: dict[str, Decimal] = Field(default_factory=lambda: {"RON": Decimal("5000.00")})
+    topup_min: dict[str, Decimal] = Field(default_factory=lambda: {"EUR": Decimal("5.00")})
+    topup_max: dict[str, Decimal] = Field(default_factory=lambda: {"EUR": Decimal("100.00")})
+
+    public_url: str = Field("http://127.0.0.1:8004", pattern=r"^https?://")
+    gateway_url: str = Field("http://127.0.0.1:8010", pattern=r"^https?://")
+    gateway_webhook_secret: SecretStr | None = Field(None, min_length=16)
+    gateway_timeout: float = Field(10, gt=0)
+    webhook_tolerance: int = Field(300, ge=1, description="seconds a signed webhook stays valid")
+
+    registry_max_rows: int = Field(10_000, ge=1)
+    registry_max_bytes: int = Field(5_000_000, ge=1)

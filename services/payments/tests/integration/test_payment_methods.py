@@ -1,0 +1,69 @@
+"""Card registration on the sandbox gateway (token by webhook) and autopay mandates (P6)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+import httpx
+from payments.settings import PaymentsSettings
+
+from .world import RETURN_URL, open_account, pay_on_page, subscriber
+
+
+async def _registered(client: httpx.AsyncClient, account_id: str, headers: dict[str, str],
+                      outcome: str) -> dict[str, Any]:
+    started = await client.post(f"/v1/accounts/{account_id}/payment-methods",
+                                json={"return_url": RETURN_URL}, headers=headers)
+    assert started.status_code == 201, started.text
+    method = started.json()
+    await pay_on_page(method["redirect_url"], outcome)
+    url = f"/v1/accounts/{account_id}/payment-methods/{method['id']}"
+    for _ in range(200):
+        method = (await client.get(url, headers=headers)).json()
+        if method["status"] != "pending":
+            return method
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"no webhook settled {method}")
+
+
+async def test_registered_card_carries_autopay(
+    served: httpx.AsyncClient, settings: PaymentsSettings, jwt_secret: str
+) -> None:
+    account_id = await open_account(served, settings.amqp_url, jwt_secret)
+    me = subscriber(jwt_secret, account_id)
+    card = await _registered(served, account_id, me, "success")
+    refused = await _registered(served, account_id, me, "decline")
+    url = f"/v1/accounts/{account_id}/autopay"
+    invoice = await served.put(url, json={"payment_method_id": card["id"], "mode": "invoice"},
+                               headers=me)
+    threshold = await served.put(url, headers=me, json={
+        "payment_method_id": card["id"], "mode": "threshold", "threshold": "20.00", "amount": "50.00"})
+    bad = [await served.put(url, json=body, headers=me) for body in (
+        {"payment_method_id": card["id"], "mode": "threshold"},
+        {"payment_method_id": refused["id"], "mode": "invoice"},
+        {"payment_method_id": "nope", "mode": "invoice"},
+        {"payment_method_id": card["id"], "mode": "threshold", "threshold": "1.001", "amount": "5"})]
+    stored = (await served.get(url, headers=me)).json()
+    assert (card["status"], card["card_last4"], refused["status"]) == ("active", "4242", "failed")
+    assert invoice.status_code == threshold.status_code == 200
+    assert [r.status_code for r in bad] == [422, 422, 422, 422]
+    assert (stored["mode"], stored["threshold"], stored["amount"]) == ("threshold", "20.00", "50.00")
+
+
+async def test_a_subscriber_reaches_only_its_own_cards(
+    served: httpx.AsyncClient, settings: PaymentsSettings, jwt_secret: str
+) -> None:
+    account_id = await open_account(served, settings.amqp_url, jwt_secret)
+    stranger = subscriber(jwt_secret, str(uuid.uuid4()))
+    body = {"return_url": RETURN_URL}
+    answers = [
+        await served.post(f"/v1/accounts/{account_id}/payment-methods", json=body, headers=stranger),
+        await served.put(f"/v1/accounts/{account_id}/autopay", headers=stranger,
+                         json={"payment_method_id": "x", "mode": "invoice"}),
+        await served.post(f"/v1/accounts/{account_id}/payment-methods", json=body),
+        await served.post("/v1/accounts/nobody/payment-methods", json=body,
+                          headers=subscriber(jwt_secret, "nobody")),
+    ]
+    assert [r.status_code for r in answers] == [404, 404, 401, 404]

@@ -1,0 +1,80 @@
+"""SQL repository of recurring fees: the lines due for a look, their charges, their progress."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from rating.adapters.repositories import line_of, plan_changes
+from rating.adapters.tables import fee_charges, lines
+from rating.domain.lines import Line
+from rating.domain.schedule import FeeCharge
+
+__all__ = ["SqlFees"]
+
+
+def _row(charge: FeeCharge, now: datetime) -> dict[str, object]:
+    return {
+        "msisdn": charge.msisdn, "kind": charge.kind, "period_date": charge.period_date,
+        "account_id": charge.account_id, "plan_code": charge.plan.code,
+        "plan_version": charge.plan.version, "amount": charge.amount, "net": charge.split.net,
+        "vat": charge.split.vat, "gross": charge.split.gross, "currency": charge.plan.currency,
+        "charged_at": now,
+    }
+
+
+class SqlFees:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def due_lines(self, day: date) -> list[str]:
+        found = await self._session.scalars(
+            select(lines.c.msisdn).where(or_(lines.c.fees_through.is_(None),
+                                             lines.c.fees_through < day))
+            .order_by(lines.c.msisdn))
+        return list(found)
+
+    async def lock(self, msisdn: str) -> tuple[Line, date | None] | None:
+        row = (await self._session.execute(
+            select(lines).where(lines.c.msisdn == msisdn).with_for_update())).first()
+        if row is None:
+            return None
+        return line_of(row, await plan_changes(self._session, [msisdn])), row.fees_through
+
+    async def charged_since(self, msisdn: str, first: date) -> dict[date, Decimal]:
+        month = func.date_trunc("month", fee_charges.c.period_date).cast(fee_charges.c.period_date.type)
+        rows = (await self._session.execute(
+            select(month.label("month"), func.sum(fee_charges.c.amount).label("amount"))
+            .where(fee_charges.c.msisdn == msisdn, fee_charges.c.period_date >= first)
+            .group_by(month))).all()
+        return {r.month: r.amount for r in rows}
+
+    async def add(self, charges: Sequence[FeeCharge], now: datetime) -> set[tuple[str, str, date]]:
+        if not charges:
+            return set()
+        table = fee_charges
+        rows = (await self._session.execute(
+            insert(table).on_conflict_do_nothing()
+            .returning(table.c.msisdn, table.c.kind, table.c.period_date),
+            [_row(c, now) for c in charges])).all()
+        return {(r.msisdn, r.kind, r.period_date) for r in rows}
+
+    async def listed(self, msisdn: str, first: date | None,
+                     last: date | None) -> list[Mapping[str, object]]:
+        table = fee_charges
+        statement = select(table).where(table.c.msisdn == msisdn)
+        if first:
+            statement = statement.where(table.c.period_date >= first)
+        if last:
+            statement = statement.where(table.c.period_date <= last)
+        rows = await self._session.execute(statement.order_by(table.c.period_date, table.c.kind))
+        return [dict(r) for r in rows.mappings()]
+
+    async def looked_at(self, msisdn: str, day: date) -> None:
+        await self._session.execute(
+            update(lines).where(lines.c.msisdn == msisdn).values(fees_through=day))

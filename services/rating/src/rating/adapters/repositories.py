@@ -1,0 +1,178 @@
+"""SQL repositories of the rating service: plans, the accounts replica, allowance buckets."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import asdict
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from rating.adapters.tables import (
+    accounts,
+    allowance_buckets,
+    among,
+    invoiced_periods,
+    line_plan_changes,
+    lines,
+    plan_versions,
+    suspensions,
+)
+from rating.domain.allowances import BucketKey
+from rating.domain.lines import Account, Line, PlanChange, Suspension
+from rating.domain.plan import Allowance, PlanVersion, Price
+
+__all__ = ["SqlBuckets", "SqlPlans", "SqlReplica", "line_of", "plan_changes"]
+
+
+def _price(entry: dict[str, Any]) -> Price:
+    return Price(**(entry | {"unit_price": Decimal(entry["unit_price"])}))
+
+
+def _plan(row: Any) -> PlanVersion:
+    return PlanVersion(
+        code=row.code, version=row.version, name=row.name, payment_mode=row.payment_mode,
+        currency=row.currency, monthly_fee=row.monthly_fee, vat_rate=row.vat_rate,
+        prices_include_vat=row.prices_include_vat, effective_from=row.effective_from,
+        allowances=tuple(Allowance(**a) for a in row.allowances),
+        prices=tuple(_price(p) for p in row.prices),
+    )
+
+
+def line_of(row: Any, changes: dict[str, list[PlanChange]]) -> Line:
+    return Line(row.msisdn, row.account_id, row.plan_code, row.connected_at,
+                tuple(changes.get(row.msisdn, ())))
+
+
+async def plan_changes(session: AsyncSession, msisdns: Collection[str]) -> dict[str, list[PlanChange]]:
+    """The plan changes of these lines, oldest first."""
+    table = line_plan_changes
+    rows = (await session.execute(select(table).where(among(table.c.msisdn, msisdns))
+                                  .order_by(table.c.msisdn, table.c.effective_at))).all()
+    found: dict[str, list[PlanChange]] = {}
+    for row in rows:
+        found.setdefault(row.msisdn, []).append(PlanChange(row.effective_at, row.plan_code))
+    return found
+
+
+class SqlPlans:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def versions(self, code: str) -> list[PlanVersion]:
+        return (await self.versions_of([code])).get(code, [])
+
+    async def versions_of(self, codes: Collection[str]) -> dict[str, list[PlanVersion]]:
+        rows = (await self._session.execute(
+            select(plan_versions).where(among(plan_versions.c.code, codes))
+            .order_by(plan_versions.c.code, plan_versions.c.version))).all()
+        found: dict[str, list[PlanVersion]] = {}
+        for row in rows:
+            found.setdefault(row.code, []).append(_plan(row))
+        return found
+
+    async def lock(self, code: str) -> None:
+        await self._session.execute(
+            select(func.pg_advisory_xact_lock(func.hashtext(f"rating.plan\n{code}"))))
+
+    async def add(self, plan: PlanVersion, published_at: datetime) -> None:
+        row = asdict(plan) | {"published_at": published_at}
+        row["prices"] = [p | {"unit_price": str(p["unit_price"])} for p in row["prices"]]
+        await self._session.execute(plan_versions.insert().values(row))
+
+
+class SqlReplica:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def upsert_account(self, account: Account) -> None:
+        statement = insert(accounts).values(asdict(account))
+        await self._session.execute(statement.on_conflict_do_update(
+            index_elements=[accounts.c.account_id],
+            set_={c: statement.excluded[c] for c in ("currency", "payment_mode", "timezone")}))
+
+    async def upsert_line(self, line: Line) -> None:
+        row = {"msisdn": line.msisdn, "account_id": line.account_id, "plan_code": line.plan_code,
+               "connected_at": line.connected_at}
+        statement = insert(lines).values(row)
+        await self._session.execute(statement.on_conflict_do_update(
+            index_elements=[lines.c.msisdn],
+            set_={c: statement.excluded[c] for c in ("account_id", "plan_code", "connected_at")}))
+
+    async def line(self, msisdn: str) -> Line | None:
+        row = (await self._session.execute(select(lines).where(lines.c.msisdn == msisdn))).first()
+        return line_of(row, await plan_changes(self._session, [msisdn])) if row else None
+
+    async def account(self, account_id: str) -> Account | None:
+        return (await self.accounts([account_id])).get(account_id)
+
+    async def lock_lines(self, msisdns: Collection[str]) -> dict[str, Line]:
+        rows = (await self._session.execute(
+            select(lines).where(among(lines.c.msisdn, msisdns))
+            .order_by(lines.c.msisdn).with_for_update())).all()
+        changes = await plan_changes(self._session, [r.msisdn for r in rows]) if rows else {}
+        return {r.msisdn: line_of(r, changes) for r in rows}
+
+    async def accounts(self, account_ids: Collection[str]) -> dict[str, Account]:
+        rows = (await self._session.execute(
+            select(accounts).where(among(accounts.c.account_id, account_ids)))).all()
+        return {r.account_id: Account(r.account_id, r.currency, r.payment_mode, r.timezone)
+                for r in rows}
+
+    async def add_plan_change(self, msisdn: str, change: PlanChange) -> None:
+        statement = insert(line_plan_changes).values(
+            msisdn=msisdn, effective_at=change.effective_at, plan_code=change.plan_code)
+        await self._session.execute(statement.on_conflict_do_update(
+            index_elements=[line_plan_changes.c.msisdn, line_plan_changes.c.effective_at],
+            set_={"plan_code": statement.excluded.plan_code}))
+
+    async def upsert_suspension(self, suspension: Suspension) -> None:
+        statement = insert(suspensions).values(
+            account_id=suspension.account_id, starts_at=suspension.start, ends_at=suspension.end)
+        await self._session.execute(statement.on_conflict_do_update(
+            index_elements=[suspensions.c.account_id, suspensions.c.starts_at],
+            set_={"ends_at": func.least(suspensions.c.ends_at, statement.excluded.ends_at)}))
+
+    async def suspensions(self, account_id: str) -> list[Suspension]:
+        rows = (await self._session.execute(select(suspensions).where(
+            suspensions.c.account_id == account_id).order_by(suspensions.c.starts_at))).all()
+        return [Suspension(r.account_id, r.starts_at, r.ends_at) for r in rows]
+
+    async def record_invoiced(self, account_id: str, period_end: date) -> None:
+        statement = insert(invoiced_periods).values(account_id=account_id, period_end=period_end)
+        await self._session.execute(statement.on_conflict_do_update(
+            index_elements=[invoiced_periods.c.account_id],
+            set_={"period_end": func.greatest(invoiced_periods.c.period_end,
+                                              statement.excluded.period_end)}))
+
+    async def invoiced_through(self, account_ids: Collection[str]) -> dict[str, date]:
+        table = invoiced_periods
+        rows = (await self._session.execute(
+            select(table).where(among(table.c.account_id, account_ids)))).all()
+        return {r.account_id: r.period_end for r in rows}
+
+
+class SqlBuckets:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def used(self, msisdns: Collection[str], since: date) -> dict[BucketKey, int]:
+        table = allowance_buckets
+        rows = (await self._session.execute(select(table).where(
+            among(table.c.msisdn, msisdns), table.c.period >= since))).all()
+        return {(r.msisdn, r.period, r.allowance): r.used for r in rows}
+
+    async def save(self, used: Mapping[BucketKey, int]) -> None:
+        if not used:
+            return
+        statement = insert(allowance_buckets)
+        await self._session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[allowance_buckets.c.msisdn, allowance_buckets.c.period,
+                                allowance_buckets.c.allowance],
+                set_={"used": statement.excluded.used}),
+            [{"msisdn": m, "period": p, "allowance": a, "used": n} for (m, p, a), n in used.items()])

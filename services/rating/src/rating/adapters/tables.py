@@ -1,0 +1,148 @@
+"""Tables of the rating database."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    any_,
+    bindparam,
+    false,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.sql.elements import ColumnElement
+from tarifa.messaging.tables import metadata as messaging
+
+__all__ = ["accounts", "allowance_buckets", "among", "fee_charges", "invoiced_periods",
+           "line_plan_changes", "lines", "metadata", "plan_versions", "suspensions",
+           "usage_records"]
+
+metadata = MetaData()
+for table in messaging.tables.values():
+    table.to_metadata(metadata)
+
+accounts = Table(
+    "accounts", metadata,
+    Column("account_id", String(64), primary_key=True),
+    Column("currency", String(3), nullable=False),
+    Column("payment_mode", String(16), nullable=False),
+    Column("timezone", String(64), nullable=False),
+)
+
+lines = Table(
+    "lines", metadata,
+    Column("msisdn", String(32), primary_key=True),
+    Column("account_id", String(64), nullable=False, index=True),
+    Column("plan_code", String(64), nullable=False),
+    Column("connected_at", DateTime(timezone=True), nullable=False),
+    Column("fees_through", Date),
+)
+
+line_plan_changes = Table(
+    "line_plan_changes", metadata,
+    Column("msisdn", String(32), primary_key=True),
+    Column("effective_at", DateTime(timezone=True), primary_key=True),
+    Column("plan_code", String(64), nullable=False),
+)
+
+suspensions = Table(
+    "suspensions", metadata,
+    Column("account_id", String(64), primary_key=True),
+    Column("starts_at", DateTime(timezone=True), primary_key=True),
+    Column("ends_at", DateTime(timezone=True), nullable=False),
+)
+
+invoiced_periods = Table(
+    "invoiced_periods", metadata,
+    Column("account_id", String(64), primary_key=True),
+    Column("period_end", Date, nullable=False),
+)
+
+fee_charges = Table(
+    "fee_charges", metadata,
+    Column("msisdn", String(32), primary_key=True),
+    Column("kind", String(32), primary_key=True),
+    Column("period_date", Date, primary_key=True),
+    Column("account_id", String(64), nullable=False),
+    Column("plan_code", String(64), nullable=False),
+    Column("plan_version", Integer, nullable=False),
+    Column("amount", Numeric(), nullable=False),
+    Column("net", Numeric(), nullable=False),
+    Column("vat", Numeric(), nullable=False),
+    Column("gross", Numeric(), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("charged_at", DateTime(timezone=True), nullable=False),
+)
+Index("fee_charges_by_line", fee_charges.c.msisdn, fee_charges.c.period_date)
+
+plan_versions = Table(
+    "plan_versions", metadata,
+    Column("code", String(64), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("payment_mode", String(16), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("monthly_fee", Numeric(), nullable=False),
+    Column("vat_rate", Numeric(), nullable=False),
+    Column("prices_include_vat", Boolean, nullable=False),
+    Column("effective_from", Date, nullable=False),
+    Column("allowances", JSONB, nullable=False),
+    Column("prices", JSONB, nullable=False),
+    Column("published_at", DateTime(timezone=True), nullable=False),
+)
+
+usage_records = Table(
+    "usage_records", metadata,
+    Column("id", String(100), primary_key=True),
+    Column("msisdn", String(32), nullable=False),
+    Column("account_id", String(64), nullable=False),
+    Column("type", String(8), nullable=False),
+    Column("direction", String(8), nullable=False),
+    Column("zone", String(32), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("usage_date", Date, nullable=False),
+    Column("quantity", BigInteger, nullable=False),
+    Column("other_party", String(64)),
+    Column("roaming_country", String(2)),
+    Column("plan_code", String(64), nullable=False),
+    Column("plan_version", Integer, nullable=False),
+    Column("unit_price", Numeric(), nullable=False),
+    Column("unit", String(16), nullable=False),
+    Column("billed_quantity", BigInteger, nullable=False),
+    Column("allowance", String(80)),
+    Column("allowance_used", BigInteger, nullable=False),
+    Column("net", Numeric(), nullable=False),
+    Column("vat", Numeric(), nullable=False),
+    Column("gross", Numeric(), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("batch_id", String(64), nullable=False),
+    Column("rated_at", DateTime(timezone=True), nullable=False),
+    Column("late", Boolean, nullable=False, server_default=false()),
+)
+Index("usage_records_by_line", usage_records.c.msisdn, usage_records.c.started_at,
+      usage_records.c.id)
+
+allowance_buckets = Table(
+    "allowance_buckets", metadata,
+    Column("msisdn", String(32), primary_key=True),
+    Column("period", Date, primary_key=True),
+    Column("allowance", String(80), primary_key=True),
+    Column("used", BigInteger, nullable=False),
+)
+
+
+def among(column: ColumnElement[Any], values: Collection[Any]) -> ColumnElement[bool]:
+    """``column = ANY(:values)``: one array parameter, however many values."""
+    return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))

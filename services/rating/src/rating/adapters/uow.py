@@ -1,0 +1,21 @@
+"""The rating unit of work over SQLAlchemy."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from tarifa.uow import SqlUnitOfWork
+
+from rating.adapters.fees import SqlFees
+from rating.adapters.repositories import SqlBuckets, SqlPlans, SqlReplica
+from rating.adapters.usage import SqlUsage
+
+__all__ = ["RatingUnitOfWork"]
+
+
+class RatingUnitOfWork(SqlUnitOfWork):
+    def _open(self, session: AsyncSession) -> None:
+        self.plans = SqlPlans(session)
+        self.replica = SqlReplica(session)
+        self.usage = SqlUsage(session)
+        self.buckets = SqlBuckets(session)
+        self.fees = SqlFees(session)

@@ -1,0 +1,95 @@
+"""What rating consumes: its replica (accounts, lines, plan changes, suspensions, invoiced
+periods) and usage batches from mediation.
+
+Mediation publishes ``{"records": [...]}`` to the queue ``rating.usage.ingest`` on the default
+exchange. A batch is rated in one transaction and acknowledged after it commits; a redelivered
+batch finds its records stored and counts them as duplicates. A body that is not a batch is
+dead-lettered at once; a failure (database down, a concurrent batch) is retried up to the
+queue's delivery limit.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from faststream import AckPolicy
+from faststream.rabbit.annotations import RabbitMessage
+from tarifa.logging import get_logger
+from tarifa.messaging.envelope import CloudEvent
+from tarifa.messaging.topology import quorum_queue
+from tarifa.runtime import Runtime
+
+from rating.domain.policy import RatingPolicy
+from rating.service.ingest import MAX_BATCH, ingest_usage
+from rating.service.ports import UnitOfWork
+from rating.service.replica import (
+    record_account,
+    record_invoice,
+    record_line,
+    record_plan_change,
+    record_suspension,
+)
+
+__all__ = ["INGEST_QUEUE", "register_consumers"]
+
+ACCOUNT_OPENED = "rating.account-opened"
+LINE_ACTIVATED = "rating.line-activated"
+REPLICA: dict[str, tuple[str, Callable[[UnitOfWork, str, CloudEvent], Awaitable[None]]]] = {
+    ACCOUNT_OPENED: ("accounts.account.opened", record_account),
+    LINE_ACTIVATED: ("accounts.line.activated", record_line),
+    "rating.line-plan-changed": ("accounts.line.plan_changed", record_plan_change),
+    "rating.account-suspended": ("accounts.account.suspended", record_suspension),
+    "rating.account-resumed": ("accounts.account.resumed", record_suspension),
+    "rating.invoice-issued": ("invoicing.invoice.issued", record_invoice),
+}
+"""Replica queues: consumer name → (routing key, use case)."""
+INGEST_QUEUE = "rating.usage.ingest"
+log = get_logger(__name__)
+
+
+def _records(body: bytes) -> list[Any] | None:
+    try:
+        batch = json.loads(body)
+    except ValueError:
+        return None
+    records = batch.get("records") if isinstance(batch, dict) else None
+    return records if isinstance(records, list) and len(records) <= MAX_BATCH else None
+
+
+def _subscribe_ingest(runtime: Runtime, new_uow: Callable[[], UnitOfWork],
+                      policy: RatingPolicy) -> None:
+    async def on_batch(message: RabbitMessage) -> None:
+        records = _records(message.body)
+        if records is None:
+            log.warning("usage_batch_rejected", queue=INGEST_QUEUE, reason="not a usage batch")
+            await message.reject()
+            return
+        batch_id = message.message_id or str(uuid.uuid4())
+        report = await ingest_usage(new_uow(), records, batch_id, policy)
+        log.info("usage_batch_rated", batch_id=batch_id, accepted=report.accepted,
+                 duplicates=report.duplicates, rejected=len(report.rejected))
+
+    runtime.broker.subscriber(
+        quorum_queue(INGEST_QUEUE), ack_policy=AckPolicy.NACK_ON_ERROR, title=INGEST_QUEUE,
+        description="usage batches from mediation: {\"records\": [...]}",
+    )(on_batch)
+    runtime.queues.append(INGEST_QUEUE)
+
+
+def _subscribe_replica(runtime: Runtime, new_uow: Callable[[], UnitOfWork], consumer: str,
+                       routing_key: str,
+                       use_case: Callable[[UnitOfWork, str, CloudEvent], Awaitable[None]]) -> None:
+    async def on_event(event: CloudEvent) -> None:
+        await use_case(new_uow(), consumer, event)
+
+    runtime.subscribe(consumer, routing_key, on_event)
+
+
+def register_consumers(runtime: Runtime, new_uow: Callable[[], UnitOfWork],
+                       policy: RatingPolicy) -> None:
+    for consumer, (routing_key, use_case) in REPLICA.items():
+        _subscribe_replica(runtime, new_uow, consumer, routing_key, use_case)
+    _subscribe_ingest(runtime, new_uow, policy)

@@ -1,0 +1,78 @@
+"""Charging recurring fees: every day that began since a line was last looked at, caught up.
+
+Each line is handled in its own transaction under its row lock, from the day after the last day
+looked at (or its connection day) to today in the account's time zone, so a jump of the clock
+charges every missed day, and concurrent runs (clock moves, the periodic run, other replicas)
+charge each day once. A charge is stored under the unique key (line, kind, period date) and
+announced as ``rating.fee.charged`` in the same transaction. A line whose account is not known
+yet waits for the next run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from tarifa.messaging.catalogue import FeeCharged
+
+from rating.domain.schedule import FeeCharge, LineFees
+from rating.service.ports import UnitOfWork
+
+__all__ = ["charge_fees", "charge_line_fees"]
+
+
+def _fee_charged(charge: FeeCharge) -> FeeCharged:
+    return FeeCharged(account_id=charge.account_id, msisdn=charge.msisdn, kind=charge.kind,
+                      period_date=charge.period_date, net=charge.split.net,
+                      vat=charge.split.vat, gross=charge.split.gross,
+                      currency=charge.plan.currency)
+
+
+async def _schedule(uow: UnitOfWork, msisdn: str) -> tuple[LineFees, date | None] | None:
+    locked = await uow.fees.lock(msisdn)
+    if locked is None:
+        return None
+    line, through = locked
+    account = await uow.replica.account(line.account_id)
+    if account is None:
+        return None
+    plans = await uow.plans.versions_of(line.plan_codes)
+    return LineFees(line, account, plans, await uow.replica.suspensions(account.account_id)), through
+
+
+async def _store(uow: UnitOfWork, charges: list[FeeCharge]) -> None:
+    inserted = await uow.fees.add(charges, uow.clock.now())
+    for charge in charges:
+        if (charge.msisdn, charge.kind, charge.period_date) in inserted:
+            uow.emit(_fee_charged(charge), subject=charge.account_id)
+
+
+async def charge_line_fees(uow: UnitOfWork, msisdn: str) -> int:
+    """Charge the days of one line not looked at yet; return how many charges it made."""
+    async with uow:
+        found = await _schedule(uow, msisdn)
+        if found is None:
+            return 0
+        schedule, through = found
+        today = schedule.today(uow.clock.now())
+        first = through + timedelta(days=1) if through else schedule.connection_day
+        if first > today:
+            return 0
+        schedule.charged = await uow.fees.charged_since(msisdn, first.replace(day=1))
+        charges = schedule.charges(first, today)
+        await _store(uow, charges)
+        await uow.fees.looked_at(msisdn, today)
+        await uow.commit()
+    return len(charges)
+
+
+async def charge_fees(new_uow: Callable[[], UnitOfWork]) -> int:
+    """Charge every line's fees up to today; return how many charges were made."""
+    uow = new_uow()
+    async with uow:
+        # A day ahead of UTC covers the time zones east of it.
+        due = await uow.fees.due_lines(uow.clock.now().date() + timedelta(days=1))
+    made = 0
+    for msisdn in due:
+        made += await charge_line_fees(new_uow(), msisdn)
+    return made

@@ -1,0 +1,126 @@
+"""Ingesting a batch of usage records: the one use case behind HTTP and AMQP ingest.
+
+A batch is rated in one transaction. The lines it names are row-locked (in msisdn order) for
+the whole transaction, so two consumers never rate the same line at once and never spend an
+allowance twice; record ids already stored are counted as duplicates, and the rated records are
+inserted in bulk with ``ON CONFLICT (id) DO NOTHING`` as a last guard. One ``rating.usage.rated``
+event per account of the batch carries its charges.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from tarifa.messaging.catalogue import AllowanceExhausted, RatedItem, UsageRated
+
+from rating.domain.allowances import Buckets, period_of
+from rating.domain.policy import RatingPolicy
+from rating.domain.rating import (
+    ParsedBatch,
+    RatedRecord,
+    RatingContext,
+    parse_batch,
+    rate_record,
+)
+from rating.domain.summary import AccountCharges, summarise
+from rating.domain.usage import RecordError, Rejection, UsageRecord
+from rating.service.ports import UnitOfWork
+
+__all__ = ["MAX_BATCH", "BatchTooLarge", "ConcurrentIngest", "IngestReport", "ingest_usage"]
+
+MAX_BATCH = 10_000
+
+
+class BatchTooLarge(ValueError):
+    """More records than one batch may hold."""
+
+
+class ConcurrentIngest(RuntimeError):
+    """Another batch stored some of these record ids meanwhile; the batch is rolled back."""
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    accepted: int
+    duplicates: int
+    rejected: list[Rejection]
+
+
+@dataclass
+class _Outcome:
+    rated: list[RatedRecord]
+    rejected: list[Rejection]
+    context: RatingContext
+
+
+async def _context(uow: UnitOfWork, records: Sequence[UsageRecord],
+                   policy: RatingPolicy) -> RatingContext:
+    lines = await uow.replica.lock_lines({r.msisdn for r in records})
+    account_ids = {line.account_id for line in lines.values()}
+    accounts = await uow.replica.accounts(account_ids)
+    plans = await uow.plans.versions_of(set().union(*(line.plan_codes for line in lines.values())))
+    # One day earlier covers any account time zone.
+    since = period_of(min(r.started_at for r in records).date() - timedelta(days=1))
+    used = await uow.buckets.used(list(lines), since) if lines else {}
+    return RatingContext(lines, accounts, plans, Buckets(used), now=uow.clock.now(),
+                         late_window=policy.late_usage,
+                         invoiced_through=await uow.replica.invoiced_through(account_ids))
+
+
+def _rate_all(records: Sequence[UsageRecord], parsed: ParsedBatch, context: RatingContext) -> _Outcome:
+    outcome = _Outcome([], [], context)
+    for record in records:
+        try:
+            outcome.rated.append(rate_record(record, context))
+        except RecordError as exc:
+            outcome.rejected.append(Rejection(record.id, str(exc), parsed.positions[record.id]))
+    return outcome
+
+
+def _usage_rated(charges: AccountCharges, batch_id: str) -> UsageRated:
+    items = [RatedItem(msisdn=i.msisdn, type=i.type, direction=i.direction, quantity=i.quantity,
+                       net=i.net, vat=i.vat, gross=i.gross, usage_date=i.usage_date, zone=i.zone,
+                       unit=i.unit, late=i.late) for i in charges.items.values()]
+    return UsageRated(account_id=charges.account_id, batch_id=batch_id, currency=charges.currency,
+                      items=items, total_net=charges.total("net"), total_vat=charges.total("vat"),
+                      total_gross=charges.total("gross"))
+
+
+def _announce(uow: UnitOfWork, outcome: _Outcome, batch_id: str) -> None:
+    for charges in summarise(outcome.rated):
+        uow.emit(_usage_rated(charges, batch_id), subject=charges.account_id)
+    lines = outcome.context.lines
+    for msisdn, _period, allowance in sorted(outcome.context.buckets.exhausted):
+        account_id = lines[msisdn].account_id
+        uow.emit(AllowanceExhausted(account_id=account_id, msisdn=msisdn, allowance=allowance),
+                 subject=account_id)
+
+
+async def _store(uow: UnitOfWork, outcome: _Outcome, batch_id: str) -> None:
+    inserted = await uow.usage.add_all(outcome.rated, batch_id, uow.clock.now())
+    if len(inserted) != len(outcome.rated):
+        raise ConcurrentIngest("some records were stored by another batch meanwhile")
+    buckets = outcome.context.buckets
+    await uow.buckets.save({key: buckets.used[key] for key in buckets.changed})
+    _announce(uow, outcome, batch_id)
+
+
+async def ingest_usage(uow: UnitOfWork, raws: Sequence[object], batch_id: str,
+                       policy: RatingPolicy) -> IngestReport:
+    """Rate a batch; report accepted, duplicate and rejected records (with their reasons)."""
+    if len(raws) > MAX_BATCH:
+        raise BatchTooLarge(f"a batch holds at most {MAX_BATCH} records, not {len(raws)}")
+    parsed = parse_batch(raws)
+    if not parsed.records:
+        return IngestReport(0, parsed.duplicates, parsed.rejected)
+    async with uow:
+        context = await _context(uow, parsed.records, policy)
+        known = await uow.usage.known([r.id for r in parsed.records])
+        outcome = _rate_all([r for r in parsed.records if r.id not in known], parsed, context)
+        if outcome.rated:
+            await _store(uow, outcome, batch_id)
+            await uow.commit()
+    rejected = sorted(parsed.rejected + outcome.rejected, key=lambda r: r.index)
+    return IngestReport(len(outcome.rated), parsed.duplicates + len(known), rejected)

@@ -1,0 +1,120 @@
+"""What the rating use cases need from the outside world."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Protocol
+
+from tarifa.uow import UnitOfWork as BaseUnitOfWork
+
+from rating.domain.allowances import BucketKey
+from rating.domain.lines import Account, Line, PlanChange, Suspension
+from rating.domain.plan import PlanVersion
+from rating.domain.rating import RatedRecord
+from rating.domain.schedule import FeeCharge
+
+__all__ = ["BucketStore", "FeeRepository", "PlanRepository", "Replica", "UnitOfWork", "UsagePage",
+           "UsageQuery", "UsageRepository"]
+
+
+class PlanRepository(Protocol):
+    async def versions(self, code: str) -> list[PlanVersion]:
+        """Every version of the plan, oldest first."""
+
+    async def versions_of(self, codes: Collection[str]) -> dict[str, list[PlanVersion]]: ...
+    async def lock(self, code: str) -> None:
+        """Serialise publishing versions of ``code`` until the transaction ends."""
+
+    async def add(self, plan: PlanVersion, published_at: datetime) -> None: ...
+
+
+class Replica(Protocol):
+    async def upsert_account(self, account: Account) -> None: ...
+    async def upsert_line(self, line: Line) -> None: ...
+    async def line(self, msisdn: str) -> Line | None: ...
+    async def account(self, account_id: str) -> Account | None: ...
+    async def lock_lines(self, msisdns: Collection[str]) -> dict[str, Line]:
+        """The known lines among ``msisdns``, row-locked in msisdn order until commit."""
+
+    async def accounts(self, account_ids: Collection[str]) -> dict[str, Account]: ...
+    async def add_plan_change(self, msisdn: str, change: PlanChange) -> None: ...
+    async def upsert_suspension(self, suspension: Suspension) -> None:
+        """Store a suspension; a known one (same account and start) keeps the earlier end."""
+
+    async def suspensions(self, account_id: str) -> list[Suspension]: ...
+    async def record_invoiced(self, account_id: str, period_end: date) -> None:
+        """Remember the latest period end the account was invoiced for."""
+
+    async def invoiced_through(self, account_ids: Collection[str]) -> dict[str, date]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class UsageQuery:
+    msisdn: str
+    first_day: date | None = None
+    last_day: date | None = None
+    direction: str | None = None
+    after: tuple[datetime, str] | None = None
+    limit: int = 100
+
+
+@dataclass(frozen=True, slots=True)
+class UsagePage:
+    records: Sequence[Mapping[str, object]]
+    next_after: tuple[datetime, str] | None
+
+
+class UsageRepository(Protocol):
+    async def known(self, ids: Collection[str]) -> set[str]:
+        """The ids among ``ids`` that are stored already."""
+
+    async def add_all(self, rated: Sequence[RatedRecord], batch_id: str, now: datetime) -> set[str]:
+        """Insert the rated records in bulk; return the ids actually inserted."""
+
+    async def page(self, query: UsageQuery) -> UsagePage: ...
+
+
+class BucketStore(Protocol):
+    async def used(self, msisdns: Collection[str], since: date) -> dict[BucketKey, int]:
+        """The buckets of these lines from period ``since`` on (call with the lines locked)."""
+
+    async def save(self, used: Mapping[BucketKey, int]) -> None: ...
+
+
+class FeeRepository(Protocol):
+    async def due_lines(self, day: date) -> list[str]:
+        """Lines whose fees were not looked at up to ``day`` (any time zone) yet."""
+
+    async def lock(self, msisdn: str) -> tuple[Line, date | None] | None:
+        """The line, row-locked until commit, with the last day its fees were looked at."""
+
+    async def charged_since(self, msisdn: str, first: date) -> dict[date, Decimal]:
+        """Fee amounts charged to the line per month (first day) from month ``first`` on."""
+
+    async def add(self, charges: Sequence[FeeCharge], now: datetime) -> set[tuple[str, str, date]]:
+        """Store the charges; return the (msisdn, kind, period_date) actually inserted."""
+
+    async def looked_at(self, msisdn: str, day: date) -> None: ...
+    async def listed(self, msisdn: str, first: date | None,
+                     last: date | None) -> list[Mapping[str, object]]:
+        """The line's fee charges by period date, oldest first."""
+
+
+class UnitOfWork(BaseUnitOfWork, Protocol):
+    @property
+    def plans(self) -> PlanRepository: ...
+
+    @property
+    def replica(self) -> Replica: ...
+
+    @property
+    def usage(self) -> UsageRepository: ...
+
+    @property
+    def buckets(self) -> BucketStore: ...
+
+    @property
+    def fees(self) -> FeeRepository: ...

@@ -1,0 +1,89 @@
+"""What a line's subscriber and the back office read: allowances left and rated usage."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from rating.domain.allowances import period_of
+from rating.domain.lines import Account, Line
+from rating.domain.rating import version_on
+from rating.domain.summary import RECORD_UNITS
+from rating.service.ports import UnitOfWork, UsagePage, UsageQuery
+
+__all__ = ["AllowanceLeft", "LineAllowances", "LineNotFound", "line_allowances", "line_fees",
+           "line_usage"]
+
+
+class LineNotFound(LookupError):
+    """No such line, or not one of the caller's account."""
+
+
+@dataclass(frozen=True, slots=True)
+class AllowanceLeft:
+    type: str
+    direction: str
+    zone: str
+    unit: str
+    quantity: int
+    used: int
+    remaining: int
+
+
+@dataclass(frozen=True, slots=True)
+class LineAllowances:
+    msisdn: str
+    plan_code: str
+    period_start: date
+    period_end: date
+    allowances: list[AllowanceLeft]
+
+
+async def _line(uow: UnitOfWork, msisdn: str, account_id: str | None) -> Line:
+    line = await uow.replica.line(msisdn)
+    if line is None or (account_id is not None and line.account_id != account_id):
+        raise LineNotFound(f"line {msisdn} not found")
+    return line
+
+
+def _today(uow: UnitOfWork, account: Account | None) -> date:
+    try:
+        zone = ZoneInfo(account.timezone if account else "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return uow.clock.now().astimezone(zone).date()
+
+
+async def line_allowances(uow: UnitOfWork, msisdn: str, account_id: str | None) -> LineAllowances:
+    """The allowances of the line's plan in the current calendar month; ``account_id`` restricts."""
+    async with uow:
+        line = await _line(uow, msisdn, account_id)
+        today = _today(uow, await uow.replica.account(line.account_id))
+        code = line.plan_at(uow.clock.now())
+        plan = version_on((await uow.plans.versions_of([code])).get(code, []), today)
+        used = await uow.buckets.used([msisdn], period_of(today))
+    start = period_of(today)
+    left = [AllowanceLeft(a.type, a.direction, a.zone, RECORD_UNITS[a.type], a.quantity,
+                          used.get((msisdn, start, a.key), 0),
+                          max(a.quantity - used.get((msisdn, start, a.key), 0), 0))
+            for a in (plan.allowances if plan else ())]
+    end = start.replace(day=calendar.monthrange(start.year, start.month)[1])
+    return LineAllowances(msisdn, code, start, end, left)
+
+
+async def line_usage(uow: UnitOfWork, query: UsageQuery, account_id: str | None) -> UsagePage:
+    """One page of the line's rated records, oldest first; ``account_id`` restricts."""
+    async with uow:
+        await _line(uow, query.msisdn, account_id)
+        return await uow.usage.page(query)
+
+
+async def line_fees(uow: UnitOfWork, msisdn: str, account_id: str | None, first: date | None,
+                    last: date | None) -> list[Mapping[str, object]]:
+    """The recurring fees charged to the line (``from``/``to`` by period date, inclusive)."""
+    async with uow:
+        await _line(uow, msisdn, account_id)
+        return await uow.fees.listed(msisdn, first, last)

@@ -1,0 +1,255 @@
+"""The event catalogue of the contract: one data model per routing key.
+
+Money travels as decimal strings (pydantic renders ``Decimal`` as a string in JSON mode).
+Models accept unknown fields so that producers may add data without breaking consumers.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["CATALOGUE", "EventData"]
+
+
+class EventData(BaseModel):
+    model_config = ConfigDict(
+        extra="allow", frozen=True, populate_by_name=True, serialize_by_alias=True
+    )
+    routing_key: ClassVar[str]
+
+
+class AccountOpened(EventData):
+    routing_key = "accounts.account.opened"
+    account_id: str
+    customer_id: str
+    payment_mode: str
+    currency: str
+    timezone: str
+    language: str
+    bill_delivery: dict[str, Any]
+    email: str | None = None
+    phone: str | None = None
+    customer_name: str | None = None
+    address: str | None = None
+
+
+class AccountUpdated(EventData):
+    routing_key = "accounts.account.updated"
+    account_id: str
+    bill_delivery: dict[str, Any] | None = None
+
+
+class LineActivated(EventData):
+    routing_key = "accounts.line.activated"
+    account_id: str
+    msisdn: str
+    plan_code: str
+    connected_at: datetime
+
+
+class LinePlanChanged(EventData):
+    routing_key = "accounts.line.plan_changed"
+    msisdn: str
+    from_plan: str
+    to_plan: str
+    effective_at: datetime
+    account_id: str | None = None
+
+
+class AccountSuspended(EventData):
+    routing_key = "accounts.account.suspended"
+    account_id: str
+    from_: date | None = Field(None, alias="from")
+    until: date | None = None
+    from_at: datetime | None = None
+    until_at: datetime | None = None
+
+
+class AccountResumed(AccountSuspended):
+    routing_key = "accounts.account.resumed"
+
+
+class AccountBlocked(EventData):
+    routing_key = "accounts.account.blocked"
+    account_id: str
+    reason: str
+
+
+class AccountUnblocked(AccountBlocked):
+    routing_key = "accounts.account.unblocked"
+
+
+class PromisedPaymentGranted(EventData):
+    routing_key = "accounts.promised_payment.granted"
+    account_id: str
+    until: datetime
+
+
+class PromisedPaymentExpired(PromisedPaymentGranted):
+    routing_key = "accounts.promised_payment.expired"
+
+
+class BonusAwarded(EventData):
+    routing_key = "accounts.bonus.awarded"
+    account_id: str
+    points: int
+    reason: str
+
+
+class BonusRedeemed(BonusAwarded):
+    routing_key = "accounts.bonus.redeemed"
+    credit: Decimal | None = None
+    """The account credit the points buy, in ``currency``, for invoicing's ledger."""
+    currency: str | None = None
+
+
+class PlanPublished(EventData):
+    routing_key = "rating.plan.published"
+    code: str
+    version: int
+    payment_mode: str
+    monthly_fee: Decimal
+    currency: str
+    vat_rate: Decimal
+    effective_from: date
+    name: str | None = None
+    prices_include_vat: bool | None = None
+
+
+class RatedItem(BaseModel):
+    msisdn: str
+    type: str
+    direction: str
+    quantity: int
+    net: Decimal
+    vat: Decimal
+    gross: Decimal
+    usage_date: date
+    zone: str | None = None
+    unit: str | None = None
+    late: bool = False
+    """Usage of a period already invoiced: billed on the next invoice, dated ``usage_date``."""
+
+
+class UsageRated(EventData):
+    routing_key = "rating.usage.rated"
+    account_id: str
+    batch_id: str
+    currency: str
+    items: list[RatedItem]
+    total_net: Decimal
+    total_vat: Decimal
+    total_gross: Decimal
+
+
+class FeeCharged(EventData):
+    routing_key = "rating.fee.charged"
+    account_id: str
+    msisdn: str
+    kind: str
+    period_date: date
+    net: Decimal
+    vat: Decimal
+    gross: Decimal
+    currency: str | None = None
+
+
+class AllowanceExhausted(EventData):
+    routing_key = "rating.allowance.exhausted"
+    account_id: str
+    msisdn: str
+    allowance: str
+
+
+class BalanceChanged(EventData):
+    routing_key = "invoicing.balance.changed"
+    account_id: str
+    balance: Decimal
+    currency: str
+    cause: str
+
+
+class InvoiceIssued(EventData):
+    routing_key = "invoicing.invoice.issued"
+    invoice_id: str
+    number: str
+    account_id: str
+    period_start: date
+    period_end: date
+    total_charges: Decimal
+    amount_due: Decimal
+    due_date: date | None
+    currency: str
+
+
+class InvoicePaid(EventData):
+    routing_key = "invoicing.invoice.paid"
+    invoice_id: str
+    account_id: str
+
+
+class InvoiceOverdue(InvoicePaid):
+    routing_key = "invoicing.invoice.overdue"
+
+
+class DetailedBillReady(EventData):
+    routing_key = "invoicing.detailed_bill.ready"
+    account_id: str
+    document_id: str
+
+
+class PaymentSucceeded(EventData):
+    routing_key = "payments.payment.succeeded"
+    payment_id: str
+    account_id: str
+    payer: str | None
+    amount: Decimal
+    currency: str
+    purpose: str
+    invoice_id: str | None
+    channel: str
+
+
+class PaymentFailed(EventData):
+    routing_key = "payments.payment.failed"
+    payment_id: str
+    account_id: str
+    reason: str
+
+
+class RefundSucceeded(EventData):
+    routing_key = "payments.refund.succeeded"
+    payment_id: str
+    refund_id: str
+    account_id: str
+    amount: Decimal
+    currency: str
+
+
+class MessageSent(EventData):
+    routing_key = "notifications.message.sent"
+    message_id: str
+    event_id: str
+    channel: str
+    account_id: str | None
+
+
+class MessageFailed(MessageSent):
+    routing_key = "notifications.message.failed"
+
+
+CATALOGUE: dict[str, type[EventData]] = {
+    model.routing_key: model
+    for model in (
+        AccountOpened, AccountUpdated, LineActivated, LinePlanChanged, AccountSuspended,
+        AccountResumed, AccountBlocked, AccountUnblocked, PromisedPaymentGranted,
+        PromisedPaymentExpired, BonusAwarded, BonusRedeemed, PlanPublished, UsageRated,
+        FeeCharged, AllowanceExhausted, BalanceChanged, InvoiceIssued, InvoicePaid,
+        InvoiceOverdue, DetailedBillReady, PaymentSucceeded, PaymentFailed, RefundSucceeded,
+        MessageSent, MessageFailed,
+    )
+}

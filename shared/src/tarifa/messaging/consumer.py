@@ -1,0 +1,62 @@
+"""Subscribing to events: one quorum queue per consumer and routing key, explicit acks.
+
+A handler receives the parsed ``CloudEvent``. Malformed messages and ``PoisonMessage`` are
+rejected at once (dead-lettered with reason ``rejected``); any other error is nacked and
+redelivered until the queue's delivery limit dead-letters it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import structlog
+from faststream import AckPolicy
+from faststream.rabbit import RabbitBroker
+from faststream.rabbit.annotations import RabbitMessage
+from pydantic import ValidationError
+
+from tarifa.logging import get_logger
+from tarifa.messaging.envelope import CloudEvent, PoisonMessage
+from tarifa.messaging.topology import events_exchange, quorum_queue
+
+__all__ = ["EventHandler", "subscribe_event"]
+
+EventHandler = Callable[[CloudEvent], Awaitable[None]]
+log = get_logger(__name__)
+
+
+def subscribe_event(broker: RabbitBroker, queue_name: str, routing_key: str,
+                    handler: EventHandler, *, description: str | None = None) -> None:
+    """Bind ``queue_name`` to ``routing_key`` on ``tarifa.events`` and run ``handler`` per event."""
+
+    async def on_message(message: RabbitMessage) -> None:
+        try:
+            event = CloudEvent.model_validate_json(message.body)
+        except ValidationError:
+            log.warning("message_rejected", queue=queue_name, reason="not a CloudEvent")
+            await message.reject()
+            return
+        with structlog.contextvars.bound_contextvars(
+            message_id=event.id, event_type=event.type, account_id=event.subject
+        ):
+            await _handle(handler, event, message, queue_name)
+
+    broker.subscriber(
+        quorum_queue(queue_name, routing_key), events_exchange(),
+        ack_policy=AckPolicy.NACK_ON_ERROR, title=queue_name,
+        description=description or f"consumes {routing_key}",
+    )(on_message)
+
+
+async def _handle(handler: EventHandler, event: CloudEvent, message: RabbitMessage,
+                  queue_name: str) -> None:
+    try:
+        await handler(event)
+    except PoisonMessage as exc:
+        log.warning("message_rejected", queue=queue_name, reason=str(exc))
+        await message.reject()
+        return
+    except Exception as exc:
+        log.error("message_failed", queue=queue_name, error=repr(exc), exc_info=True)
+        raise
+    log.info("message_handled", queue=queue_name)

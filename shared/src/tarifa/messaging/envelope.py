@@ -1,0 +1,51 @@
+"""The CloudEvents 1.0 envelope (structured JSON mode) every Tarifa event travels in."""
+
+from __future__ import annotations
+
+import builtins
+import uuid
+from datetime import datetime
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+__all__ = ["CloudEvent", "PoisonMessage", "new_event"]
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class PoisonMessage(Exception):
+    """A message that can never be processed: it goes to the dead-letter queue at once."""
+
+
+class CloudEvent(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    specversion: str = "1.0"
+    id: str
+    source: str
+    type: str
+    time: datetime
+    subject: str | None = None
+    datacontenttype: str = "application/json"
+    data: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def routing_key(self) -> str:
+        return self.type.removeprefix("tarifa.")
+
+    def parse(self, model: builtins.type[M]) -> M:
+        """The event's data as ``model``; data that does not fit is poison."""
+        try:
+            return model.model_validate(self.data)
+        except ValidationError as exc:
+            raise PoisonMessage(f"{self.type} {self.id}: {exc.error_count()} invalid fields") from exc
+
+
+def new_event(
+    service: str, routing_key: str, data: BaseModel | dict[str, Any], *, now: datetime,
+    subject: str | None = None,
+) -> CloudEvent:
+    payload = data.model_dump(mode="json") if isinstance(data, BaseModel) else data
+    return CloudEvent(id=str(uuid.uuid4()), source=f"tarifa/{service}", type=f"tarifa.{routing_key}",
+                      time=now, subject=subject, data=payload)

@@ -1,0 +1,21 @@
+"""The inbox: a consumer records each event id in the same transaction as its effects."""
+
+from __future__ import annotations
+
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tarifa.messaging.tables import inbox
+
+__all__ = ["claim"]
+
+
+async def claim(session: AsyncSession, consumer: str, event_id: str) -> bool:
+    """Record that ``consumer`` handles ``event_id``; False if it was handled before."""
+    statement = (
+        insert(inbox)
+        .values(consumer=consumer, event_id=event_id)
+        .on_conflict_do_nothing()
+        .returning(inbox.c.event_id)
+    )
+    return (await session.execute(statement)).first() is not None

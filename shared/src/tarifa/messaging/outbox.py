@@ -1,0 +1,134 @@
+"""The outbox: events are rows written with the change, and a relay publishes them.
+
+The relay claims pending rows with ``FOR UPDATE SKIP LOCKED`` (so replicas share the work),
+publishes each persistent, mandatory, with publisher confirms, and marks a row published only
+once the broker confirmed it. A returned, nacked or unconfirmed message stays pending and is
+tried again on the next pass.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import aio_pika
+from aio_pika.abc import AbstractExchange, AbstractRobustConnection
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from tarifa.logging import get_logger
+from tarifa.messaging.envelope import CloudEvent
+from tarifa.messaging.tables import outbox
+from tarifa.messaging.topology import EVENTS_EXCHANGE, declare_base
+
+__all__ = ["OutboxRelay", "stage_events"]
+
+log = get_logger(__name__)
+
+
+async def stage_events(session: AsyncSession, events: Sequence[CloudEvent]) -> None:
+    """Write events into the outbox inside the caller's transaction."""
+    if events:
+        rows = [{"id": e.id, "routing_key": e.routing_key, "body": e.model_dump(mode="json")}
+                for e in events]
+        await session.execute(outbox.insert(), rows)
+
+
+def _message(row: Any) -> aio_pika.Message:
+    body = row.body
+    return aio_pika.Message(
+        json.dumps(body, separators=(",", ":")).encode(),
+        message_id=str(row.id),
+        content_type="application/cloudevents+json",
+        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+        type=body.get("type"),
+        headers={"ce-id": str(row.id), "ce-type": body.get("type"), "ce-source": body.get("source")},
+    )
+
+
+class OutboxRelay:
+    """Publishes pending outbox rows; one per service process, safe with replicas."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], amqp_url: str, *,
+                 interval: float = 0.2, batch: int = 200) -> None:
+        self._sessions, self._url = sessions, amqp_url
+        self._interval, self._batch = interval, batch
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._connection: AbstractRobustConnection | None = None
+        self._exchange: AbstractExchange | None = None
+
+    def wake(self) -> None:
+        """Ask for a pass now (called after a commit that staged events)."""
+        self._wake.set()
+
+    async def start(self) -> None:
+        self._connection = await aio_pika.connect_robust(self._url)
+        channel = await self._connection.channel(publisher_confirms=True, on_return_raises=True)
+        await declare_base(channel)
+        self._exchange = await channel.get_exchange(EVENTS_EXCHANGE)
+        self._task = asyncio.create_task(self._run(), name="outbox-relay")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        if self._connection:
+            await self._connection.close()
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                sent = await self.publish_pending()
+            except Exception as exc:  # keep relaying: the broker or the database may come back
+                log.warning("outbox_relay_failed", error=repr(exc))
+                sent = 0
+            if sent < self._batch:
+                await self._sleep()
+
+    async def _sleep(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), self._interval)
+        self._wake.clear()
+
+    async def publish_pending(self) -> int:
+        """One pass: publish a batch of pending rows; return how many were confirmed."""
+        async with self._sessions() as session, session.begin():
+            rows = (await session.execute(
+                select(outbox.c.seq, outbox.c.id, outbox.c.routing_key, outbox.c.body)
+                .where(outbox.c.published_at.is_(None))
+                .order_by(outbox.c.seq).limit(self._batch)
+                .with_for_update(skip_locked=True)
+            )).all()
+            if not rows:
+                return 0
+            confirmed, failed = await self._publish(rows)
+            await self._mark(session, confirmed, failed)
+            return len(confirmed)
+
+    async def _publish(self, rows: Sequence[Any]) -> tuple[list[int], dict[int, str]]:
+        assert self._exchange is not None, "relay not started"
+        exchange = self._exchange
+        results = await asyncio.gather(
+            *(exchange.publish(_message(r), routing_key=r.routing_key, mandatory=True,
+                               timeout=10) for r in rows),
+            return_exceptions=True,
+        )
+        confirmed = [r.seq for r, res in zip(rows, results, strict=True)
+                     if not isinstance(res, BaseException)]
+        failed = {r.seq: repr(res) for r, res in zip(rows, results, strict=True)
+                  if isinstance(res, BaseException)}
+        return confirmed, failed
+
+    async def _mark(self, session: AsyncSession, confirmed: list[int],
+                    failed: dict[int, str]) -> None:
+        if confirmed:
+            await session.execute(update(outbox).where(outbox.c.seq.in_(confirmed))
+                                  .values(published_at=func.now()))
+        for seq, error in failed.items():
+            log.warning("outbox_publish_unconfirmed", seq=seq, error=error)
+            await session.execute(update(outbox).where(outbox.c.seq == seq)
+                                  .values(attempts=outbox.c.attempts + 1, last_error=error))

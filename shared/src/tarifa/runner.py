@@ -1,0 +1,59 @@
+"""The command line of every service: ``serve`` (migrate, then run) and ``migrate``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import aio_pika
+import asyncpg
+import uvicorn
+from fastapi import FastAPI
+
+from tarifa.db import prepare_database
+from tarifa.settings import ServiceSettings
+
+__all__ = ["main"]
+
+S = TypeVar("S", bound=ServiceSettings)
+
+
+def _prepare(settings: ServiceSettings, migrations: Path) -> None:
+    try:
+        asyncio.run(prepare_database(migrations, settings.dsn))
+    except (OSError, asyncpg.PostgresError) as exc:
+        sys.exit(
+            f"{settings.service_name}: cannot reach PostgreSQL for {settings.database_name} "
+            f"({exc}). Start it (pg_ctlcluster --skip-systemctl-redirect <version> main start) "
+            "or set TARIFA_DATABASE_URL."
+        )
+
+
+def _check_broker(settings: ServiceSettings) -> None:
+    async def ping() -> None:
+        connection = await aio_pika.connect(settings.amqp_url, timeout=10)
+        await connection.close()
+
+    try:
+        asyncio.run(ping())
+    except (OSError, aio_pika.exceptions.AMQPError) as exc:
+        sys.exit(
+            f"{settings.service_name}: cannot reach RabbitMQ at TARIFA_AMQP_URL ({exc!r}). "
+            "Start it (rabbitmq-server -detached) or set TARIFA_AMQP_URL."
+        )
+
+
+def main(settings: S, build_app: Callable[[S], FastAPI],
+         migrations: Path, argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog=f"tarifa-{settings.service_name}")
+    parser.add_argument("command", nargs="?", default="serve", choices=["serve", "migrate"])
+    command = parser.parse_args(argv).command
+    _prepare(settings, migrations)
+    if command == "serve":
+        _check_broker(settings)
+        uvicorn.run(build_app(settings), host=settings.host, port=settings.port,
+                    log_config=None, access_log=False)

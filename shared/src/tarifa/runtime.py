@@ -1,0 +1,124 @@
+"""The parts every service process wires the same way, and the FastAPI app around them.
+
+A service's ``bootstrap.build_app`` builds a ``Runtime``, registers its consumers with
+``Runtime.subscribe``, and calls ``create_app`` with its routers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from faststream.rabbit import RabbitBroker
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from tarifa.auth import Authenticator
+from tarifa.clock import Clock, ControllableClock, SystemClock
+from tarifa.db import create_engine, sessionmaker_for
+from tarifa.logging import configure_logging
+from tarifa.messaging.consumer import EventHandler, subscribe_event
+from tarifa.messaging.docs import document_published
+from tarifa.messaging.outbox import OutboxRelay
+from tarifa.messaging.topology import prepare_topology
+from tarifa.problems import install_problem_handlers
+from tarifa.settings import ServiceSettings
+from tarifa.web.clock import clock_router
+from tarifa.web.health import health_router
+from tarifa.web.observability import install_request_logging, metrics_router
+
+__all__ = ["Runtime", "build_runtime", "create_app"]
+
+Hook = Callable[[], Awaitable[None]]
+
+
+@dataclass
+class Runtime:
+    settings: ServiceSettings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    broker: RabbitBroker
+    relay: OutboxRelay
+    clock: Clock
+    authenticator: Authenticator
+    queues: list[str] = field(default_factory=list)
+    on_start: list[Hook] = field(default_factory=list)
+    on_stop: list[Hook] = field(default_factory=list)
+    on_clock_move: list[Callable[[datetime], Awaitable[None]]] = field(default_factory=list)
+
+    def subscribe(self, queue: str, routing_key: str, handler: EventHandler) -> None:
+        subscribe_event(self.broker, queue, routing_key, handler)
+        self.queues.append(queue)
+
+    def publishes(self, routing_keys: list[str]) -> None:
+        document_published(self.broker, routing_keys)
+
+    async def clock_moved(self, now: datetime) -> None:
+        """Run the time-driven jobs that registered for clock moves (test mode)."""
+        for job in self.on_clock_move:
+            await job(now)
+
+    async def database_ready(self) -> bool:
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+        return True
+
+    async def broker_ready(self) -> bool:
+        return bool(await self.broker.ping(timeout=2))
+
+
+def build_runtime(settings: ServiceSettings) -> Runtime:
+    configure_logging(settings.service_name, json=settings.log_json)
+    engine = create_engine(settings.dsn)
+    sessions = sessionmaker_for(engine)
+    clock: Clock = ControllableClock() if settings.test_mode else SystemClock()
+    return Runtime(
+        settings=settings, engine=engine, sessions=sessions,
+        broker=RabbitBroker(settings.amqp_url, logger=None),
+        relay=OutboxRelay(sessions, settings.amqp_url, interval=settings.relay_interval),
+        clock=clock, authenticator=Authenticator(settings.jwt_secret.get_secret_value()),
+    )
+
+
+@asynccontextmanager
+async def _lifespan(runtime: Runtime) -> AsyncIterator[None]:
+    await prepare_topology(runtime.settings.amqp_url, runtime.queues)
+    await runtime.relay.start()
+    await runtime.broker.start()
+    for hook in runtime.on_start:
+        await hook()
+    try:
+        yield
+    finally:
+        for hook in runtime.on_stop:
+            await hook()
+        await runtime.broker.stop()
+        await runtime.relay.stop()
+        await runtime.engine.dispose()
+
+
+def create_app(runtime: Runtime, *, title: str, routers: Sequence[APIRouter],
+               description: str = "", **extra: Any) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        async with _lifespan(runtime):
+            yield
+
+    app = FastAPI(title=title, version="0.1.0", description=description, lifespan=lifespan,
+                  **extra)
+    app.state.runtime = runtime
+    app.state.authenticator = runtime.authenticator
+    install_problem_handlers(app)
+    install_request_logging(app, runtime.settings.service_name)
+    app.include_router(health_router({"database": runtime.database_ready,
+                                      "broker": runtime.broker_ready}))
+    app.include_router(metrics_router())
+    if isinstance(runtime.clock, ControllableClock):
+        app.include_router(clock_router(runtime.clock, runtime.clock_moved))
+    for router in routers:
+        app.include_router(router)
+    return app

@@ -1,0 +1,75 @@
+"""Settings every service reads; each service subclasses ``ServiceSettings`` with its prefix.
+
+Common settings use the ``TARIFA_`` names of the contract; a service's own settings use its
+prefix (``ACCOUNTS_PORT``...). ``load_settings`` stops the process with the name of the setting
+that is wrong.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, TypeVar
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["InvalidSettings", "ServiceSettings", "load_settings"]
+
+S = TypeVar("S", bound="ServiceSettings")
+
+
+class InvalidSettings(SystemExit):
+    """Raised at start when a setting is missing or wrong; the message names it."""
+
+
+def _common(name: str) -> AliasChoices:
+    return AliasChoices(f"TARIFA_{name}", name.lower())
+
+
+class ServiceSettings(BaseSettings):
+    """Settings shared by the five services."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+    service_name: ClassVar[str] = "service"
+
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    database_url: str | None = None
+    server_database_url: str = Field(
+        "postgresql://postgres@127.0.0.1:5432", validation_alias=_common("DATABASE_URL")
+    )
+    amqp_url: str = Field("amqp://guest:guest@127.0.0.1:5672/", validation_alias=_common("AMQP_URL"))
+    # HS256 wants a key of at least 32 bytes (RFC 7518 §3.2).
+    jwt_secret: SecretStr = Field(validation_alias=_common("JWT_SECRET"), min_length=32)
+    test_mode: bool = Field(False, validation_alias=_common("TEST_MODE"))
+    log_json: bool | None = Field(None, validation_alias=_common("LOG_JSON"))
+    relay_interval: float = Field(0.2, gt=0)
+
+    @property
+    def database_name(self) -> str:
+        return f"tarifa_{self.service_name}"
+
+    @property
+    def dsn(self) -> str:
+        """The SQLAlchemy asyncpg URL of this service's own database."""
+        url = self.database_url or f"{self.server_database_url.rstrip('/')}/{self.database_name}"
+        return url.replace("postgresql://", "postgresql+asyncpg://", 1).replace(
+            "postgres://", "postgresql+asyncpg://", 1
+        )
+
+
+def _env_name(cls: type[ServiceSettings], field: str) -> str:
+    info = cls.model_fields.get(field)
+    if info is not None and isinstance(info.validation_alias, AliasChoices):
+        return str(info.validation_alias.choices[0])
+    return f"{cls.model_config.get('env_prefix', '')}{field}".upper()
+
+
+def load_settings(cls: type[S]) -> S:
+    """Build the settings from the environment, or stop with the names of the wrong settings."""
+    try:
+        return cls()
+    except ValidationError as exc:
+        wrong = "; ".join(
+            f"{_env_name(cls, str(err['loc'][0]))}: {err['msg']}" for err in exc.errors()
+        )
+        raise InvalidSettings(f"{cls.service_name}: invalid settings: {wrong}") from exc

@@ -1,0 +1,1 @@
+"""pytest fixtures for the services' integration and end-to-end tests."""

@@ -1,0 +1,58 @@
+"""pytest plugin: session-wide test servers, a vhost per run, a database per service.
+
+Loaded with ``-p tarifa.testing.plugin``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+
+import pytest
+import pytest_asyncio
+
+from tarifa.testing.servers import (
+    amqp_server,
+    create_vhost,
+    database_server,
+    delete_vhost,
+    drop_database,
+    new_database,
+)
+
+TEST_SECRET = "tarifa-test-secret-0123456789abcdef"
+
+
+@pytest.fixture(scope="session")
+def database_server_url() -> Iterator[str]:
+    with database_server(os.environ.get("TARIFA_TEST_DATABASE_URL")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def amqp_url() -> Iterator[str]:
+    """A RabbitMQ vhost of this test run, deleted at its end."""
+    with amqp_server(os.environ.get("TARIFA_TEST_AMQP_URL")) as (url, ctl):
+        vhost_url, vhost = create_vhost(url, ctl)
+        yield vhost_url
+        delete_vhost(vhost, ctl)
+
+
+@pytest_asyncio.fixture(scope="session")
+async def make_database(database_server_url: str) -> AsyncIterator[Callable[[str], Awaitable[str]]]:
+    """Create databases for this run (``await make_database("accounts")``); all dropped at its end."""
+    made: list[str] = []
+
+    async def make(prefix: str) -> str:
+        url = await new_database(database_server_url, f"t_{prefix}")
+        made.append(url)
+        return url
+
+    yield make
+    for url in made:
+        await drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def jwt_secret() -> str:
+    return TEST_SECRET

@@ -1,0 +1,90 @@
+"""Where the test servers are: the local ones named by the environment, or containers.
+
+``TARIFA_TEST_DATABASE_URL`` / ``TARIFA_TEST_AMQP_URL`` name servers already running (CI and
+development machines); without them, testcontainers starts PostgreSQL and RabbitMQ when Docker
+is available. Each test run gets its own databases and its own RabbitMQ vhost.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+__all__ = [
+    "amqp_server",
+    "create_vhost",
+    "database_server",
+    "delete_vhost",
+    "drop_database",
+    "new_database",
+]
+
+
+@contextmanager
+def database_server(env_url: str | None) -> Iterator[str]:
+    if env_url:
+        yield env_url.rstrip("/")
+        return
+    from testcontainers.postgres import PostgresContainer
+
+    with PostgresContainer("postgres:16-alpine", driver=None) as container:
+        yield container.get_connection_url().rsplit("/", 1)[0]
+
+
+@contextmanager
+def amqp_server(env_url: str | None) -> Iterator[tuple[str, Callable[[list[str]], None]]]:
+    """The broker URL and a way to run ``rabbitmqctl`` against it."""
+    if env_url:
+        yield env_url, _local_ctl
+        return
+    from testcontainers.rabbitmq import RabbitMqContainer
+
+    with RabbitMqContainer("rabbitmq:3.13-alpine") as container:
+        host, port = container.get_container_host_ip(), container.get_exposed_port(5672)
+
+        def ctl(args: list[str]) -> None:
+            container.exec(["rabbitmqctl", *args])
+
+        yield f"amqp://guest:guest@{host}:{port}/", ctl
+
+
+def _local_ctl(args: list[str]) -> None:
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+
+
+def create_vhost(url: str, ctl: Callable[[list[str]], None]) -> tuple[str, str]:
+    vhost = f"tarifa-test-{uuid.uuid4().hex[:8]}"
+    ctl(["add_vhost", vhost])
+    user = urlsplit(url).username or "guest"
+    ctl(["set_permissions", "-p", vhost, user, ".*", ".*", ".*"])
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{vhost}")), vhost
+
+
+def delete_vhost(vhost: str, ctl: Callable[[list[str]], None]) -> None:
+    ctl(["delete_vhost", vhost])
+
+
+async def new_database(server_url: str, prefix: str) -> str:
+    """Create an empty database; return its ``postgresql://`` URL."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    conn = await asyncpg.connect(f"{server_url}/postgres")
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return f"{server_url}/{name}"
+
+
+async def drop_database(database_url: str) -> None:
+    server, name = database_url.rsplit("/", 1)
+    conn = await asyncpg.connect(f"{server}/postgres")
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()

@@ -1,0 +1,120 @@
+"""Signed e-bills per second: the document engine against a naive same-run baseline.
+
+The engine renders and signs in a process pool (one worker per CPU), each worker keeping the
+operator's key and the TSA client loaded and reserving the signature size after its first
+document. The baseline is what a first implementation does: in one process, for each statement,
+render it, load the key from its files, and sign it with pyHanko's defaults (size estimated by a
+dry-run signature and timestamp). Both use the development CA and the in-process development TSA.
+Nothing is asserted on time; the figures are printed.
+
+Run: ``uv run python tests/bench/ebills.py [N]`` (default 200 statements), or ``make bench``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from io import BytesIO
+from pathlib import Path
+from typing import NamedTuple
+
+from asn1crypto import keys, pem, x509
+from invoicing.adapters.pdf import build_renderer
+from invoicing.adapters.pdf._document import render_statement
+from invoicing.adapters.pdf._drawing import register_fonts
+from invoicing.adapters.pdf._signing import signature_metadata
+from invoicing.adapters.pdf.config import DEFAULT_FONTS_DIR, operator_of
+from invoicing.domain.statement import Statement, StatementLine, StatementPayment
+from pydantic import SecretStr
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import signers
+from pyhanko.sign.timestamps import DummyTimeStamper
+
+DEFAULT_COUNT = 200
+BASELINE_COUNT = 60  # the baseline's rate is steady; more statements only make the run longer
+
+
+class _Settings(NamedTuple):  # not a dataclass: ``make bench`` loads this file outside sys.modules
+    documents_dir: Path
+    fonts_dir: Path = DEFAULT_FONTS_DIR
+    signing_key: str = ""
+    signing_cert: str = ""
+    signing_passphrase: SecretStr | None = None
+    trust_roots: str = ""
+    tsa_url: str = ""
+    signing_workers: int = 0
+    operator_name: str = "Telecom Exemplu S.A."
+    operator_address: str = "bd. Ștefan cel Mare 1, Chișinău MD-2001"
+    operator_fiscal_code: str = "1003600123456"
+    operator_bank_account: str = "MD24AG000225100013104168"
+
+
+def _statement(index: int) -> Statement:
+    lines = tuple(StatementLine(f"+37369{index:04d}{n % 2}", ("voice", "sms", "data", "fee")[n % 4],
+                                f"Service {n}", Decimal(n + 1), "min", Decimal("10.00"), Decimal("2.00"),
+                                Decimal("12.00")) for n in range(8))
+    paid = Decimal("30.00")
+    charges = sum((line.gross for line in lines), Decimal(0))
+    closing = Decimal("15.50") + charges - paid
+    payment = StatementPayment(datetime(2025, 1, 12, tzinfo=UTC), "card", f"P{index}", paid)
+    return Statement(f"inv-{index}", f"TRF-2025-{index:06d}", f"7f3a1c2e-1111-4a6b-9c3d-{index:012d}",
+                     "Ion Vasilescu", "str. Mărțișor 3\nChișinău", ("ro", "ru", "en")[index % 3], "MDL",
+                     date(2025, 1, 1), date(2025, 1, 31), datetime(2025, 2, 1, tzinfo=UTC), date(2025, 2, 16),
+                     Decimal("15.50"), lines, (payment,), charges, Decimal("16.00"), paid, closing, closing)
+
+
+def _naive_sign(pdf: bytes, dev: Path) -> bytes:
+    """Sign as a first implementation would: load everything, let pyHanko estimate the size."""
+    signer = signers.SimpleSigner.load(str(dev / "signer-key.pem"), str(dev / "signer.pem"),
+                                       ca_chain_files=(str(dev / "ca.pem"),))
+    tsa_cert = x509.Certificate.load(pem.unarmor((dev / "tsa.pem").read_bytes())[2])
+    tsa_key = keys.PrivateKeyInfo.load(pem.unarmor((dev / "tsa-key.pem").read_bytes())[2])
+    timestamper = DummyTimeStamper(tsa_cert, tsa_key)
+    writer = IncrementalPdfFileWriter(BytesIO(pdf))
+    pdf_signer = signers.PdfSigner(signature_metadata(), signer, timestamper=timestamper)
+    return bytes(pdf_signer.sign_pdf(writer).getbuffer())
+
+
+def _baseline(statements: list[Statement], settings: _Settings) -> float:
+    operator, dev = operator_of(settings), settings.documents_dir / "dev-signing"
+    register_fonts(settings.fonts_dir)
+    started = time.perf_counter()
+    for statement in statements:
+        _naive_sign(render_statement(statement, operator), dev)
+    return len(statements) / (time.perf_counter() - started)
+
+
+async def _engine(statements: list[Statement], settings: _Settings) -> tuple[float, float]:
+    renderer = build_renderer(settings)
+    try:
+        started = time.perf_counter()
+        await renderer.render(statements[: 2 * (os.cpu_count() or 1)])  # start and calibrate the workers
+        warm = time.perf_counter() - started
+        started = time.perf_counter()
+        await renderer.render(statements)
+        return len(statements) / (time.perf_counter() - started), warm
+    finally:
+        await renderer.close()
+
+
+def main(count: int = DEFAULT_COUNT) -> None:
+    statements = [_statement(index) for index in range(count)]
+    with tempfile.TemporaryDirectory() as folder:
+        settings = _Settings(documents_dir=Path(folder))
+        engine, warm = asyncio.run(_engine(statements, settings))  # also makes the dev credentials
+        baseline = _baseline(statements[:BASELINE_COUNT], settings)
+    print(f"e-bills: {os.cpu_count()} CPUs, development CA and in-process development TSA")
+    print(f"  baseline, {min(count, BASELINE_COUNT)} statements (one process, key reloaded, pyHanko size "
+          f"estimate): {baseline:8.1f} signed e-bills/s")
+    print(f"  document engine, {count} statements (process pool, key kept, size reserved):"
+          f"           {engine:8.1f} signed e-bills/s")
+    print(f"  ratio: {engine / baseline:.1f}x   (worker start-up before timing: {warm:.2f} s)")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_COUNT)

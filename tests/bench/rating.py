@@ -1,0 +1,183 @@
+"""Rating throughput: CDRs per second through ``rating.usage.ingest`` against a raw bulk insert.
+
+Starts the rating app in-process on a fresh database and RabbitMQ vhost, seeds a plan (over
+HTTP) and lines (as ``accounts`` events), publishes the CDRs in messages of ``per_message``
+records to ``rating.usage.ingest`` and measures until every rated record is in the database.
+The baseline, measured in the same run, copies the very same rows into a scratch table with
+``COPY`` (``asyncpg.copy_records_to_table``): the cost of storing them with no rating at all.
+
+Prints the figures and their ratio; asserts nothing on time. Servers come from
+``TARIFA_TEST_DATABASE_URL`` / ``TARIFA_TEST_AMQP_URL`` (default: localhost).
+Run: ``python tests/bench/rating.py [records]``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+# This file bears the name of the service package; its folder on sys.path (script runs, and
+# ``run.py`` next to it) would shadow ``rating``, so it is taken off before the imports below.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
+
+import aio_pika  # noqa: E402
+import asyncpg  # noqa: E402
+import httpx  # noqa: E402
+from rating.bootstrap import MIGRATIONS, build_app  # noqa: E402
+from rating.settings import RatingSettings  # noqa: E402
+from tarifa.auth import Role  # noqa: E402
+from tarifa.db import prepare_database  # noqa: E402
+from tarifa.messaging.catalogue import AccountOpened, EventData, LineActivated  # noqa: E402
+from tarifa.messaging.envelope import new_event  # noqa: E402
+from tarifa.messaging.topology import EVENTS_EXCHANGE, declare_base  # noqa: E402
+from tarifa.testing.apps import bearer, running_client  # noqa: E402
+from tarifa.testing.servers import amqp_server, create_vhost, delete_vhost, drop_database, new_database  # noqa: E402
+
+SECRET = "tarifa-bench-secret-0123456789abcdef"
+QUEUE = "rating.usage.ingest"
+START = (datetime.now(UTC) - timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+"""Yesterday: the records lie well inside the late window of the default settings."""
+PLAN = {
+    "name": "Bench", "payment_mode": "postpaid", "currency": "MDL", "monthly_fee": "100.00",
+    "vat_rate": "0.20", "prices_include_vat": False, "effective_from": "2026-01-01",
+    "allowances": [{"type": "voice", "direction": "out", "zone": "national", "quantity": 6000},
+                   {"type": "sms", "direction": "out", "zone": "*", "quantity": 100}],
+    "prices": [
+        {"type": "voice", "direction": "out", "zone": "national", "unit_price": "0.60",
+         "first_increment": 60, "next_increment": 1},
+        {"type": "voice", "direction": "out", "zone": "*", "unit_price": "2.00",
+         "first_increment": 60, "next_increment": 60},
+        {"type": "voice", "direction": "in", "zone": "*", "unit_price": "0"},
+        {"type": "sms", "direction": "out", "zone": "*", "unit_price": "0.50"},
+        {"type": "data", "direction": "*", "zone": "*", "unit_price": "0.10", "unit": "MiB"},
+    ],
+}
+
+
+@asynccontextmanager
+async def _servers() -> AsyncIterator[tuple[str, str]]:
+    """A fresh database URL and vhost URL; both removed at the end."""
+    database_server = os.environ.get("TARIFA_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432")
+    with amqp_server(os.environ.get("TARIFA_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")) \
+            as (amqp_url, ctl):
+        vhost_url, vhost = create_vhost(amqp_url, ctl)
+        database_url = await new_database(database_server.rstrip("/"), "bench_rating")
+        try:
+            yield database_url, vhost_url
+        finally:
+            await drop_database(database_url)
+            delete_vhost(vhost, ctl)
+
+
+def _line_events(lines: int) -> list[EventData]:
+    events: list[EventData] = []
+    for n in range(lines):
+        account_id = f"bench-account-{n}"
+        events.append(AccountOpened(account_id=account_id, customer_id="c", payment_mode="postpaid",
+                                    currency="MDL", timezone="UTC", language="ro",
+                                    bill_delivery={"medium": "ebill"}))
+        events.append(LineActivated(account_id=account_id, msisdn=f"3736{n:07d}",
+                                    plan_code="bench", connected_at=START))
+    return events
+
+
+def _record(i: int, lines: int) -> dict[str, Any]:
+    kind, quantity, extra = [("voice", 30 + i % 300, {}), ("sms", 1, {}),
+                             ("data", 1 + i * 7919 % 5_000_000, {}),
+                             ("voice", 45, {"roaming_country": "RO"})][i % 4]
+    return {"id": f"cdr-{i}", "msisdn": f"3736{i % lines:07d}", "type": kind, "direction": "out",
+            "started_at": (START + timedelta(seconds=i * 11)).isoformat(), "quantity": quantity,
+            "other_party": "37322123456"} | extra
+
+
+def _message(first: int, end: int, lines: int) -> bytes:
+    return json.dumps({"records": [_record(i, lines) for i in range(first, end)]}).encode()
+
+
+async def _publish(amqp_url: str, messages: list[tuple[str, bytes]]) -> None:
+    """Publish ``(routing key, body)`` pairs; an empty key means the ingest queue."""
+    connection = await aio_pika.connect(amqp_url)
+    async with connection:
+        channel = await connection.channel(publisher_confirms=True)
+        await declare_base(channel)
+        events = await channel.get_exchange(EVENTS_EXCHANGE)
+        for key, body in messages:
+            exchange = events if key else channel.default_exchange
+            await exchange.publish(aio_pika.Message(body, message_id=str(uuid.uuid4()),
+                                                    delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
+                                   routing_key=key or QUEUE)
+
+
+async def _count(conn: asyncpg.Connection, table: str, wanted: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while await conn.fetchval(f"SELECT count(*) FROM {table}") < wanted:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{table} did not reach {wanted} rows")
+        await asyncio.sleep(0.05)
+
+
+async def _seed(client: httpx.AsyncClient, conn: asyncpg.Connection, amqp_url: str, lines: int) -> None:
+    response = await client.put("/v1/plans/bench", json=PLAN, headers=bearer(SECRET, Role.OPERATOR))
+    response.raise_for_status()
+    events = [new_event("bench", e.routing_key, e, now=datetime.now(UTC)) for e in _line_events(lines)]
+    await _publish(amqp_url, [(e.routing_key, e.model_dump_json().encode()) for e in events])
+    await _count(conn, "lines", lines, timeout=120)
+
+
+async def _rate(conn: asyncpg.Connection, amqp_url: str, records: int, per_message: int,
+                lines: int) -> float:
+    """Seconds from the first message published to the last record rated."""
+    batches = [_message(start, min(start + per_message, records), lines)
+               for start in range(0, records, per_message)]
+    started = time.perf_counter()
+    await _publish(amqp_url, [("", body) for body in batches])
+    await _count(conn, "usage_records", records, timeout=3600)
+    return time.perf_counter() - started
+
+
+async def _baseline(conn: asyncpg.Connection) -> tuple[int, float]:
+    """Seconds to COPY the rated rows, as they are, into a scratch table with the same indexes."""
+    await conn.execute("CREATE TABLE scratch (LIKE usage_records INCLUDING ALL)")
+    rows = await conn.fetch("SELECT * FROM usage_records")
+    columns = list(rows[0].keys())
+    started = time.perf_counter()
+    await conn.copy_records_to_table("scratch", records=[tuple(r) for r in rows], columns=columns)
+    return len(rows), time.perf_counter() - started
+
+
+async def main(records: int = 200_000, per_message: int = 1_000, lines: int = 1_000) -> dict[str, float]:
+    """Run the benchmark; return and print CDR/s through rating, rows/s of the baseline, ratio."""
+    async with _servers() as (database_url, amqp_url):
+        settings = RatingSettings(database_url=database_url, amqp_url=amqp_url, jwt_secret=SECRET,
+                                  relay_interval=0.05, log_json=True, fees_interval=3600)
+        await prepare_database(MIGRATIONS, settings.dsn)
+        conn = await asyncpg.connect(database_url)
+        try:
+            async with running_client(build_app(settings)) as client:
+                await _seed(client, conn, amqp_url, lines)
+                rating_seconds = await _rate(conn, amqp_url, records, per_message, lines)
+            copied, copy_seconds = await _baseline(conn)
+        finally:
+            await conn.close()
+    figures = {"rating_cdr_per_s": records / rating_seconds, "baseline_rows_per_s": copied / copy_seconds}
+    figures["ratio"] = figures["baseline_rows_per_s"] / figures["rating_cdr_per_s"]
+    print(f"rating: {records} CDRs in messages of {per_message} over {lines} lines: "
+          f"{rating_seconds:.1f} s, {figures['rating_cdr_per_s']:,.0f} CDR/s")
+    print(f"baseline: COPY of the same {copied} rows: {copy_seconds:.2f} s, "
+          f"{figures['baseline_rows_per_s']:,.0f} rows/s")
+    print(f"ratio: the raw insert is {figures['ratio']:.1f}x faster than rating")
+    return figures
+
+
+if __name__ == "__main__":
+    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 200_000))

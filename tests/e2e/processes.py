@@ -1,0 +1,98 @@
+"""The five services as real processes on free ports, for the end-to-end tests."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+__all__ = ["SERVICES", "Suite", "free_port"]
+
+SERVICES = ("accounts", "rating", "invoicing", "payments", "notifications")
+CLIENTS = (
+    '{"operator": {"secret": "operator-secret", "role": "operator"},'
+    ' "partner": {"secret": "partner-secret", "role": "partner"}}'
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Suite:
+    """Started service processes and where they listen."""
+
+    workdir: Path
+    ports: dict[str, int] = field(default_factory=lambda: {s: free_port() for s in SERVICES})
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.ports[service]}"
+
+    def environment(
+        self, databases: dict[str, str], amqp_url: str, secret: str, smtp_port: int
+    ) -> dict[str, str]:
+        env = dict(
+            os.environ,
+            TARIFA_AMQP_URL=amqp_url,
+            TARIFA_JWT_SECRET=secret,
+            TARIFA_TEST_MODE="true",
+            TARIFA_LOG_JSON="true",
+            ACCOUNTS_CLIENTS=CLIENTS,
+            NOTIFICATIONS_SMTP_HOST="127.0.0.1",
+            NOTIFICATIONS_SMTP_PORT=str(smtp_port),
+            NOTIFICATIONS_INVOICING_URL=self.url("invoicing"),
+            INVOICING_DOCUMENTS_DIR=str(self.workdir / "documents"),
+        )
+        for service in SERVICES:
+            env[f"{service.upper()}_PORT"] = str(self.ports[service])
+            env[f"{service.upper()}_DATABASE_URL"] = databases[service]
+        return env
+
+    def start(self, env: dict[str, str]) -> None:
+        for service in SERVICES:
+            log = (self.workdir / f"{service}.log").open("wb")
+            self.processes[service] = subprocess.Popen(
+                [sys.executable, "-m", service, "serve"],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    async def wait_ready(self, timeout: float = 90) -> None:
+        async with httpx.AsyncClient() as client:
+            for service in SERVICES:
+                await self._ready(client, service, timeout)
+
+    async def _ready(self, client: httpx.AsyncClient, service: str, timeout: float) -> None:
+        for _ in range(int(timeout * 4)):
+            if self.processes[service].poll() is not None:
+                raise RuntimeError(f"{service} exited:\n{self.log(service)}")
+            try:
+                if (await client.get(f"{self.url(service)}/health/ready")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.25)
+        raise RuntimeError(f"{service} not ready:\n{self.log(service)}")
+
+    def log(self, service: str) -> str:
+        return (self.workdir / f"{service}.log").read_text(errors="replace")[-4000:]
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
