@@ -159,7 +159,8 @@ async def main(records: int = 200_000, per_message: int = 1_000, lines: int = 1_
     """Run the benchmark; return and print CDR/s through rating, rows/s of the baseline, ratio."""
     async with _servers() as (database_url, amqp_url):
         settings = RatingSettings(database_url=database_url, amqp_url=amqp_url, jwt_secret=SECRET,
-                                  relay_interval=0.05, log_json=True, fees_interval=3600)
+                                  relay_interval=0.05, log_json=True, log_level="warning",
+                                  fees_interval=3600)
         await prepare_database(MIGRATIONS, settings.dsn)
         conn = await asyncpg.connect(database_url)
         try:

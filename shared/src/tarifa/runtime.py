@@ -6,6 +6,7 @@ A service's ``bootstrap.build_app`` builds a ``Runtime``, registers its consumer
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -72,7 +73,8 @@ class Runtime:
 
 
 def build_runtime(settings: ServiceSettings) -> Runtime:
-    configure_logging(settings.service_name, json=settings.log_json)
+    configure_logging(settings.service_name, json=settings.log_json,
+                      level=logging.getLevelNamesMapping()[settings.log_level.upper()])
     engine = create_engine(settings.dsn)
     sessions = sessionmaker_for(engine)
     clock: Clock = ControllableClock() if settings.test_mode else SystemClock()

@@ -7,7 +7,7 @@ that is wrong.
 
 from __future__ import annotations
 
-from typing import ClassVar, TypeVar
+from typing import ClassVar, Literal, TypeVar
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -42,6 +42,8 @@ class ServiceSettings(BaseSettings):
     jwt_secret: SecretStr = Field(validation_alias=_common("JWT_SECRET"), min_length=32)
     test_mode: bool = Field(False, validation_alias=_common("TEST_MODE"))
     log_json: bool | None = Field(None, validation_alias=_common("LOG_JSON"))
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        "info", validation_alias=_common("LOG_LEVEL"))
     relay_interval: float = Field(0.2, gt=0)
 
     @property

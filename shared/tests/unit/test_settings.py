@@ -22,7 +22,7 @@ class SampleSettings(ServiceSettings):
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("TARIFA_JWT_SECRET", "TARIFA_DATABASE_URL", "TARIFA_AMQP_URL", "TARIFA_TEST_MODE",
-                 "TARIFA_LOG_JSON", "SAMPLE_PORT", "SAMPLE_DATABASE_URL", "SAMPLE_HOST"):
+                 "TARIFA_LOG_JSON", "TARIFA_LOG_LEVEL", "SAMPLE_PORT", "SAMPLE_DATABASE_URL", "SAMPLE_HOST"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -72,4 +72,16 @@ def test_a_bad_test_mode_flag_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TARIFA_JWT_SECRET", SECRET)
     monkeypatch.setenv("TARIFA_TEST_MODE", "perhaps")
     with pytest.raises(InvalidSettings, match="TARIFA_TEST_MODE"):
+        load_settings(SampleSettings)
+
+
+def test_the_log_level_comes_from_the_environment_and_a_wrong_one_is_named(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TARIFA_JWT_SECRET", SECRET)
+    assert load_settings(SampleSettings).log_level == "info"
+    monkeypatch.setenv("TARIFA_LOG_LEVEL", "warning")
+    assert load_settings(SampleSettings).log_level == "warning"
+    monkeypatch.setenv("TARIFA_LOG_LEVEL", "loud")
+    with pytest.raises(InvalidSettings, match="TARIFA_LOG_LEVEL"):
         load_settings(SampleSettings)
