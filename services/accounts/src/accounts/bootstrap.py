@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from tarifa.runtime import build_runtime, create_app
+from tarifa.scheduling import Scheduler
 
 from accounts.adapters.otp_sender import AmqpCodeSender
 from accounts.adapters.uow import AccountsUnitOfWork
@@ -19,7 +20,6 @@ from accounts.entrypoints.consumers import register_consumers
 from accounts.entrypoints.http import accounts_router
 from accounts.entrypoints.lifecycle import lifecycle_router
 from accounts.entrypoints.otp import otp_router
-from accounts.entrypoints.scheduler import Scheduler
 from accounts.entrypoints.tokens import token_router
 from accounts.service.jobs import run_due_jobs
 from accounts.service.otp import OtpServices
@@ -86,7 +86,7 @@ def build_app(settings: AccountsSettings) -> FastAPI:
     async def clock_moved(_now: datetime) -> None:
         await run_due()
 
-    scheduler = Scheduler(run_due, interval=settings.jobs_interval)
+    scheduler = Scheduler("accounts-due-jobs", run_due, interval=settings.jobs_interval)
     runtime.on_start.append(scheduler.start)
     runtime.on_stop.insert(0, scheduler.stop)
     runtime.on_clock_move.append(clock_moved)

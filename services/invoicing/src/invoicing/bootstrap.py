@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from tarifa.runtime import build_runtime, create_app
+from tarifa.scheduling import Scheduler
 
 from invoicing.adapters.pdf import PdfRenderer, PdfVerifier, build_renderer, build_verifier
 from invoicing.adapters.uow import InvoicingUnitOfWork
@@ -17,7 +18,6 @@ from invoicing.entrypoints.consumers import register_consumers
 from invoicing.entrypoints.corrections_http import corrections_router
 from invoicing.entrypoints.documents_http import documents_router
 from invoicing.entrypoints.http import invoicing_router
-from invoicing.entrypoints.scheduler import Periodic
 from invoicing.service.billing import BillingPolicy
 from invoicing.service.detailed_bills import DetailedBillPolicy
 from invoicing.service.overdue import mark_overdue
@@ -102,15 +102,15 @@ def build_app(settings: InvoicingSettings, renderer: DocumentRenderer | None = N
     async def overdue(now: datetime) -> None:
         await mark_overdue(new_uow(), now.date())
 
-    periodic = Periodic("overdue", lambda: overdue(runtime.clock.now()),
-                        interval=settings.overdue_interval)
+    scheduler = Scheduler("invoicing-overdue", lambda: overdue(runtime.clock.now()),
+                          interval=settings.overdue_interval)
 
     async def start() -> None:
         await runner.resume()
-        await periodic.start()
+        await scheduler.start()
 
     async def stop() -> None:
-        await periodic.stop()
+        await scheduler.stop()
         await runner.close()
         await close_documents()
 

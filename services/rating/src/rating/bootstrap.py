@@ -8,12 +8,12 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from tarifa.runtime import Runtime, build_runtime, create_app
+from tarifa.scheduling import Scheduler
 
 from rating.adapters.uow import RatingUnitOfWork
 from rating.domain.policy import RatingPolicy
 from rating.entrypoints.consumers import register_consumers
 from rating.entrypoints.http import rating_router
-from rating.entrypoints.scheduler import Scheduler
 from rating.service.fees import charge_fees
 from rating.settings import RatingSettings
 
@@ -34,7 +34,7 @@ def _schedule_fees(runtime: Runtime, settings: RatingSettings,
     async def clock_moved(_now: datetime) -> None:
         await run()
 
-    scheduler = Scheduler(run, interval=settings.fees_interval)
+    scheduler = Scheduler("rating-fees", run, interval=settings.fees_interval)
     runtime.on_start.append(scheduler.start)
     runtime.on_stop.insert(0, scheduler.stop)
     runtime.on_clock_move.append(clock_moved)

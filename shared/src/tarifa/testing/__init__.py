@@ -1,1 +1,1 @@
-"""pytest fixtures for the services' integration and end-to-end tests."""
+"""pytest fixtures and helpers for the services' integration and end-to-end tests."""

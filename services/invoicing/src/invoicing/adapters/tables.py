@@ -19,18 +19,17 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    func,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from tarifa.idempotency.tables import metadata as idempotency
 from tarifa.messaging.tables import metadata as messaging
 
 __all__ = ["accounts", "allocations", "billing_runs", "credit_notes", "detailed_bills", "documents",
-           "idempotency_keys", "invoice_counters", "invoice_lines", "invoices", "ledger", "lines",
-           "metadata"]
+           "invoice_counters", "invoice_lines", "invoices", "ledger", "lines", "metadata"]
 
 metadata = MetaData()
-for table in messaging.tables.values():
+for table in (*messaging.tables.values(), *idempotency.tables.values()):
     table.to_metadata(metadata)
 
 accounts = Table(
@@ -188,14 +187,4 @@ detailed_bills = Table(
     Column("records", Integer, nullable=False, server_default=text("0")),
     Column("requested_at", DateTime(timezone=True), nullable=False),
     Column("ready_at", DateTime(timezone=True)),
-)
-
-idempotency_keys = Table(
-    "idempotency_keys", metadata,
-    Column("scope", String(200), primary_key=True),
-    Column("key", String(200), primary_key=True),
-    Column("request_hash", String(64), nullable=False),
-    Column("status_code", String(3), nullable=False),
-    Column("response", JSONB, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Response
 from tarifa.auth import CurrentPrincipal, Principal, Role
+from tarifa.idempotency import StoredResponse, once
 from tarifa.problems import NotFound
 
 from invoicing.domain.credit_note import CREDIT_NOTE, CreditNote
@@ -29,8 +30,7 @@ from invoicing.service.detailed_bills import (
     RequestDetailedBill,
     request_detailed_bill,
 )
-from invoicing.service.idempotency import once
-from invoicing.service.ports import StoredResponse, UnitOfWork
+from invoicing.service.ports import UnitOfWork
 from invoicing.service.runs import BillingRunner
 
 __all__ = ["corrections_router"]

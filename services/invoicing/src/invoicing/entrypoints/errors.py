@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from tarifa.idempotency import KeyInFlight, KeyReused
 from tarifa.problems import Conflict, InvalidInput, NotFound, Problem
 
 from invoicing.domain.credit_note import CreditError
 from invoicing.domain.detailed_bill import DetailedBillError
 from invoicing.service.credit_notes import InvoiceNotFound
 from invoicing.service.detailed_bills import AccountNotFound
-from invoicing.service.idempotency import KeyInFlight, KeyReused
 
 __all__ = ["TooLarge", "UnsupportedMediaType", "refusals"]
 

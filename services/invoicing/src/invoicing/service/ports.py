@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Protocol
 
+from tarifa.idempotency import IdempotencyStore
 from tarifa.uow import UnitOfWork as BaseUnitOfWork
 
 from invoicing.domain.account import BillingAccount
@@ -18,14 +19,11 @@ from invoicing.domain.run import BillingRun, RunStatus
 from invoicing.domain.statement import Statement
 
 __all__ = ["AccountsReplica", "BillingRuns", "Credit", "CreditNotes", "DetailedBills",
-           "DocumentRenderer", "DocumentVerifier", "Documents", "IdempotencyStore", "Invoices",
-           "Ledger", "StoredResponse", "UnitOfWork", "Verdict"]
+           "DocumentRenderer", "DocumentVerifier", "Documents", "Invoices", "Ledger",
+           "UnitOfWork", "Verdict"]
 
 Credit = tuple[str, Decimal]
 """A payment or credit note entry's id and the part of it not allocated to any invoice yet."""
-
-StoredResponse = tuple[int, dict[str, Any]]
-"""The status code and JSON body of a request made with an Idempotency-Key."""
 
 
 class DocumentRenderer(Protocol):
@@ -126,15 +124,6 @@ class DetailedBills(Protocol):
     async def pending(self, limit: int) -> list[DetailedBill]: ...
     async def mark_ready(self, bill_id: str, records: int, now: datetime) -> bool:
         """False if it was ready already."""
-
-
-class IdempotencyStore(Protocol):
-    async def lock(self, scope: str, key: str) -> bool:
-        """Hold the key for this transaction; False when another request holds it."""
-
-    async def find(self, scope: str, key: str) -> tuple[str, StoredResponse] | None: ...
-    async def save(self, scope: str, key: str, request_hash: str,
-                   response: StoredResponse) -> None: ...
 
 
 class BillingRuns(Protocol):

@@ -1,20 +1,19 @@
-"""SQL repositories of the payments service: the accounts replica, payments, refunds, keys."""
+"""SQL repositories of the payments service: the accounts replica, payments, refunds."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from payments.adapters.tables import accounts, idempotency_keys, lines, payments, refunds
+from payments.adapters.tables import accounts, lines, payments, refunds
 from payments.domain.payment import AccountRef, Payment, PaymentStatus
 from payments.domain.refund import Refund
-from payments.service.ports import StoredResponse
 
-__all__ = ["SqlAccountsReplica", "SqlIdempotencyStore", "SqlPayments", "SqlRefunds"]
+__all__ = ["SqlAccountsReplica", "SqlPayments", "SqlRefunds"]
 
 
 class SqlAccountsReplica:
@@ -72,26 +71,3 @@ class SqlRefunds:
 
     async def add(self, refund: Refund) -> None:
         await self._session.execute(refunds.insert().values(asdict(refund)))
-
-
-class SqlIdempotencyStore:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def lock(self, scope: str, key: str) -> bool:
-        held = await self._session.scalar(
-            select(func.pg_try_advisory_xact_lock(func.hashtext(f"{scope}\n{key}"))))
-        return bool(held)
-
-    async def find(self, scope: str, key: str) -> tuple[str, StoredResponse] | None:
-        row = (await self._session.execute(select(idempotency_keys).where(
-            idempotency_keys.c.scope == scope, idempotency_keys.c.key == key))).first()
-        if row is None:
-            return None
-        return row.request_hash, (int(row.status_code), row.response)
-
-    async def save(self, scope: str, key: str, request_hash: str,
-                   response: StoredResponse) -> None:
-        await self._session.execute(idempotency_keys.insert().values(
-            scope=scope, key=key, request_hash=request_hash, status_code=str(response[0]),
-            response=response[1]))

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, Index, Integer, MetaData, Numeric, String, Table, func, text
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import Column, DateTime, Index, Integer, MetaData, Numeric, String, Table, text
+from tarifa.idempotency.tables import metadata as idempotency
 from tarifa.messaging.tables import metadata as messaging
 
-__all__ = ["accounts", "autopay_mandates", "idempotency_keys", "lines", "metadata", "payment_methods",
+__all__ = ["accounts", "autopay_mandates", "lines", "metadata", "payment_methods",
            "payment_registries", "payments", "refunds", "registry_entries"]
 
 metadata = MetaData()
-for table in messaging.tables.values():
+for table in (*messaging.tables.values(), *idempotency.tables.values()):
     table.to_metadata(metadata)
 
 accounts = Table(
@@ -110,14 +110,4 @@ autopay_mandates = Table(
     Column("threshold", Numeric()),
     Column("amount", Numeric()),
     Column("updated_at", DateTime(timezone=True), nullable=False),
-)
-
-idempotency_keys = Table(
-    "idempotency_keys", metadata,
-    Column("scope", String(200), primary_key=True),
-    Column("key", String(200), primary_key=True),
-    Column("request_hash", String(64), nullable=False),
-    Column("status_code", String(3), nullable=False),
-    Column("response", JSONB, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

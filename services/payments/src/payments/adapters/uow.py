@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from tarifa.idempotency.sql import SqlIdempotencyStore
 from tarifa.uow import SqlUnitOfWork
 
 from payments.adapters.registries import SqlPaymentMethods, SqlRegistries
-from payments.adapters.repositories import SqlAccountsReplica, SqlIdempotencyStore, SqlPayments, SqlRefunds
+from payments.adapters.repositories import SqlAccountsReplica, SqlPayments, SqlRefunds
 
 __all__ = ["PaymentsUnitOfWork"]
 

@@ -6,13 +6,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 
+from tarifa.idempotency import KeyInFlight, KeyReused
 from tarifa.money import InvalidAmount, parse_amount
 from tarifa.problems import Conflict, InvalidInput, NotFound, Problem
 
 from payments.domain.limits import LimitExceeded
 from payments.domain.payment import PaymentError
 from payments.domain.registry import InvalidRegistry
-from payments.service.idempotency import KeyInFlight, KeyReused
 from payments.service.ports import GatewayError
 from payments.service.refunds import UnknownPayment
 

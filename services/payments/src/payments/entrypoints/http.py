@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header
 from tarifa.auth import CurrentPrincipal, Principal, Role
+from tarifa.idempotency import StoredResponse, once
 from tarifa.problems import NotFound, Problem
 
 from payments.domain.limits import PaymentLimits
@@ -21,9 +22,8 @@ from payments.entrypoints.schemas import (
     RefundOut,
 )
 from payments.service.card import StartCardPayment, refresh_payment, start_card_payment
-from payments.service.idempotency import once
 from payments.service.offline import RegisterOfflinePayment, register_offline_payment
-from payments.service.ports import CardGateway, GatewayError, Gateways, StoredResponse, UnitOfWork
+from payments.service.ports import CardGateway, GatewayError, Gateways, UnitOfWork
 from payments.service.refunds import RefundPayment, refund_payment
 
 __all__ = ["CardPayments", "payer_of", "payments_router"]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Protocol
 
+from tarifa.idempotency import IdempotencyStore
 from tarifa.uow import UnitOfWork as BaseUnitOfWork
 
 from payments.domain.autopay import AutopayMandate, PaymentMethod
@@ -14,11 +15,9 @@ from payments.domain.payment import AccountRef, Payment
 from payments.domain.refund import Refund
 from payments.domain.registry import RegistryEntry, RegistryReport
 
-__all__ = ["AccountsReplica", "CardGateway", "GatewayError", "Gateways", "IdempotencyStore",
-           "InvalidSignature", "PaymentMethodRepository", "PaymentRepository", "RefundRepository",
-           "RegistryRepository", "StoredResponse", "UnitOfWork"]
-
-StoredResponse = tuple[int, dict[str, Any]]
+__all__ = ["AccountsReplica", "CardGateway", "GatewayError", "Gateways", "InvalidSignature",
+           "PaymentMethodRepository", "PaymentRepository", "RefundRepository", "RegistryRepository",
+           "UnitOfWork"]
 
 
 class GatewayError(Exception):
@@ -84,15 +83,6 @@ class PaymentMethodRepository(Protocol):
     async def save(self, method: PaymentMethod) -> None: ...
     async def put_mandate(self, mandate: AutopayMandate) -> None: ...
     async def mandate(self, account_id: str) -> AutopayMandate | None: ...
-
-
-class IdempotencyStore(Protocol):
-    async def lock(self, scope: str, key: str) -> bool:
-        """Hold the key for this transaction; False when another request holds it."""
-
-    async def find(self, scope: str, key: str) -> tuple[str, StoredResponse] | None: ...
-    async def save(self, scope: str, key: str, request_hash: str,
-                   response: StoredResponse) -> None: ...
 
 
 class UnitOfWork(BaseUnitOfWork, Protocol):

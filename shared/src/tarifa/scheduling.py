@@ -1,0 +1,54 @@
+"""A background task that runs one job every ``interval`` seconds, and whenever it is woken.
+
+The services' due work (lifecycle jobs, recurring fees, overdue marking) is idempotent, so a
+pass that finds nothing to do changes nothing. The test clock's moves run the jobs directly (so
+a move's effects are in place when the move answers); this task catches up on the wall clock.
+An unexpected error is logged and the work stays due for the next pass.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+
+from tarifa.logging import get_logger
+
+__all__ = ["Scheduler"]
+
+log = get_logger(__name__)
+
+
+class Scheduler:
+    """Runs ``job`` in a background task named ``name`` (also the ``job`` of its error log line)."""
+
+    def __init__(self, name: str, job: Callable[[], Awaitable[object]], *,
+                 interval: float) -> None:
+        self._name, self._job, self._interval = name, job, interval
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        """Run the job now rather than at the end of the interval."""
+        self._wake.set()
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name=self._name)
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    async def run_once(self) -> None:
+        try:
+            await self._job()
+        except Exception as exc:
+            log.error("scheduled_job_failed", job=self._name, error=repr(exc), exc_info=True)
+
+    async def _run(self) -> None:
+        while True:
+            await self.run_once()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._interval)
+            self._wake.clear()
