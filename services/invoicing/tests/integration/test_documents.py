@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import AsyncIterator
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import httpx
+import pytest
 import pytest_asyncio
+from invoicing.adapters.pdf import PaymentCode
 from invoicing.bootstrap import MIGRATIONS, build_app
 from invoicing.settings import InvoicingSettings
 from tarifa.db import prepare_database
@@ -39,10 +43,10 @@ async def engine_client(settings: InvoicingSettings,
         yield client
 
 
-async def _issued_invoice(settings: InvoicingSettings,
-                          client: httpx.AsyncClient) -> tuple[str, dict[str, object], bytes]:
+async def _issued_invoice(settings: InvoicingSettings, client: httpx.AsyncClient,
+                          language: str = "ro") -> tuple[str, dict[str, Any], bytes]:
     await set_clock(client, "2026-06-10T06:00:00+00:00")
-    account_id, _ = await april_and_may(settings, client)
+    account_id, _ = await april_and_may(settings, client, language=language)
     await run_billing(client, "2026-05-31")
     [invoice] = await invoices_of(client, account_id)
     pdf = await client.get(f"/v1/invoices/{invoice['id']}/pdf", headers=operator())
@@ -63,6 +67,48 @@ def _text(pdf: bytes, tmp_path: Path) -> str:
     path.write_bytes(pdf)
     out = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True).stdout
     return " ".join(out.decode().split())
+
+
+_TOTALS = ("opening_balance", "total_charges", "vat_total", "total_paid", "closing_balance",
+           "amount_due")
+_DECIMAL_MARK = {"ro": ",", "ru": ",", "en": "."}
+_DUE_DATE = {"ro": "16.06.2026", "ru": "16.06.2026", "en": "2026-06-16"}
+_SMS = {"ro": "60 mesaje", "ru": "60 сообщ.", "en": "60 messages"}
+
+
+def _written(amount: str, language: str) -> str:
+    """An amount of the invoice JSON as the document writes it (below 1,000: no grouping)."""
+    assert abs(Decimal(amount)) < 1000
+    return amount.replace(".", _DECIMAL_MARK[language])
+
+
+def _symbols(pdf: bytes, tmp_path: Path) -> dict[str, str]:
+    """What zbar reads off the first page rendered by poppler: symbol type → text."""
+    (tmp_path / "invoice.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "200", "-png", "-f", "1", "-l", "1",
+                    str(tmp_path / "invoice.pdf"), str(tmp_path / "page")], check=True)
+    [image] = sorted(tmp_path.glob("page*.png"))
+    out = subprocess.run(["zbarimg", "-q", str(image)], capture_output=True, text=True).stdout
+    return dict(line.split(":", 1) for line in out.splitlines() if ":" in line)
+
+
+@pytest.mark.parametrize("language", ["ro", "ru", "en"])
+async def test_the_document_shows_the_figures_of_the_invoice_json_in_the_account_language(
+    engine_client: httpx.AsyncClient, settings: InvoicingSettings, tmp_path: Path, language: str
+) -> None:
+    account_id, listed, pdf = await _issued_invoice(settings, engine_client, language)
+    invoice = (await engine_client.get(f"/v1/invoices/{listed['id']}", headers=operator())).json()
+    assert (Decimal(invoice["total_charges"]), invoice["due_date"]) == (Decimal("36.00"), "2026-06-16")
+    text = _text(pdf, tmp_path)
+    expected = [invoice["number"], account_id, _DUE_DATE[language], _SMS[language],
+                *(_written(invoice[name], language) for name in _TOTALS)]
+    assert [item for item in expected if item not in text] == [], text
+    symbols = _symbols(pdf, tmp_path)
+    assert symbols["CODE-128"] == symbols["QR-Code"]
+    code = PaymentCode.decode(symbols["QR-Code"])
+    assert (code.account_id, code.invoice_number, code.currency) == (
+        account_id, invoice["number"], invoice["currency"])
+    assert Decimal(code.amount_minor) / 100 == Decimal(invoice["amount_due"])
 
 
 async def test_an_issued_invoice_verifies_and_one_changed_byte_does_not(

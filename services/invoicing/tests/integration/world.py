@@ -54,12 +54,13 @@ EBILL = {"medium": "ebill", "email": "a@b.md"}
 
 async def open_account(settings: InvoicingSettings, client: httpx.AsyncClient, *,
                        connected: date = date(2026, 4, 1), payment_mode: str = "postpaid",
-                       delivery: dict[str, str] | None = None) -> tuple[str, str]:
+                       delivery: dict[str, str] | None = None,
+                       language: str = "ro") -> tuple[str, str]:
     """An account with one line, known to invoicing; returns (account_id, msisdn)."""
     account_id, msisdn = str(uuid.uuid4()), new_msisdn()
     await publish_event(settings.amqp_url, AccountOpened(
         account_id=account_id, customer_id="c1", payment_mode=payment_mode, currency="MDL",
-        timezone="UTC", language="ro", bill_delivery=delivery or EBILL,
+        timezone="UTC", language=language, bill_delivery=delivery or EBILL,
         customer_name="Ion Popescu", address="str. Ștefan cel Mare 1, Chișinău"))
     await publish_event(settings.amqp_url, LineActivated(
         account_id=account_id, msisdn=msisdn, plan_code="smart",

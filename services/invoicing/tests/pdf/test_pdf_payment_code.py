@@ -14,7 +14,7 @@ def test_a_statement_code_reads_back_to_the_same_payment_data() -> None:
     statement = make_statement("ro")
     code = PaymentCode.of(statement)
     text = code.encode()
-    assert text.startswith("TRF1|") and "-" not in text.split("|")[1]
+    assert text.startswith("TRF1|") and text.split("|")[1].isdigit()
     assert PaymentCode.decode(text) == code
     assert code.amount_minor == int(statement.amount_due * 100)
 
@@ -37,3 +37,8 @@ def test_other_texts_are_refused(text: str) -> None:
 def test_a_field_holding_the_separator_is_refused() -> None:
     with pytest.raises(InvalidPaymentCode):
         PaymentCode("a|b", "1", 1, "MDL").encode()
+
+
+def test_an_account_id_of_39_digits_that_would_read_back_as_a_uuid_is_refused() -> None:
+    with pytest.raises(InvalidPaymentCode):
+        PaymentCode("1" * 39, "1", 1, "MDL").encode()

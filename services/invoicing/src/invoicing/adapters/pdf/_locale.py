@@ -70,6 +70,10 @@ _LABELS: dict[str, dict[str, str]] = {
     "type.credit_note": {"ro": "Creditare", "ru": "Кредитование", "en": "Credit"},
     "type.detailed_bill": {"ro": "Factură detaliată", "ru": "Детализация счёта",
                            "en": "Detailed bill"},
+    "unit.second": {"ro": "sec", "ru": "сек", "en": "s"},
+    "unit.minute": {"ro": "min", "ru": "мин", "en": "min"},
+    "unit.message": {"ro": "mesaje", "ru": "сообщ.", "en": "messages"},
+    "unit.byte": {"ro": "octeți", "ru": "байт", "en": "bytes"},
 }
 
 # Grouping and decimal separators, and the date pattern, per language.
@@ -95,6 +99,11 @@ class Locale:
     def service_type(self, kind: str) -> str:
         key = f"type.{kind}"
         return self(key) if key in _LABELS else kind
+
+    def unit(self, unit: str) -> str:
+        """The unit of a quantity in this language; symbols such as ``MiB`` stay as they are."""
+        key = f"unit.{unit}"
+        return self(key) if key in _LABELS else unit
 
     def amount(self, value: Decimal, currency: str) -> str:
         """``value`` with the currency's decimals, grouped: ``1.234,50`` (ro), ``1,234.50`` (en)."""

@@ -58,7 +58,7 @@ def _service_rows(statement: Statement, text: Locale) -> Iterator[Row]:
 
 
 def _service_cells(line: StatementLine, currency: str, text: Locale) -> tuple[str, ...]:
-    quantity = f"{text.quantity(line.quantity)} {line.unit}".strip()
+    quantity = f"{text.quantity(line.quantity)} {text.unit(line.unit)}".strip()
     return (text.service_type(line.type), line.description, quantity,
             text.amount(line.net, currency), text.amount(line.vat, currency),
             text.amount(line.gross, currency))

@@ -6,11 +6,13 @@ app reads what the printed document shows::
     TRF1|<account id>|<invoice number>|<amount due in minor units>|<currency>
 
 ``TRF1`` names the format and its version; fields are separated by ``|`` and never contain it;
-an account id in the canonical UUID form is written as its 32 hexadecimal digits without
-hyphens (and read back with them), which keeps the Code 128 symbol within the width of an A4
-page; the amount is a whole number of the currency's minor units (bani, cents), never negative
-(an advance or a settled account carries ``0``). Example:
-``TRF1|7f3a1c2e11114a6b9c3d0123456789ab|MD-2025-000042|12350|MDL`` is 123.50 MDL due on
+an account id in the canonical UUID form is written as its 128-bit number in 39 decimal digits
+(and read back as the UUID): Code 128 packs digits two to a symbol, which keeps the barcode's
+bars wide enough for a reader at the width of an A4 page. Any other account id is written as it
+is, unless it is itself 39 digits (it would read back as a UUID, so it is refused). The amount
+is a whole number of the currency's minor units (bani, cents), never negative (an advance or a
+settled account carries ``0``). Example:
+``TRF1|169113680239725862110245484268211374507|MD-2025-000042|12350|MDL`` is 123.50 MDL due on
 invoice MD-2025-000042 of account 7f3a1c2e-1111-4a6b-9c3d-0123456789ab.
 """
 
@@ -28,6 +30,7 @@ __all__ = ["PREFIX", "InvalidPaymentCode", "PaymentCode"]
 
 PREFIX = "TRF1"
 _SEPARATOR = "|"
+_UUID_DIGITS = 39  # len(str(2**128 - 1))
 
 
 class InvalidPaymentCode(ValueError):
@@ -50,6 +53,8 @@ class PaymentCode:
     def encode(self) -> str:
         fields = (PREFIX, _compact(self.account_id), self.invoice_number, str(self.amount_minor),
                   self.currency)
+        if _is_uuid_number(self.account_id):
+            raise InvalidPaymentCode(f"account id {self.account_id!r} would read back as a UUID")
         if any(_SEPARATOR in field or not field.isascii() for field in fields):
             raise InvalidPaymentCode(f"a field of {fields!r} is not ASCII or holds {_SEPARATOR!r}")
         return _SEPARATOR.join(fields)
@@ -64,13 +69,15 @@ class PaymentCode:
 
 def _compact(account_id: str) -> str:
     try:
-        canonical = str(UUID(account_id)) == account_id
+        parsed = UUID(account_id)
     except ValueError:
         return account_id
-    return UUID(account_id).hex if canonical else account_id
+    return f"{parsed.int:0{_UUID_DIGITS}d}" if str(parsed) == account_id else account_id
+
+
+def _is_uuid_number(field: str) -> bool:
+    return len(field) == _UUID_DIGITS and field.isascii() and field.isdigit()
 
 
 def _expand(field: str) -> str:
-    if len(field) == 32 and all(c in "0123456789abcdef" for c in field):
-        return str(UUID(hex=field))
-    return field
+    return str(UUID(int=int(field))) if _is_uuid_number(field) and int(field) < 2**128 else field
