@@ -1,4 +1,5 @@
-"""The events invoicing consumes: accounts and lines, charges from rating, payments."""
+"""The events invoicing consumes: accounts (opened, updated) and lines, charges from rating,
+payments."""
 
 from __future__ import annotations
 
@@ -11,13 +12,14 @@ from invoicing.domain.ledger import LedgerError
 from invoicing.service.charges import record_fee, record_usage
 from invoicing.service.payments import record_payment
 from invoicing.service.ports import UnitOfWork
-from invoicing.service.replica import record_account, record_line
+from invoicing.service.replica import record_account, record_account_update, record_line
 
 __all__ = ["register_consumers"]
 
 UseCase = Callable[[UnitOfWork, str, CloudEvent], Awaitable[None]]
 CONSUMERS: dict[str, tuple[str, UseCase]] = {
     "invoicing.account-opened": ("accounts.account.opened", record_account),
+    "invoicing.account-updated": ("accounts.account.updated", record_account_update),
     "invoicing.line-activated": ("accounts.line.activated", record_line),
     "invoicing.usage-rated": ("rating.usage.rated", record_usage),
     "invoicing.fee-charged": ("rating.fee.charged", record_fee),

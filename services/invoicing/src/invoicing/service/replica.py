@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from tarifa.messaging.catalogue import AccountOpened, LineActivated
+from tarifa.messaging.catalogue import AccountOpened, AccountUpdated, LineActivated
 from tarifa.messaging.envelope import CloudEvent
 
 from invoicing.domain.account import BillingAccount, local_date
 from invoicing.service.ports import UnitOfWork
 
-__all__ = ["record_account", "record_line"]
+__all__ = ["AccountNotKnownYet", "record_account", "record_account_update", "record_line"]
+
+
+class AccountNotKnownYet(Exception):
+    """An update of an account whose opening has not arrived yet: try again later."""
 
 
 def _delivery_address(delivery: dict[str, Any], fallback: str) -> str:
@@ -34,6 +39,22 @@ async def record_account(uow: UnitOfWork, consumer: str, event: CloudEvent) -> N
         if await uow.first_time(consumer, event.id):
             await uow.accounts.upsert(_account(data))
             await uow.commit()
+
+
+async def record_account_update(uow: UnitOfWork, consumer: str, event: CloudEvent) -> None:
+    """A new bill delivery preference: the next billing run prints or e-mails accordingly (I8)."""
+    data = event.parse(AccountUpdated)
+    async with uow:
+        if not await uow.first_time(consumer, event.id):
+            return
+        account = await uow.accounts.get(data.account_id)
+        if account is None:
+            raise AccountNotKnownYet(f"update {event.id}: account {data.account_id} is not known yet")
+        if data.bill_delivery is not None:
+            await uow.accounts.upsert(replace(
+                account, delivery_medium=str(data.bill_delivery.get("medium", "ebill")),
+                delivery_address=_delivery_address(data.bill_delivery, account.address)))
+        await uow.commit()
 
 
 async def record_line(uow: UnitOfWork, consumer: str, event: CloudEvent) -> None:
