@@ -13,6 +13,7 @@ from typing import Protocol, Self
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from tarifa import correlation
 from tarifa.clock import Clock
 from tarifa.messaging.catalogue import EventData
 from tarifa.messaging.envelope import CloudEvent, new_event
@@ -52,7 +53,8 @@ class SqlUnitOfWork:
              routing_key: str | None = None) -> CloudEvent:
         """Stage an event; it leaves through the outbox if and only if the work commits."""
         key = routing_key or getattr(data, "routing_key")  # noqa: B009 - ClassVar of EventData
-        event = new_event(self._service, key, data, now=self.clock.now(), subject=subject)
+        event = new_event(self._service, key, data, now=self.clock.now(), subject=subject,
+                          correlation_id=correlation.current())
         self._events.append(event)
         return event
 

@@ -15,6 +15,7 @@ from faststream.rabbit import RabbitBroker
 from faststream.rabbit.annotations import RabbitMessage
 from pydantic import ValidationError
 
+from tarifa.correlation import correlated
 from tarifa.logging import get_logger
 from tarifa.messaging.envelope import CloudEvent, PoisonMessage
 from tarifa.messaging.topology import events_exchange, quorum_queue
@@ -38,7 +39,7 @@ def subscribe_event(broker: RabbitBroker, queue_name: str, routing_key: str,
             return
         with structlog.contextvars.bound_contextvars(
             message_id=event.id, event_type=event.type, account_id=event.subject
-        ):
+        ), correlated(event.correlation_id or event.id):
             await _handle(handler, event, message, queue_name)
 
     broker.subscriber(

@@ -20,5 +20,6 @@ def document_published(broker: RabbitBroker, routing_keys: list[str]) -> None:
         broker.publisher(
             routing_key=key, exchange=events_exchange(), title=key, schema=model,
             description=f"{key}: CloudEvents 1.0 envelope (type tarifa.{key}), data as the schema; "
-            "published through the outbox, persistent",
+            "published through the outbox, persistent; the extension attribute correlationid "
+            "(and the AMQP correlation_id) names the work it is part of",
         )

@@ -34,6 +34,12 @@ class CloudEvent(BaseModel):
     def routing_key(self) -> str:
         return self.type.removeprefix("tarifa.")
 
+    @property
+    def correlation_id(self) -> str | None:
+        """The ``correlationid`` extension attribute: the work this event is part of."""
+        found = (self.model_extra or {}).get("correlationid")
+        return found if isinstance(found, str) else None
+
     def parse(self, model: builtins.type[M]) -> M:
         """The event's data as ``model``; data that does not fit is poison."""
         try:
@@ -44,8 +50,9 @@ class CloudEvent(BaseModel):
 
 def new_event(
     service: str, routing_key: str, data: BaseModel | dict[str, Any], *, now: datetime,
-    subject: str | None = None,
+    subject: str | None = None, correlation_id: str | None = None,
 ) -> CloudEvent:
     payload = data.model_dump(mode="json") if isinstance(data, BaseModel) else data
+    extensions = {"correlationid": correlation_id} if correlation_id else {}
     return CloudEvent(id=str(uuid.uuid4()), source=f"tarifa/{service}", type=f"tarifa.{routing_key}",
-                      time=now, subject=subject, data=payload)
+                      time=now, subject=subject, data=payload, **extensions)

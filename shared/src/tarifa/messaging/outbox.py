@@ -42,6 +42,7 @@ def _message(row: Any) -> aio_pika.Message:
     return aio_pika.Message(
         json.dumps(body, separators=(",", ":")).encode(),
         message_id=str(row.id),
+        correlation_id=body.get("correlationid"),
         content_type="application/cloudevents+json",
         delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
         type=body.get("type"),

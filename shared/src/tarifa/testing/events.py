@@ -23,6 +23,8 @@ class EventTap:
 
     def __init__(self) -> None:
         self.events: list[CloudEvent] = []
+        self.correlation_ids: dict[str, str | None] = {}
+        """The AMQP ``correlation_id`` property of each event seen, by event id."""
         self._arrived = asyncio.Condition()
 
     async def on_message(self, message: AbstractIncomingMessage) -> None:
@@ -30,6 +32,7 @@ class EventTap:
             event = CloudEvent.model_validate_json(message.body)
         async with self._arrived:
             self.events.append(event)
+            self.correlation_ids[event.id] = message.correlation_id
             self._arrived.notify_all()
 
     async def wait_for(self, routing_key: str, *, count: int = 1, timeout: float = 20,

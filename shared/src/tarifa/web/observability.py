@@ -1,15 +1,18 @@
-"""One log line and Prometheus metrics per request, with a request id bound for the request."""
+"""One log line and Prometheus metrics per request, with its request and correlation ids bound.
+
+Both ids are answered in the response headers ``X-Request-ID`` and ``X-Correlation-ID``.
+"""
 
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 
 import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 
+from tarifa import correlation
 from tarifa.logging import get_logger
 
 __all__ = ["install_request_logging", "metrics_router"]
@@ -31,9 +34,11 @@ def install_request_logging(app: FastAPI, service: str) -> None:
     async def log_request(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        request_id = request.headers.get("x-request-id") or str(uuid.uuid4())
+        request_id = correlation.accepted(request.headers.get("x-request-id"))
+        correlation_id = correlation.accepted(request.headers.get(correlation.HEADER), request_id)
         started = time.perf_counter()
-        with structlog.contextvars.bound_contextvars(request_id=request_id):
+        with structlog.contextvars.bound_contextvars(request_id=request_id), \
+                correlation.correlated(correlation_id):
             response = await call_next(request)
             elapsed = time.perf_counter() - started
             route = _route(request)
@@ -42,6 +47,7 @@ def install_request_logging(app: FastAPI, service: str) -> None:
             log.info("request", method=request.method, path=route, status=response.status_code,
                      ms=round(elapsed * 1000, 1))
         response.headers["x-request-id"] = request_id
+        response.headers[correlation.HEADER] = correlation_id
         return response
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from faststream import AckPolicy
 from faststream.rabbit.annotations import RabbitMessage
+from tarifa.correlation import accepted, correlated
 from tarifa.logging import get_logger
 from tarifa.messaging.envelope import CloudEvent
 from tarifa.messaging.topology import quorum_queue
@@ -68,9 +69,10 @@ def _subscribe_ingest(runtime: Runtime, new_uow: Callable[[], UnitOfWork],
             await message.reject()
             return
         batch_id = message.message_id or str(uuid.uuid4())
-        report = await ingest_usage(new_uow(), records, batch_id, policy)
-        log.info("usage_batch_rated", batch_id=batch_id, accepted=report.accepted,
-                 duplicates=report.duplicates, rejected=len(report.rejected))
+        with correlated(accepted(message.correlation_id, batch_id)):
+            report = await ingest_usage(new_uow(), records, batch_id, policy)
+            log.info("usage_batch_rated", batch_id=batch_id, accepted=report.accepted,
+                     duplicates=report.duplicates, rejected=len(report.rejected))
 
     runtime.broker.subscriber(
         quorum_queue(INGEST_QUEUE), ack_policy=AckPolicy.NACK_ON_ERROR, title=INGEST_QUEUE,
