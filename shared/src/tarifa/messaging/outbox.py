@@ -16,7 +16,8 @@ from typing import Any
 
 import aio_pika
 from aio_pika.abc import AbstractExchange, AbstractRobustConnection
-from sqlalchemy import func, select, update
+from sqlalchemy import Text, bindparam, cast, func, select, update
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tarifa.logging import get_logger
@@ -29,12 +30,22 @@ __all__ = ["OutboxRelay", "stage_events"]
 log = get_logger(__name__)
 
 
+def _unnest(name: str) -> Any:
+    return func.unnest(bindparam(name, type_=ARRAY(Text)))
+
+
+_STAGE = outbox.insert().from_select(
+    ["id", "routing_key", "body"],
+    select(cast(_unnest("ids"), UUID), _unnest("keys"), cast(_unnest("bodies"), JSONB)))
+"""One statement for all the events of a transaction, each body serialised once by pydantic."""
+
+
 async def stage_events(session: AsyncSession, events: Sequence[CloudEvent]) -> None:
-    """Write events into the outbox inside the caller's transaction."""
+    """Write events into the outbox inside the caller's transaction, in the order given."""
     if events:
-        rows = [{"id": e.id, "routing_key": e.routing_key, "body": e.model_dump(mode="json")}
-                for e in events]
-        await session.execute(outbox.insert(), rows)
+        await session.execute(_STAGE, {"ids": [e.id for e in events],
+                                       "keys": [e.routing_key for e in events],
+                                       "bodies": [e.model_dump_json() for e in events]})
 
 
 def _message(row: Any) -> aio_pika.Message:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func, select, tuple_
+from sqlalchemy import CursorResult, bindparam, func, select, tuple_
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,27 +21,23 @@ _BULK_INSERT = (
     .from_select(list(usage_records.c), select(*(
         func.unnest(bindparam(c.name, type_=ARRAY(c.type))) for c in usage_records.c)))
     .on_conflict_do_nothing(index_elements=[usage_records.c.id])
-    .returning(usage_records.c.id)
 )
 """Column-wise arrays: one statement and one round trip for a whole batch."""
+_NAMES = [c.name for c in usage_records.c]
 _PAGE_COLUMNS = [c for c in usage_records.c if c.name not in ("batch_id", "account_id")]
 
 
-def _row(rated: RatedRecord, batch_id: str, now: datetime) -> dict[str, Any]:
+def _row(rated: RatedRecord, batch_id: str, now: datetime) -> tuple[Any, ...]:
+    """The values of one rated record, in the order of the table's columns."""
     record, charged = rated.record, rated.charge
-    return {
-        "id": record.id, "msisdn": record.msisdn, "account_id": rated.account_id,
-        "type": record.type, "direction": record.direction, "zone": record.rated_zone,
-        "started_at": record.started_at, "usage_date": rated.usage_date,
-        "quantity": record.quantity, "other_party": record.other_party,
-        "roaming_country": record.roaming_country, "plan_code": rated.plan.code,
-        "plan_version": rated.plan.version, "unit_price": charged.price.unit_price,
-        "unit": charged.price.unit, "billed_quantity": charged.billed,
-        "allowance": rated.allowance, "allowance_used": charged.allowance_used,
-        "net": charged.net, "vat": charged.vat, "gross": charged.gross,
-        "currency": rated.plan.currency, "batch_id": batch_id, "rated_at": now,
-        "late": rated.late,
-    }
+    return (
+        record.id, record.msisdn, rated.account_id, record.type, record.direction,
+        record.rated_zone, record.started_at, rated.usage_date, record.quantity,
+        record.other_party, record.roaming_country, rated.plan.code, rated.plan.version,
+        charged.price.unit_price, charged.price.unit, charged.billed, rated.allowance,
+        charged.allowance_used, charged.net, charged.vat, charged.gross, rated.plan.currency,
+        batch_id, now, rated.late,
+    )
 
 
 class SqlUsage:
@@ -53,12 +49,12 @@ class SqlUsage:
             select(usage_records.c.id).where(among(usage_records.c.id, ids)))
         return set(found)
 
-    async def add_all(self, rated: Sequence[RatedRecord], batch_id: str, now: datetime) -> set[str]:
-        """One ``INSERT ... SELECT unnest(...) ON CONFLICT (id) DO NOTHING RETURNING id``."""
-        rows = [_row(r, batch_id, now) for r in rated]
-        inserted = await self._session.scalars(_BULK_INSERT, {
-            column.name: [row[column.name] for row in rows] for column in usage_records.c})
-        return set(inserted)
+    async def add_all(self, rated: Sequence[RatedRecord], batch_id: str, now: datetime) -> int:
+        """One ``INSERT ... SELECT unnest(...) ON CONFLICT (id) DO NOTHING``; rows inserted."""
+        columns = zip(*(_row(r, batch_id, now) for r in rated), strict=True)
+        result = await self._session.execute(_BULK_INSERT, dict(zip(_NAMES, map(list, columns),
+                                                                     strict=True)))
+        return cast(CursorResult[Any], result).rowcount  # DML answers a CursorResult
 
     async def page(self, query: UsageQuery) -> UsagePage:
         table = usage_records

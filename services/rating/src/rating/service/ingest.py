@@ -100,7 +100,7 @@ def _announce(uow: UnitOfWork, outcome: _Outcome, batch_id: str) -> None:
 
 async def _store(uow: UnitOfWork, outcome: _Outcome, batch_id: str) -> None:
     inserted = await uow.usage.add_all(outcome.rated, batch_id, uow.clock.now())
-    if len(inserted) != len(outcome.rated):
+    if inserted != len(outcome.rated):
         raise ConcurrentIngest("some records were stored by another batch meanwhile")
     buckets = outcome.context.buckets
     await uow.buckets.save({key: buckets.used[key] for key in buckets.changed})

@@ -71,8 +71,9 @@ class UsageRepository(Protocol):
     async def known(self, ids: Collection[str]) -> set[str]:
         """The ids among ``ids`` that are stored already."""
 
-    async def add_all(self, rated: Sequence[RatedRecord], batch_id: str, now: datetime) -> set[str]:
-        """Insert the rated records in bulk; return the ids actually inserted."""
+    async def add_all(self, rated: Sequence[RatedRecord], batch_id: str, now: datetime) -> int:
+        """Insert the rated records in bulk (a record id stored already is skipped); return how
+        many were inserted."""
 
     async def page(self, query: UsageQuery) -> UsagePage: ...
 
