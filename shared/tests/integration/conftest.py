@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -17,12 +18,15 @@ from typing import ClassVar
 import aio_pika
 import pytest
 import pytest_asyncio
+from faststream.rabbit import RabbitBroker
 from sqlalchemy import Column, MetaData, String, Table
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tarifa.clock import SystemClock
 from tarifa.db import create_engine, sessionmaker_for
 from tarifa.messaging.catalogue import EventData
+from tarifa.messaging.consumer import EventHandler, subscribe_event
 from tarifa.messaging.tables import metadata as messaging_metadata
+from tarifa.messaging.topology import prepare_topology
 from tarifa.uow import SqlUnitOfWork
 from yarl import URL
 
@@ -45,6 +49,20 @@ class NotesUnitOfWork(SqlUnitOfWork):
 
 
 Sessions = async_sessionmaker[AsyncSession]
+
+
+@asynccontextmanager
+async def consuming(amqp_url: str, queue: str, routing_key: str,
+                    handler: EventHandler) -> AsyncIterator[None]:
+    """``handler`` consuming ``routing_key`` from its quorum queue on a started broker."""
+    broker = RabbitBroker(amqp_url, logger=None)
+    subscribe_event(broker, queue, routing_key, handler)
+    await prepare_topology(amqp_url, [queue])
+    await broker.start()
+    try:
+        yield
+    finally:
+        await broker.stop()
 
 
 @pytest_asyncio.fixture

@@ -4,33 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import aio_pika
-from faststream.rabbit import RabbitBroker
 from sqlalchemy import select
-from tarifa.messaging.consumer import EventHandler, subscribe_event
 from tarifa.messaging.envelope import CloudEvent, new_event
-from tarifa.messaging.topology import DELIVERY_LIMIT, prepare_topology
+from tarifa.messaging.topology import DELIVERY_LIMIT
 from tarifa.testing.events import publish_raw
 
-from .conftest import NotesUnitOfWork, NoteTaken, Sessions, eventually, notes
-
-
-@asynccontextmanager
-async def _consuming(amqp_url: str, queue: str, routing_key: str,
-                     handler: EventHandler) -> AsyncIterator[None]:
-    broker = RabbitBroker(amqp_url, logger=None)
-    subscribe_event(broker, queue, routing_key, handler)
-    await prepare_topology(amqp_url, [queue])
-    await broker.start()
-    try:
-        yield
-    finally:
-        await broker.stop()
+from .conftest import NotesUnitOfWork, NoteTaken, Sessions, consuming, eventually, notes
 
 
 def _event(routing_key: str, **data: Any) -> CloudEvent:
@@ -54,7 +38,7 @@ async def test_a_redelivered_event_takes_effect_once(
             await uow.commit()
 
     twice, sentinel = _event(key, text="twice"), _event(key, text="sentinel")
-    async with _consuming(amqp_url, "tests.dedup", key, take_note):
+    async with consuming(amqp_url, "tests.dedup", key, take_note):
         for event in (twice, twice, sentinel):
             await _publish(amqp_url, event)
         await eventually(lambda: _contains(handled, sentinel.id), what="the sentinel handled")
@@ -104,7 +88,7 @@ async def test_poison_and_failing_messages_reach_the_dead_letter_queue_with_thei
         raise RuntimeError("fails every time")
 
     poison, failing = _event(key, kind="poison"), _event(key, kind="failing")
-    async with _consuming(amqp_url, queue, key, handle):
+    async with consuming(amqp_url, queue, key, handle):
         await publish_raw(amqp_url, key, b"{not a cloud event", "garbage-1")
         await _publish(amqp_url, poison)
         await _publish(amqp_url, failing)

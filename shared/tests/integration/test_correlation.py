@@ -9,15 +9,12 @@ from contextlib import asynccontextmanager
 
 import httpx
 from fastapi import FastAPI
-from faststream.rabbit import RabbitBroker
-from tarifa.messaging.consumer import subscribe_event
 from tarifa.messaging.envelope import CloudEvent
 from tarifa.messaging.outbox import OutboxRelay
-from tarifa.messaging.topology import prepare_topology
 from tarifa.testing.events import EventTap, tap_events
 from tarifa.web.observability import install_request_logging
 
-from .conftest import NotesUnitOfWork, NoteTaken, Sessions
+from .conftest import NotesUnitOfWork, NoteTaken, Sessions, consuming
 
 QUEUE = "tests.correlation"
 
@@ -47,14 +44,8 @@ async def _answering(amqp_url: str, new_uow: Callable[[], NotesUnitOfWork], aske
                 uow.emit(NoteTaken(run=asked, text="answered"), routing_key=answered)
             await uow.commit()
 
-    broker = RabbitBroker(amqp_url, logger=None)
-    subscribe_event(broker, QUEUE, asked, answer)
-    await prepare_topology(amqp_url, [QUEUE])
-    await broker.start()
-    try:
+    async with consuming(amqp_url, QUEUE, asked, answer):
         yield
-    finally:
-        await broker.stop()
 
 
 async def _post(app: FastAPI, headers: dict[str, str]) -> httpx.Response:

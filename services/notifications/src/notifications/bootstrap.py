@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from tarifa.auth import Principal, Role
 from tarifa.logging import get_logger
 from tarifa.runtime import Runtime, build_runtime, create_app
+from tarifa.scheduling import Scheduler
 
 from notifications.adapters.invoicing import HttpInvoiceDocuments
 from notifications.adapters.smpp import ReceiptHandler, SmppSender
@@ -18,7 +19,7 @@ from notifications.adapters.uow import NotificationsUnitOfWork
 from notifications.domain.delivery import RetryPolicy
 from notifications.entrypoints.codes import register_code_consumer
 from notifications.entrypoints.consumers import register_consumers
-from notifications.entrypoints.dispatcher import Dispatcher
+from notifications.entrypoints.dispatcher import dispatch_due
 from notifications.entrypoints.http import notifications_router
 from notifications.service.dispatch import Sending, deliver_next
 from notifications.service.otp import CodeSending
@@ -82,8 +83,9 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
 
     sms = _sms(settings, runtime, receipt)
     sending = _sending(settings, runtime, sms)
-    dispatcher = Dispatcher(lambda: deliver_next(new_uow(), sending),
-                            interval=settings.dispatch_interval)
+    dispatcher = Scheduler("notifications-dispatcher",
+                           dispatch_due(lambda: deliver_next(new_uow(), sending)),
+                           interval=settings.dispatch_interval)
 
     async def clock_moved(_now: datetime) -> None:
         dispatcher.wake()
