@@ -29,7 +29,7 @@ __all__ = ["SqlInvoices"]
 
 INVOICE_DOCUMENT = "invoice"
 _OPEN = [status.value for status in OPEN]
-_RECEIVED = [EntryKind.PAYMENT.value, EntryKind.CREDIT.value]
+_RECEIVED = [EntryKind.PAYMENT.value, EntryKind.CREDIT.value, EntryKind.REFUND.value]
 _FIELDS = [c for c in invoices.c if c.name not in ("customer", "document_ready")]
 
 

@@ -118,10 +118,24 @@ class SqlLedger:
                                      ).order_by(ledger.c.created_at, ledger.c.id)
         return [_entry(row) for row in (await self._session.execute(query)).mappings()]
 
+    async def payment_entry(self, account_id: str, payment_id: str) -> LedgerEntry | None:
+        row = (await self._session.execute(select(ledger).where(
+            ledger.c.account_id == account_id, ledger.c.kind == EntryKind.PAYMENT.value,
+            ledger.c.reference == payment_id))).mappings().first()
+        return _entry(row) if row is not None else None
+
+    async def refunded(self, entry_id: str) -> Decimal:
+        total = await self._session.scalar(
+            select(func.sum(ledger.c.amount)).where(ledger.c.reverses == entry_id))
+        return -Decimal(total or _ZERO)
+
     async def unallocated_credits(self, account_id: str) -> list[Credit]:
         allocated = (select(func.coalesce(func.sum(allocations.c.amount), 0))
                      .where(allocations.c.entry_id == ledger.c.id).scalar_subquery())
-        remaining = (ledger.c.amount - allocated).label("remaining")
+        refunds = ledger.alias("refunds")
+        refunded = (select(func.coalesce(-func.sum(refunds.c.amount), 0))
+                    .where(refunds.c.reverses == ledger.c.id).scalar_subquery())
+        remaining = (ledger.c.amount - allocated - refunded).label("remaining")
         query = (select(ledger.c.id, remaining).where(
             ledger.c.account_id == account_id, ledger.c.kind.in_(_RECEIVED),
             ledger.c.invoice_id.is_(None), remaining > 0).order_by(ledger.c.created_at))

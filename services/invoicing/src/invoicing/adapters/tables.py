@@ -74,8 +74,10 @@ ledger = Table(
     Column("channel", String(32), nullable=False),
     Column("reference", String(200), nullable=False),
     Column("invoice_id", String(64)),
+    Column("reverses", String(64), ForeignKey("ledger.id")),
 )
 Index("ledger_account_day", ledger.c.account_id, ledger.c.occurred_on)
+Index("ledger_reverses", ledger.c.reverses, postgresql_where=ledger.c.reverses.is_not(None))
 Index("ledger_unstated", ledger.c.account_id, postgresql_where=ledger.c.invoice_id.is_(None))
 
 invoice_counters = Table(

@@ -1,7 +1,7 @@
 """The ledger: every money movement of an account is one entry.
 
-The ledger sign: a charge is negative, a payment or a credit note positive; the balance (the sum) is positive
-when the account has an advance and negative when it owes.
+The ledger sign: a charge or a refund is negative, a payment or a credit note positive; the
+balance (the sum) is positive when the account has an advance and negative when it owes.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-__all__ = ["EntryKind", "LedgerEntry", "LedgerError", "balance_of"]
+__all__ = ["EntryKind", "LedgerEntry", "LedgerError", "balance_of", "refund_entry"]
 
 
 class LedgerError(Exception):
@@ -24,6 +24,8 @@ class EntryKind(StrEnum):
     PAYMENT = "payment"
     CREDIT = "credit"
     """A credit note: money given back, allocated like a payment."""
+    REFUND = "refund"
+    """Money of a payment given back to the payer: a negative amount, stated with the payments."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,8 @@ class LedgerEntry:
     channel: str = ""
     reference: str = ""
     invoice_id: str | None = None
+    reverses: str | None = None
+    """A refund: the payment entry whose money it gives back."""
 
     @property
     def is_charge(self) -> bool:
@@ -58,3 +62,20 @@ class LedgerEntry:
 
 def balance_of(entries: Iterable[LedgerEntry]) -> Decimal:
     return sum((entry.amount for entry in entries), Decimal(0))
+
+
+def refund_entry(payment: LedgerEntry, refunded_before: Decimal, amount: Decimal, *,
+                 entry_id: str, refund_id: str, event_id: str, at: datetime,
+                 on: date) -> LedgerEntry:
+    """The movement of a refund of ``amount`` from ``payment``; never more than is left of it."""
+    left = payment.amount - refunded_before
+    if amount <= 0:
+        raise LedgerError(f"refund {refund_id} has no positive amount")
+    if amount > left:
+        raise LedgerError(f"refund {refund_id} of {amount} exceeds the {left} left of payment "
+                          f"{payment.reference}")
+    return LedgerEntry(
+        id=entry_id, account_id=payment.account_id, kind=EntryKind.REFUND, type="refund",
+        currency=payment.currency, occurred_on=on, amount=-amount, source_event_id=event_id,
+        created_at=at, description=f"refund of {payment.reference}", channel=payment.channel,
+        reference=refund_id, reverses=payment.id)

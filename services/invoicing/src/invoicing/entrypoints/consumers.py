@@ -1,5 +1,5 @@
 """The events invoicing consumes: accounts (opened, updated) and lines, charges from rating,
-payments."""
+payments and refunds."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from invoicing.domain.ledger import LedgerError
 from invoicing.service.charges import record_fee, record_usage
 from invoicing.service.payments import record_payment
 from invoicing.service.ports import UnitOfWork
+from invoicing.service.refunds import record_refund
 from invoicing.service.replica import record_account, record_account_update, record_line
 
 __all__ = ["register_consumers"]
@@ -24,6 +25,7 @@ CONSUMERS: dict[str, tuple[str, UseCase]] = {
     "invoicing.usage-rated": ("rating.usage.rated", record_usage),
     "invoicing.fee-charged": ("rating.fee.charged", record_fee),
     "invoicing.payment-succeeded": ("payments.payment.succeeded", record_payment),
+    "invoicing.refund-succeeded": ("payments.refund.succeeded", record_refund),
 }
 
 

@@ -23,10 +23,11 @@ class BalanceOut(BaseModel):
 
 class MovementOut(BaseModel):
     id: str
-    kind: str = Field(examples=["charge", "payment", "credit"])
+    kind: str = Field(examples=["charge", "payment", "credit", "refund"])
     type: str
     date: date
-    amount: Decimal = Field(description="signed: charges negative, payments and credits positive")
+    amount: Decimal = Field(description="signed: charges and refunds negative, payments and "
+                                        "credits positive")
     currency: str
     msisdn: str | None
     direction: str | None
@@ -39,6 +40,8 @@ class MovementOut(BaseModel):
     channel: str
     reference: str
     invoice_id: str | None = Field(description="the invoice whose statement shows the movement")
+    reverses: str | None = Field(None, description="a refund: the payment movement it gives "
+                                                   "money back from")
 
 
 class BillingRunBody(BaseModel):

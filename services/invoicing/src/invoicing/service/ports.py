@@ -76,7 +76,14 @@ class Ledger(Protocol):
     async def stated_balance(self, account_id: str) -> Decimal: ...
     async def state(self, entry_ids: Sequence[str], invoice_id: str) -> None: ...
     async def stated_payments(self, invoice_id: str) -> list[LedgerEntry]: ...
-    async def unallocated_credits(self, account_id: str) -> list[Credit]: ...
+    async def unallocated_credits(self, account_id: str) -> list[Credit]:
+        """Unstated payments and credits with the part not allocated nor refunded yet."""
+
+    async def payment_entry(self, account_id: str, payment_id: str) -> LedgerEntry | None:
+        """The movement of a payment of the account, by the payment's id."""
+
+    async def refunded(self, entry_id: str) -> Decimal:
+        """How much of a payment movement has been refunded so far."""
     async def usage(self, account_id: str, since: date, until: date,
                     direction: str) -> list[LedgerEntry]:
         """The rated usage items of the interval in one direction."""
