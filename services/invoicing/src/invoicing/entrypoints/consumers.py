@@ -1,5 +1,5 @@
 """The events invoicing consumes: accounts (opened, updated) and lines, charges from rating,
-payments and refunds."""
+payments and refunds, bonus points redeemed for credit."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from tarifa.messaging.envelope import CloudEvent, PoisonMessage
 from tarifa.runtime import Runtime
 
 from invoicing.domain.ledger import LedgerError
+from invoicing.service.bonus import record_bonus_credit
 from invoicing.service.charges import record_fee, record_usage
 from invoicing.service.payments import record_payment
 from invoicing.service.ports import UnitOfWork
@@ -26,6 +27,7 @@ CONSUMERS: dict[str, tuple[str, UseCase]] = {
     "invoicing.fee-charged": ("rating.fee.charged", record_fee),
     "invoicing.payment-succeeded": ("payments.payment.succeeded", record_payment),
     "invoicing.refund-succeeded": ("payments.refund.succeeded", record_refund),
+    "invoicing.bonus-redeemed": ("accounts.bonus.redeemed", record_bonus_credit),
 }
 
 
