@@ -88,17 +88,20 @@ def build_runtime(settings: ServiceSettings) -> Runtime:
 
 @asynccontextmanager
 async def _lifespan(runtime: Runtime) -> AsyncIterator[None]:
+    """Start broker, relay and hooks; stop all of them, even when a start hook fails."""
     await prepare_topology(runtime.settings.amqp_url, runtime.queues)
     await runtime.relay.start()
-    await runtime.broker.start()
-    for hook in runtime.on_start:
-        await hook()
     try:
-        yield
+        await runtime.broker.start()
+        try:
+            for hook in runtime.on_start:
+                await hook()
+            yield
+        finally:
+            for hook in runtime.on_stop:
+                await hook()
+            await runtime.broker.stop()
     finally:
-        for hook in runtime.on_stop:
-            await hook()
-        await runtime.broker.stop()
         await runtime.relay.stop()
         await runtime.engine.dispose()
 

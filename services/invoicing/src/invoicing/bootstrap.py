@@ -11,7 +11,13 @@ from fastapi import FastAPI
 from tarifa.runtime import build_runtime, create_app
 from tarifa.scheduling import Scheduler
 
-from invoicing.adapters.pdf import PdfRenderer, PdfVerifier, build_renderer, build_verifier
+from invoicing.adapters.pdf import (
+    PdfRenderer,
+    PdfVerifier,
+    build_renderer,
+    build_verifier,
+    check_credentials,
+)
 from invoicing.adapters.uow import InvoicingUnitOfWork
 from invoicing.domain.statement import Statement
 from invoicing.entrypoints.consumers import register_consumers
@@ -45,6 +51,10 @@ class _PdfEngine:
     async def render_print_batch(self, statements: Sequence[Statement], title: str) -> bytes:
         return await (await self._engine()).render_print_batch(statements, title)
 
+    async def check(self) -> None:
+        """Stop the service at start if the signing credentials cannot be used."""
+        await asyncio.to_thread(check_credentials, self._settings)
+
     async def _engine(self) -> PdfRenderer:
         if self._renderer is None:
             self._renderer = await asyncio.to_thread(build_renderer, self._settings)
@@ -69,16 +79,17 @@ class _Verifier:
 
 
 async def _nothing() -> None:
-    """Renderers handed in by tests are closed by their owner."""
+    """Renderers handed in by tests are checked and closed by their owner."""
 
 
 def _documents(settings: InvoicingSettings, given: DocumentRenderer | None) -> tuple[
-    DocumentRenderer, Callable[[], Awaitable[None]]
+    DocumentRenderer, Callable[[], Awaitable[None]], Callable[[], Awaitable[None]]
 ]:
+    """The renderer, how to close it and how to check it at start."""
     if given is not None:
-        return given, _nothing
+        return given, _nothing, _nothing
     engine = _PdfEngine(settings)
-    return engine, engine.close
+    return engine, engine.close, engine.check
 
 
 def _detailed_policy(settings: InvoicingSettings) -> DetailedBillPolicy:
@@ -94,7 +105,7 @@ def build_app(settings: InvoicingSettings, renderer: DocumentRenderer | None = N
         return InvoicingUnitOfWork(runtime.sessions, service="invoicing", clock=runtime.clock,
                                    on_commit=runtime.relay.wake)
 
-    documents, close_documents = _documents(settings, renderer)
+    documents, close_documents, check_documents = _documents(settings, renderer)
     detailed = _detailed_policy(settings)
     runner = BillingRunner(new_uow, documents, BillingPolicy(settings.series, settings.due_day),
                            settings.render_batch, detailed)
@@ -106,6 +117,7 @@ def build_app(settings: InvoicingSettings, renderer: DocumentRenderer | None = N
                           interval=settings.overdue_interval)
 
     async def start() -> None:
+        await check_documents()
         await runner.resume()
         await scheduler.start()
 

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
-from invoicing.adapters.pdf import PaymentCode
+from invoicing.adapters.pdf import PaymentCode, UnusableCredentials
 from invoicing.bootstrap import MIGRATIONS, build_app
 from invoicing.settings import InvoicingSettings
 from tarifa.db import prepare_database
@@ -150,6 +150,17 @@ async def test_credit_notes_and_detailed_bills_are_signed_documents_too(
     assert "Notă de creditare" in note_text and note["number"] in note_text
     assert f"{invoice['number']}: Întrerupere rețea" in note_text and "-10,00 MDL" in note_text
     assert "Factură detaliată" in bill_text and "2026-05-15" in bill_text
+
+
+async def test_the_service_does_not_start_with_signing_credentials_it_cannot_use(
+    settings: InvoicingSettings, tmp_path: Path
+) -> None:
+    broken = settings.model_copy(update={"documents_dir": tmp_path / "documents",
+                                         "signing_key": str(tmp_path / "missing.p12")})
+    await prepare_database(MIGRATIONS, broken.dsn)
+    with pytest.raises(UnusableCredentials, match="INVOICING_SIGNING_KEY"):
+        async with running_client(build_app(broken)):
+            pass
 
 
 async def test_verification_needs_a_token_and_a_pdf_body_of_reasonable_size(

@@ -13,7 +13,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509 import load_pem_x509_certificate
-from invoicing.adapters.pdf import build_renderer, build_verifier
+from invoicing.adapters.pdf import (
+    UnusableCredentials,
+    build_renderer,
+    build_verifier,
+    check_credentials,
+)
 from invoicing.adapters.pdf._dev_ca import DevAuthority, ensure_dev_authority
 from pydantic import SecretStr
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -78,9 +83,16 @@ async def test_a_pem_key_with_its_certificate_chain_signs_the_documents(tmp_path
     await _signed_and_verified(settings, authority)
 
 
-def test_a_wrong_passphrase_stops_the_engine_before_any_document(tmp_path: Path) -> None:
+def test_a_wrong_passphrase_or_a_missing_file_is_named_before_any_document(tmp_path: Path) -> None:
     authority = _operator_ca(tmp_path)
-    settings = _settings(tmp_path, authority, signing_key=str(_pkcs12(authority, tmp_path / "op.p12")),
-                         signing_passphrase=SecretStr("not the passphrase"))
+    p12 = str(_pkcs12(authority, tmp_path / "op.p12"))
+    wrong = _settings(tmp_path, authority, signing_key=p12,
+                      signing_passphrase=SecretStr("not the passphrase"))
+    missing = _settings(tmp_path, authority, signing_key=str(tmp_path / "nowhere.p12"))
+    for settings in (wrong, missing):
+        with pytest.raises(UnusableCredentials, match="INVOICING_SIGNING_KEY"):
+            check_credentials(settings)
     with pytest.raises(ValueError):
-        build_verifier(settings)
+        build_verifier(wrong)
+    check_credentials(_settings(tmp_path, authority, signing_key=p12,
+                                signing_passphrase=SecretStr(PASSPHRASE)))

@@ -8,9 +8,11 @@ PDF is an intact, validly signed and timestamped document of this operator.
 from __future__ import annotations
 
 from .config import DocumentSettings
+from .credentials import UnusableCredentials, check_credentials
 from .payment_code import InvalidPaymentCode, PaymentCode
 from .renderer import PdfRenderer, build_renderer
 from .verify import PdfVerifier, VerificationResult, build_verifier
 
 __all__ = ["DocumentSettings", "InvalidPaymentCode", "PaymentCode", "PdfRenderer", "PdfVerifier",
-           "VerificationResult", "build_renderer", "build_verifier"]
+           "UnusableCredentials", "VerificationResult", "build_renderer", "build_verifier",
+           "check_credentials"]

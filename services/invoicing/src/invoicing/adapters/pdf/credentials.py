@@ -25,7 +25,8 @@ from ._dev_ca import DevAuthority, ensure_dev_authority
 from ._loaded_keys import LoadedKeySigner, LoadedKeyTimeStamper, SigningKey
 from .config import DocumentSettings
 
-__all__ = ["SigningConfig", "load_signer", "load_timestamper", "signing_config"]
+__all__ = ["SigningConfig", "UnusableCredentials", "check_credentials", "load_signer", "load_timestamper",
+           "signing_config"]
 
 _PKCS12 = (".p12", ".pfx")
 
@@ -66,6 +67,23 @@ def signing_config(settings: DocumentSettings) -> SigningConfig:
         key, cert, passphrase = dev.signer_key, dev.signer_cert, None
     roots = Path(settings.trust_roots) if settings.trust_roots else None
     return SigningConfig(key, cert, passphrase, settings.tsa_url, dev, roots)
+
+
+class UnusableCredentials(ValueError):
+    """The signing settings name a key, certificate or passphrase that cannot be used."""
+
+
+def check_credentials(settings: DocumentSettings) -> None:
+    """Load the signing key, its chain and the TSA client once, so that a wrong setting stops
+    the service at start with its name rather than failing the first billing run."""
+    try:
+        config = signing_config(settings)
+        load_signer(config)
+        load_timestamper(config)
+    except (OSError, ValueError, TypeError) as exc:
+        raise UnusableCredentials(
+            "invoicing: the signing credentials of INVOICING_SIGNING_KEY (with "
+            f"INVOICING_SIGNING_CERT, INVOICING_SIGNING_PASSPHRASE) cannot be used: {exc}") from exc
 
 
 def load_signer(config: SigningConfig) -> signers.Signer:
