@@ -12,7 +12,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-__all__ = ["EntryKind", "LedgerEntry", "LedgerError", "balance_of", "refund_entry"]
+from tarifa.money import InvalidAmount, parse_amount
+
+__all__ = ["EntryKind", "LedgerEntry", "LedgerError", "balance_of", "ledger_amount", "refund_entry"]
 
 
 class LedgerError(Exception):
@@ -62,6 +64,14 @@ class LedgerEntry:
 
 def balance_of(entries: Iterable[LedgerEntry]) -> Decimal:
     return sum((entry.amount for entry in entries), Decimal(0))
+
+
+def ledger_amount(value: str | Decimal, currency: str) -> Decimal:
+    """An amount an event brings to the ledger, exact in ``currency``; refused if it is not."""
+    try:
+        return parse_amount(value, currency)
+    except InvalidAmount as exc:
+        raise LedgerError(str(exc)) from exc
 
 
 def refund_entry(payment: LedgerEntry, refunded_before: Decimal, amount: Decimal, *,

@@ -11,10 +11,9 @@ from decimal import Decimal
 
 from tarifa.messaging.catalogue import BonusRedeemed
 from tarifa.messaging.envelope import CloudEvent
-from tarifa.money import InvalidAmount, parse_amount
 
 from invoicing.domain.account import BillingAccount, local_date
-from invoicing.domain.ledger import EntryKind, LedgerEntry, LedgerError
+from invoicing.domain.ledger import EntryKind, LedgerEntry, LedgerError, ledger_amount
 from invoicing.service.allocation import settle
 from invoicing.service.balance import announce_balance
 from invoicing.service.ports import UnitOfWork
@@ -30,10 +29,7 @@ def _credit(data: BonusRedeemed, account: BillingAccount | None, event: CloudEve
     if account is not None and data.currency != account.currency:
         raise LedgerError(f"bonus credit of {data.account_id} is in {data.currency}, "
                           f"the account in {account.currency}")
-    try:
-        amount = parse_amount(data.credit or Decimal(0), data.currency)
-    except InvalidAmount as exc:
-        raise LedgerError(str(exc)) from exc
+    amount = ledger_amount(data.credit or Decimal(0), data.currency)
     return LedgerEntry(
         id=str(uuid.uuid4()), account_id=data.account_id, kind=EntryKind.CREDIT, type=BONUS,
         currency=data.currency, occurred_on=local_date(account, event.time), amount=amount,

@@ -6,10 +6,9 @@ import uuid
 
 from tarifa.messaging.catalogue import PaymentSucceeded
 from tarifa.messaging.envelope import CloudEvent
-from tarifa.money import InvalidAmount, parse_amount
 
 from invoicing.domain.account import BillingAccount, local_date
-from invoicing.domain.ledger import EntryKind, LedgerEntry, LedgerError
+from invoicing.domain.ledger import EntryKind, LedgerEntry, LedgerError, ledger_amount
 from invoicing.service.allocation import settle
 from invoicing.service.balance import announce_balance
 from invoicing.service.ports import UnitOfWork
@@ -21,11 +20,7 @@ def _check(data: PaymentSucceeded, account: BillingAccount | None) -> None:
     if account is not None and account.currency != data.currency:
         raise LedgerError(f"account {data.account_id} is kept in {account.currency}, "
                           f"not {data.currency}")
-    try:
-        amount = parse_amount(data.amount, data.currency)
-    except InvalidAmount as exc:
-        raise LedgerError(str(exc)) from exc
-    if amount <= 0:
+    if ledger_amount(data.amount, data.currency) <= 0:
         raise LedgerError(f"payment {data.payment_id} has no positive amount")
 
 

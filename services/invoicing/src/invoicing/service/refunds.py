@@ -8,14 +8,12 @@ advance leaves less of that advance to settle invoices later.
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 
 from tarifa.messaging.catalogue import RefundSucceeded
 from tarifa.messaging.envelope import CloudEvent
-from tarifa.money import InvalidAmount, parse_amount
 
 from invoicing.domain.account import local_date
-from invoicing.domain.ledger import LedgerEntry, LedgerError, refund_entry
+from invoicing.domain.ledger import LedgerEntry, LedgerError, ledger_amount, refund_entry
 from invoicing.service.balance import announce_balance
 from invoicing.service.ports import UnitOfWork
 
@@ -37,13 +35,6 @@ async def _payment(uow: UnitOfWork, data: RefundSucceeded) -> LedgerEntry:
     return payment
 
 
-def _amount(data: RefundSucceeded) -> Decimal:
-    try:
-        return parse_amount(data.amount, data.currency)
-    except InvalidAmount as exc:
-        raise LedgerError(str(exc)) from exc
-
-
 async def record_refund(uow: UnitOfWork, consumer: str, event: CloudEvent) -> None:
     data = event.parse(RefundSucceeded)
     async with uow:
@@ -52,7 +43,8 @@ async def record_refund(uow: UnitOfWork, consumer: str, event: CloudEvent) -> No
         await uow.ledger.lock(data.account_id)
         payment = await _payment(uow, data)
         account = await uow.accounts.get(data.account_id)
-        entry = refund_entry(payment, await uow.ledger.refunded(payment.id), _amount(data),
+        amount = ledger_amount(data.amount, data.currency)
+        entry = refund_entry(payment, await uow.ledger.refunded(payment.id), amount,
                              entry_id=str(uuid.uuid4()), refund_id=data.refund_id,
                              event_id=event.id, at=event.time, on=local_date(account, event.time))
         await uow.ledger.add([entry])
