@@ -1,8 +1,10 @@
 """Subscribing to events: one quorum queue per consumer and routing key, explicit acks.
 
 A handler receives the parsed ``CloudEvent``. Malformed messages and ``PoisonMessage`` are
-rejected at once (dead-lettered with reason ``rejected``); any other error is nacked and
-redelivered until the queue's delivery limit dead-letters it.
+rejected at once (dead-lettered with reason ``rejected``). A transient failure (a server down,
+a serialization failure) keeps the message unacked and the handler is called again with backoff,
+so an outage never spends the delivery limit; any other error is nacked and redelivered until the
+queue's delivery limit dead-letters it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pydantic import ValidationError
 from tarifa.correlation import correlated
 from tarifa.logging import get_logger
 from tarifa.messaging.envelope import CloudEvent, PoisonMessage
+from tarifa.messaging.retry import retry_transient
 from tarifa.messaging.topology import events_exchange, quorum_queue
 
 __all__ = ["EventHandler", "subscribe_event"]
@@ -52,7 +55,7 @@ def subscribe_event(broker: RabbitBroker, queue_name: str, routing_key: str,
 async def _handle(handler: EventHandler, event: CloudEvent, message: RabbitMessage,
                   queue_name: str) -> None:
     try:
-        await handler(event)
+        await retry_transient(lambda: handler(event), what=queue_name)
     except PoisonMessage as exc:
         log.warning("message_rejected", queue=queue_name, reason=str(exc))
         await message.reject()

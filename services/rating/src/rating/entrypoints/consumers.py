@@ -20,6 +20,7 @@ from faststream.rabbit.annotations import RabbitMessage
 from tarifa.correlation import accepted, correlated
 from tarifa.logging import get_logger
 from tarifa.messaging.envelope import CloudEvent
+from tarifa.messaging.retry import retry_transient
 from tarifa.messaging.topology import quorum_queue
 from tarifa.runtime import Runtime
 
@@ -70,7 +71,10 @@ def _subscribe_ingest(runtime: Runtime, new_uow: Callable[[], UnitOfWork],
             return
         batch_id = message.message_id or str(uuid.uuid4())
         with correlated(accepted(message.correlation_id, batch_id)):
-            report = await ingest_usage(new_uow(), records, batch_id, policy)
+            # a fresh unit of work per try: a transient failure waits instead of spending the
+            # queue's delivery limit
+            report = await retry_transient(
+                lambda: ingest_usage(new_uow(), records, batch_id, policy), what=INGEST_QUEUE)
             log.info("usage_batch_rated", batch_id=batch_id, accepted=report.accepted,
                      duplicates=report.duplicates, rejected=len(report.rejected))
 
