@@ -23,6 +23,7 @@ from tarifa.clock import Clock, ControllableClock, SystemClock
 from tarifa.db import create_engine, sessionmaker_for
 from tarifa.logging import configure_logging
 from tarifa.messaging.consumer import EventHandler, subscribe_event
+from tarifa.messaging.dead_letters import dead_letter_depths
 from tarifa.messaging.docs import document_published
 from tarifa.messaging.outbox import OutboxRelay
 from tarifa.messaging.topology import prepare_topology
@@ -67,6 +68,9 @@ class Runtime:
         async with self.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
         return True
+
+    async def dead_letter_depths(self) -> dict[str, int]:
+        return await dead_letter_depths(self.settings.amqp_url, self.queues)
 
     async def broker_ready(self) -> bool:
         return bool(await self.broker.ping(timeout=2))
@@ -121,7 +125,7 @@ def create_app(runtime: Runtime, *, title: str, routers: Sequence[APIRouter],
     install_request_logging(app, runtime.settings.service_name)
     app.include_router(health_router({"database": runtime.database_ready,
                                       "broker": runtime.broker_ready}))
-    app.include_router(metrics_router())
+    app.include_router(metrics_router(runtime.dead_letter_depths))
     if isinstance(runtime.clock, ControllableClock):
         app.include_router(clock_router(runtime.clock, runtime.clock_moved))
     for router in routers:

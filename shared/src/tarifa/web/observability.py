@@ -1,6 +1,8 @@
 """One log line and Prometheus metrics per request, with its request and correlation ids bound.
 
 Both ids are answered in the response headers ``X-Request-ID`` and ``X-Correlation-ID``.
+``/metrics`` also shows how many messages wait in each consumer's dead-letter queue, read from
+the broker at each scrape (``tarifa_dead_letter_messages``; -1 while the broker cannot answer).
 """
 
 from __future__ import annotations
@@ -10,18 +12,23 @@ from collections.abc import Awaitable, Callable
 
 import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 
 from tarifa import correlation
 from tarifa.logging import get_logger
 
-__all__ = ["install_request_logging", "metrics_router"]
+__all__ = ["DeadLetterDepths", "install_request_logging", "metrics_router"]
+
+DeadLetterDepths = Callable[[], Awaitable[dict[str, int]]]
 
 log = get_logger("tarifa.http")
 REQUESTS = Counter("tarifa_http_requests_total", "HTTP requests",
                    ["service", "method", "route", "status"])
 LATENCY = Histogram("tarifa_http_request_seconds", "HTTP request duration",
                     ["service", "method", "route"])
+DEAD_LETTERS = Gauge("tarifa_dead_letter_messages", "Messages in a consumer's dead-letter queue",
+                     ["queue"])
+_DEAD_LETTER_QUEUES: set[str] = set()  # those reported once, so an outage can mark them unknown
 
 
 def _route(request: Request) -> str:
@@ -51,11 +58,26 @@ def install_request_logging(app: FastAPI, service: str) -> None:
         return response
 
 
-def metrics_router() -> APIRouter:
+async def _record_dead_letters(depths: DeadLetterDepths) -> None:
+    try:
+        found = await depths()
+    except Exception as exc:  # a scrape still answers while the broker is away
+        log.warning("dead_letter_depths_unavailable", error=repr(exc))
+        for queue in _DEAD_LETTER_QUEUES:
+            DEAD_LETTERS.labels(queue).set(-1)
+        return
+    for queue, depth in found.items():
+        _DEAD_LETTER_QUEUES.add(queue)
+        DEAD_LETTERS.labels(queue).set(depth)
+
+
+def metrics_router(dead_letter_depths: DeadLetterDepths | None = None) -> APIRouter:
     router = APIRouter(tags=["health"])
 
     @router.get("/metrics", include_in_schema=True)
     async def metrics() -> Response:
+        if dead_letter_depths is not None:
+            await _record_dead_letters(dead_letter_depths)
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return router
