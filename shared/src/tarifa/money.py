@@ -1,26 +1,47 @@
-"""Exact money: ``Decimal`` amounts in ISO 4217 currencies.
+"""Exact money: ``Decimal`` amounts in ISO 4217 currencies, and the suite's one rounding rule.
 
-The one rounding rule of the suite: an amount is rounded to the minor unit of its currency,
-half away from zero (``ROUND_HALF_UP``), once, where a charge, a tax or a share is computed.
-Sums of rounded amounts are exact and are never rounded again.
+* **Exact amounts.** A rated record keeps its price unrounded, at ``EXACT_PLACES`` decimal places
+  (``exact``); nothing rounds a single record to the minor unit.
+* **Rounding** is half away from zero (``ROUND_HALF_UP``) to the currency's minor unit, and it
+  happens once per *posted* amount, with a carry (``Carry``): what an account is charged for a
+  service in a period is the rounded cumulative exact amount, so however the period's usage is
+  split into batches or days, its postings add up to ``round(exact sum)`` and never differ from
+  the exact sum by half a minor unit or more.
+* **VAT** is computed per rate on the taxable amount of that rate: ``round(rate × net)`` when
+  prices are net (``vat_on``), ``round(gross × rate / (1 + rate))`` when they include VAT
+  (``vat_within``). Postings carry VAT the same way, so the VAT posted for a rate in a period is
+  exactly the VAT of its invoice.
+* Sums of rounded amounts are exact and are never rounded again; ``apportion`` shares a rounded
+  total over parts without losing a minor unit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 __all__ = [
+    "EXACT_PLACES",
     "ROUNDING",
+    "Carry",
     "InvalidAmount",
     "Money",
+    "apportion",
+    "exact",
     "minor_units",
     "parse_amount",
     "round_amount",
     "split_vat",
+    "vat_on",
+    "vat_within",
+    "written",
 ]
 
 ROUNDING = ROUND_HALF_UP
+EXACT_PLACES = 10
+"""Decimal places an unrounded (rated) amount is kept at."""
+_EXACT = Decimal(1).scaleb(-EXACT_PLACES)
 
 # Currencies whose minor unit is not two digits; every other ISO 4217 code has two.
 _NOT_TWO = {"JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "BHD": 3, "KWD": 3, "OMR": 3,
@@ -45,6 +66,64 @@ def _quantum(currency: str) -> Decimal:
 def round_amount(amount: Decimal, currency: str) -> Decimal:
     """Round ``amount`` to the currency's minor unit with the suite's one rule."""
     return amount.quantize(_quantum(currency), rounding=ROUNDING)
+
+
+def exact(amount: Decimal) -> Decimal:
+    """An unrounded amount at the suite's internal precision (``EXACT_PLACES`` places)."""
+    return amount.quantize(_EXACT, rounding=ROUNDING)
+
+
+def written(amount: Decimal, currency: str) -> str:
+    """An amount as the API writes it: with the currency's minor digits at least, never fewer
+    (``"0.00"``), and an unrounded amount with all of its significant places (``"0.0208333333"``)."""
+    places = max(minor_units(currency), -amount.normalize().as_tuple().exponent)  # type: ignore[operator]
+    return f"{amount:.{places}f}"
+
+
+def vat_on(net: Decimal, rate: Decimal, currency: str) -> Decimal:
+    """The VAT of a taxable net amount: ``round(rate × net)``."""
+    return round_amount(net * rate, currency)
+
+
+def vat_within(gross: Decimal, rate: Decimal, currency: str) -> Decimal:
+    """The VAT contained in a gross amount whose prices include VAT."""
+    return round_amount(gross * rate / (1 + rate), currency)
+
+
+@dataclass(slots=True)
+class Carry:
+    """A running total rounded once: each posting is what rounds the new total, less what was posted.
+
+    ``base`` is the cumulative exact amount, ``posted`` the sum of the rounded postings so far;
+    ``posted`` is always ``round(base)`` (or ``round(base × factor)`` for a tax carried on it).
+    """
+
+    base: Decimal = Decimal(0)
+    posted: Decimal = Decimal(0)
+
+    def post(self, delta: Decimal, rounded: Callable[[Decimal], Decimal]) -> Decimal:
+        """Add ``delta`` to the base and return the rounded posting it causes."""
+        self.base += delta
+        posting = rounded(self.base) - self.posted
+        self.posted += posting
+        return posting
+
+
+def apportion(total: Decimal, weights: Sequence[Decimal], currency: str) -> list[Decimal]:
+    """Share a rounded ``total`` in proportion to ``weights``; the shares add up to it exactly.
+
+    Each share is the growth of the rounded running proportion, so no share is off its exact
+    proportion by a minor unit or more and the last one ends exactly on ``total``.
+    """
+    whole = sum(weights, Decimal(0))
+    if not weights:
+        return []
+    if whole == 0:
+        return [total] + [round_amount(Decimal(0), currency)] * (len(weights) - 1)
+    carry, shares = Carry(), []
+    for weight in weights:
+        shares.append(carry.post(weight, lambda part: round_amount(total * part / whole, currency)))
+    return shares
 
 
 def parse_amount(text: str | Decimal, currency: str, *, allow_negative: bool = False) -> Decimal:

@@ -28,8 +28,9 @@ from .world import (
 JUNE_FIRST = "2026-06-01T06:00:00+00:00"
 INVOICE_KEYS = {"id", "number", "account_id", "period_start", "period_end", "issued_at",
                 "due_date", "currency", "opening_balance", "lines", "total_charges", "vat_total",
-                "total_paid", "closing_balance", "amount_due", "status"}
-LINE_KEYS = {"msisdn", "type", "description", "quantity", "unit", "net", "vat", "gross"}
+                "total_paid", "closing_balance", "amount_due", "status", "vat_rates"}
+LINE_KEYS = {"msisdn", "type", "description", "quantity", "unit", "net", "vat", "gross",
+             "late", "usage_date"}
 MONEY = ("opening_balance", "total_charges", "vat_total", "total_paid", "closing_balance",
          "amount_due")
 

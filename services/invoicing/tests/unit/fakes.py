@@ -72,6 +72,10 @@ class FakeInvoices:
     async def add(self, invoice: Invoice, account: BillingAccount) -> None:
         self.rows[invoice.id] = invoice
 
+    async def invoiced_through(self, account_id: str) -> date | None:
+        latest = await self.latest(account_id)
+        return latest.period_end if latest else None
+
     async def latest(self, account_id: str) -> Invoice | None:
         mine = [i for i in self.rows.values() if i.account_id == account_id]
         return max(mine, key=lambda i: i.period_end, default=None)

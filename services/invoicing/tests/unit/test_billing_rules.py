@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from invoicing.domain.billing import (
     BillingError,
+    Period,
     check_period_end,
     due_date,
     figures,
@@ -19,6 +20,7 @@ from invoicing.domain.invoice import InvoiceStatus, OpenInvoice, allocate
 from invoicing.domain.ledger import EntryKind, LedgerEntry
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
+EN = Period(date(2026, 5, 1), "MDL", "en")
 
 
 def _charge(msisdn: str, kind: str, gross: str, vat: str, quantity: int = 1,
@@ -41,7 +43,7 @@ def test_the_statement_groups_per_line_and_type_and_keeps_the_identity_exactly()
     charges = [_charge("3736901", "sms", "0.60", "0.10", 1), _charge("3736901", "sms", "1.20", "0.20", 2),
                _charge("3736902", "voice", "43.20", "7.20", 3600, direction="in"),
                _charge("3736901", "sms", "0.01", "0.00", 1, direction="in")]
-    stated = figures(Decimal("12.34"), charges, [_payment("10.00"), _payment("0.05")], "en")
+    stated = figures(Decimal("12.34"), charges, [_payment("10.00"), _payment("0.05")], EN)
     assert [(line.msisdn, line.type, line.quantity, line.gross, line.description)
             for line in stated.lines] == [
         ("3736901", "sms", Decimal(4), Decimal("1.81"), "outgoing, incoming"),
@@ -51,11 +53,12 @@ def test_the_statement_groups_per_line_and_type_and_keeps_the_identity_exactly()
     assert stated.closing_balance == Decimal("47.30") == (
         stated.opening_balance + stated.total_charges - stated.total_paid)
     assert stated.amount_due == Decimal("47.30")
-    assert figures(Decimal(0), charges, [], "ro").lines[0].description == "efectuate, primite"
+    assert figures(Decimal(0), charges, [], Period(None, "MDL", "ro")).lines[0].description == (
+        "efectuate, primite")
 
 
 def test_an_advance_leaves_nothing_due() -> None:
-    stated = figures(Decimal("-50.00"), [_charge("1", "sms", "24.00", "4.00")], [])
+    stated = figures(Decimal("-50.00"), [_charge("1", "sms", "24.00", "4.00")], [], EN)
     assert (stated.closing_balance, stated.amount_due) == (Decimal("-26.00"), Decimal(0))
 
 

@@ -46,7 +46,7 @@ async def test_a_csv_file_is_rated_like_a_batch_and_its_bad_lines_rejected_alone
     assert (again.json()["accepted"], again.json()["duplicates"]) == (0, 4)
     usage = (await client.get(f"/v1/lines/{msisdn}/usage", headers=bearer(jwt_secret))).json()
     assert [(r["id"], r["zone"], r["other_party"], r["net"]) for r in usage["items"]] == [
-        ("c1", "national", "37369111111", "0.02"), ("c2", "national", None, "0.50"),
+        ("c1", "national", "37369111111", "0.015"), ("c2", "national", None, "0.50"),
         ("c3", "international", None, "0.20")]
 
 

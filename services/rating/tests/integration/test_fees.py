@@ -48,13 +48,14 @@ async def test_postpaid_fees_are_pro_rata_first_then_monthly_and_caught_up_once(
         await asyncio.gather(*(_clock(client, "2026-07-01T02:00:00+00:00") for _ in range(3)))
         events = await tap.wait_for("rating.fee.charged", count=3, msisdn=msisdn)
     fees = await _fees(client, jwt_secret, msisdn)
-    # May: 18 of 31 days (14th to 31st) of 100.00 = 58.0645... -> 58.06, VAT 20 %.
+    # May: 18 of 31 days (14th to 31st) of 100.00 = 58.0645... -> 58.06; its VAT (20 %) is left
+    # exact, for the invoice to round once per rate.
     assert [(f["period_date"], f["kind"], f["net"], f["vat"], f["gross"]) for f in fees] == [
-        ("2026-05-14", "monthly", "58.06", "11.61", "69.67"),
+        ("2026-05-14", "monthly", "58.06", "11.612", "69.672"),
         ("2026-06-01", "monthly", "100.00", "20.00", "120.00"),
         ("2026-07-01", "monthly", "100.00", "20.00", "120.00")]
-    assert sorted((e.data["period_date"], e.data["gross"]) for e in events) == [
-        (f["period_date"], f["gross"]) for f in fees]
+    assert sorted((e.data["period_date"], Decimal(e.data["gross"])) for e in events) == [
+        (f["period_date"], Decimal(f["gross"])) for f in fees]
     assert {(e.subject, e.data["account_id"], e.data["currency"]) for e in events} == {
         (account_id, account_id, "MDL")}
 

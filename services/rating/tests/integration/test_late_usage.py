@@ -41,9 +41,9 @@ async def test_usage_of_an_invoiced_period_is_marked_late_and_older_usage_is_ref
         [event] = await tap.wait_for("rating.usage.rated", account_id=account_id)
     assert report.json() == {"accepted": 2, "duplicates": 0,
                              "rejected": [{"id": "too-late", "reason": "too late", "index": 2}]}
-    items = sorted((i["usage_date"], i["late"], i["quantity"], i["net"])
+    items = sorted((i["usage_date"], i["late"], i["quantity"], Decimal(i["net"]))
                    for i in event.data["items"])
-    assert items == [("2026-04-29", True, 1, "0.50"), ("2026-05-02", False, 2, "1.00")]
+    assert items == [("2026-04-29", True, 1, Decimal("0.50")), ("2026-05-02", False, 2, Decimal("1.00"))]
     usage = (await client.get(f"/v1/lines/{msisdn}/usage", headers=bearer(jwt_secret))).json()
     assert [(r["id"], r["usage_date"], r["late"]) for r in usage["items"]] == [
         ("late", "2026-04-29", True), ("current", "2026-05-02", False)]

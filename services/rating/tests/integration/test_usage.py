@@ -41,9 +41,11 @@ CASES: dict[str, tuple[dict[str, Any], int, str, str, str]] = {
     "voice-onnet": ({"quantity": 45, "zone": "onnet"}, 60, "2.00", "0.40", "2.40"),
     "voice-in": ({"quantity": 300, "direction": "in"}, 300, "0.00", "0.00", "0.00"),
     "sms": ({"type": "sms", "quantity": 1}, 1, "0.50", "0.10", "0.60"),
-    "data-1b": ({"type": "data", "quantity": 1}, 1024, "0.00", "0.00", "0.00"),
+    "data-1b": ({"type": "data", "quantity": 1}, 1024, "0.0000976563", "0.0000195313",
+                "0.0001171876"),
     "data-1.5mib": ({"type": "data", "quantity": 1_572_864}, 1_572_864, "0.15", "0.03", "0.18"),
-    "data-kib": ({"type": "data", "quantity": 1_500_000}, 1_500_160, "0.14", "0.03", "0.17"),
+    "data-kib": ({"type": "data", "quantity": 1_500_000}, 1_500_160, "0.1430664063", "0.0286132813",
+                 "0.1716796876"),
     "data-roam": ({"type": "data", "quantity": 1_048_576, "roaming_country": "DE"}, 1_048_576,
                   "5.00", "1.00", "6.00"),
 }
@@ -87,7 +89,8 @@ async def test_prices_that_include_vat_are_split(
     await post_usage(client, jwt_secret, [record(msisdn, "s1", type="sms", quantity=1),
                                           record(msisdn, "v1", quantity=90)])
     rated = {r["id"]: r for r in await _usage(client, jwt_secret, msisdn)}
-    assert (rated["s1"]["net"], rated["s1"]["vat"], rated["s1"]["gross"]) == ("0.42", "0.08", "0.50")
+    assert (rated["s1"]["net"], rated["s1"]["vat"], rated["s1"]["gross"]) == (
+        "0.4166666667", "0.0833333333", "0.50")
     assert (rated["v1"]["net"], rated["v1"]["vat"], rated["v1"]["gross"]) == ("0.75", "0.15", "0.90")
 
 

@@ -72,8 +72,9 @@ def test_the_first_postpaid_month_is_charged_pro_rata_from_the_connection_day() 
         (date(2026, 4, 20), "monthly", D("36.67")),
         (date(2026, 5, 1), "monthly", D("100.00")),
         (date(2026, 6, 1), "monthly", D("100.00"))]
+    # Its VAT stays exact: the ledger rounds VAT per rate and period, not per charge.
     assert (charges[0].split.net, charges[0].split.vat, charges[0].split.gross) == (
-        D("36.67"), D("7.33"), D("44.00"))
+        D("36.67"), D("7.334"), D("44.004"))
     assert pro_rata(D("100.00"), 11, 30, "MDL") == D("36.67")
 
 

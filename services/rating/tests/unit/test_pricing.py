@@ -48,17 +48,21 @@ def test_a_price_per_second_uses_the_seconds_billed() -> None:
     assert charge(_plan(per_second), per_second, 61, 0).net == D("0.61")
 
 
-def test_data_is_priced_per_mib_and_rounded_once_per_record() -> None:
+def test_data_is_priced_per_mib_and_kept_exact_per_record() -> None:
     assert charge(_plan(DATA), DATA, 1_572_864, 0).net == D("0.15")
     priced = charge(_plan(DATA), DATA, 1_500_000, 0)
-    assert (priced.net, priced.vat, priced.gross) == (D("0.14"), D("0.03"), D("0.17"))
-    assert charge(_plan(DATA), DATA, 1, 0).gross == D("0.00")
+    # 1,465 KiB billed (1,500,000 bytes rounded up) at 0.10 per MiB, VAT 20 %, unrounded.
+    assert (priced.net, priced.vat, priced.gross) == (
+        D("0.1430664063"), D("0.0286132813"), D("0.1716796876"))
+    assert charge(_plan(DATA), DATA, 1, 0).gross == D("0.0001171876")
 
 
 def test_prices_including_vat_split_the_gross_amount() -> None:
     sms = Price("sms", "out", "*", D("0.50"), unit="message")
     priced = charge(_plan(sms, include_vat=True), sms, 1, 0)
-    assert (priced.net, priced.vat, priced.gross) == (D("0.42"), D("0.08"), D("0.50"))
+    assert (priced.net, priced.vat, priced.gross) == (
+        D("0.4166666667"), D("0.0833333333"), D("0.50"))
+    assert priced.net + priced.vat == priced.gross
 
 
 def test_the_allowance_covers_billed_quantity_before_the_price() -> None:
@@ -69,9 +73,12 @@ def test_the_allowance_covers_billed_quantity_before_the_price() -> None:
     assert charge(plan, VOICE, 10, 0).net == D("0.60")
 
 
-def test_amounts_round_to_the_currency_minor_unit() -> None:
+def test_no_record_is_rounded_to_the_minor_unit() -> None:
     yen = Price("sms", "out", "*", D("0.6"), unit="message")
-    assert charge(_plan(yen, currency="JPY"), yen, 1, 0).net == D("1")
+    assert charge(_plan(yen, currency="JPY"), yen, 1, 0).net == D("0.6")
+    per_second = Price("voice", "out", "*", D("0.01"), first_increment=1, next_increment=1)
+    # 125 s at 0.01 per minute: 0.0208333... kept at ten places, not 0.02.
+    assert charge(_plan(per_second), per_second, 125, 0).net == D("0.0208333333")
 
 
 def test_the_most_specific_price_wins_and_star_matches_any() -> None:

@@ -133,6 +133,9 @@ class RatedItem(BaseModel):
     unit: str | None = None
     late: bool = False
     """Usage of a period already invoiced: billed on the next invoice, dated ``usage_date``."""
+    vat_rate: Decimal | None = None
+    prices_include_vat: bool = False
+    """Amounts are exact (unrounded); the ledger rounds them once per period with a carry."""
 
 
 class UsageRated(EventData):
@@ -156,6 +159,27 @@ class FeeCharged(EventData):
     vat: Decimal
     gross: Decimal
     currency: str | None = None
+    vat_rate: Decimal | None = None
+    prices_include_vat: bool = False
+
+
+class RerateItem(RatedItem):
+    """A re-rated item: ``net``, ``vat`` and ``gross`` are the difference (new − old)."""
+
+    old_net: Decimal
+    new_net: Decimal
+    old_gross: Decimal
+    new_gross: Decimal
+
+
+class UsageRerated(EventData):
+    routing_key = "rating.usage.rerated"
+    account_id: str
+    run_id: str
+    currency: str
+    items: list[RerateItem]
+    difference_net: Decimal
+    difference_gross: Decimal
 
 
 class AllowanceExhausted(EventData):
@@ -248,7 +272,7 @@ CATALOGUE: dict[str, type[EventData]] = {
         AccountOpened, AccountUpdated, LineActivated, LinePlanChanged, AccountSuspended,
         AccountResumed, AccountBlocked, AccountUnblocked, PromisedPaymentGranted,
         PromisedPaymentExpired, BonusAwarded, BonusRedeemed, PlanPublished, UsageRated,
-        FeeCharged, AllowanceExhausted, BalanceChanged, InvoiceIssued, InvoicePaid,
+        UsageRerated, FeeCharged, AllowanceExhausted, BalanceChanged, InvoiceIssued, InvoicePaid,
         InvoiceOverdue, DetailedBillReady, PaymentSucceeded, PaymentFailed, RefundSucceeded,
         MessageSent, MessageFailed,
     )

@@ -24,6 +24,7 @@ from invoicing.domain.account import BillingAccount
 from invoicing.domain.invoice import OPEN, Allocation, Invoice, InvoiceStatus, OpenInvoice
 from invoicing.domain.ledger import EntryKind
 from invoicing.domain.statement import Statement, StatementLine, StatementPayment
+from invoicing.domain.vat import VatAmount
 
 __all__ = ["SqlInvoices"]
 
@@ -41,12 +42,28 @@ def _customer(account: BillingAccount) -> dict[str, str]:
 
 def _line(row: Any) -> StatementLine:
     return StatementLine(row.msisdn, row.type, row.description, row.quantity, row.unit, row.net,
-                         row.vat, row.gross)
+                         row.vat, row.gross, row.late, row.usage_date)
+
+
+def _breakdown_json(totals: tuple[VatAmount, ...]) -> list[dict[str, Any]]:
+    return [{"rate": None if t.rate is None else str(t.rate), "included": t.included,
+             "net": str(t.net), "vat": str(t.vat), "gross": str(t.gross)} for t in totals]
+
+
+def _breakdown(stored: list[dict[str, Any]]) -> tuple[VatAmount, ...]:
+    return tuple(VatAmount(None if t["rate"] is None else Decimal(t["rate"]), t["included"],
+                           Decimal(t["net"]), Decimal(t["vat"]), Decimal(t["gross"]))
+                 for t in stored)
 
 
 class SqlInvoices:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+
+    async def invoiced_through(self, account_id: str) -> date | None:
+        last: date | None = await self._session.scalar(
+            select(func.max(invoices.c.period_end)).where(invoices.c.account_id == account_id))
+        return last
 
     async def next_number(self, series: str, year: int) -> int:
         statement = insert(invoice_counters).values(series=series, year=year, last=1)
@@ -59,6 +76,7 @@ class SqlInvoices:
         values = asdict(invoice)
         values.pop("lines")
         values["status"] = invoice.status.value
+        values["vat_breakdown"] = _breakdown_json(invoice.vat_breakdown)
         await self._session.execute(invoices.insert().values(values | {"customer": _customer(account)}))
         if invoice.lines:
             await self._session.execute(invoice_lines.insert(), [
@@ -73,6 +91,7 @@ class SqlInvoices:
     async def _invoice(self, row: Any) -> Invoice:
         values = dict(row)
         values["status"] = InvoiceStatus(values["status"])
+        values["vat_breakdown"] = _breakdown(values["vat_breakdown"])
         return Invoice(**values, lines=await self._lines(values["id"]))
 
     async def _one(self, *where: Any) -> Invoice | None:
@@ -132,6 +151,7 @@ class SqlInvoices:
         if row is None:
             return None
         values = {key: row[key] for key in Statement.__dataclass_fields__ if key in row}
+        values["vat_breakdown"] = _breakdown(row["vat_breakdown"])
         return Statement(**values, **row["customer"], lines=await self._lines(invoice_id),
                          payments=await self._payments(invoice_id), invoice_id=invoice_id)
 

@@ -25,8 +25,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from tarifa.idempotency.tables import metadata as idempotency
 from tarifa.messaging.tables import metadata as messaging
 
-__all__ = ["accounts", "allocations", "billing_runs", "credit_notes", "detailed_bills", "documents",
-           "invoice_counters", "invoice_lines", "invoices", "ledger", "lines", "metadata"]
+__all__ = ["accounts", "allocations", "billing_runs", "carries", "credit_notes", "detailed_bills",
+           "documents", "invoice_counters", "invoice_lines", "invoices", "ledger", "lines", "metadata"]
 
 metadata = MetaData()
 for table in (*messaging.tables.values(), *idempotency.tables.values()):
@@ -75,6 +75,8 @@ ledger = Table(
     Column("reference", String(200), nullable=False),
     Column("invoice_id", String(64)),
     Column("reverses", String(64), ForeignKey("ledger.id")),
+    Column("vat_rate", Numeric()),
+    Column("vat_included", Boolean, nullable=False, server_default=text("false")),
 )
 Index("ledger_account_day", ledger.c.account_id, ledger.c.occurred_on)
 Index("ledger_reverses", ledger.c.reverses, postgresql_where=ledger.c.reverses.is_not(None))
@@ -122,6 +124,7 @@ invoices = Table(
     Column("status", String(16), nullable=False),
     Column("customer", JSONB, nullable=False),
     Column("document_ready", Boolean, nullable=False, server_default=text("false")),
+    Column("vat_breakdown", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
     UniqueConstraint("account_id", "period_end", name="invoices_one_per_period"),
 )
 Index("invoices_account_period", invoices.c.account_id, invoices.c.period_end)
@@ -140,7 +143,19 @@ invoice_lines = Table(
     Column("net", Numeric(), nullable=False),
     Column("vat", Numeric(), nullable=False),
     Column("gross", Numeric(), nullable=False),
+    Column("late", Boolean, nullable=False, server_default=text("false")),
+    Column("usage_date", Date),
 )
+
+carries = Table(
+    "carries", metadata,
+    Column("account_id", String(64), primary_key=True),
+    Column("period", Date, primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("base", Numeric(), nullable=False),
+    Column("posted", Numeric(), nullable=False),
+)
+"""Running exact totals and their rounded postings (``invoicing.domain.posting``)."""
 
 allocations = Table(
     "allocations", metadata,

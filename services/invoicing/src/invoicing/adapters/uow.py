@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tarifa.idempotency.sql import SqlIdempotencyStore
 from tarifa.uow import SqlUnitOfWork
 
+from invoicing.adapters.carries import SqlCarries
 from invoicing.adapters.corrections import SqlCreditNotes, SqlDetailedBills
 from invoicing.adapters.documents import SqlDocuments
 from invoicing.adapters.invoices import SqlInvoices
@@ -24,3 +25,4 @@ class InvoicingUnitOfWork(SqlUnitOfWork):
         self.credit_notes = SqlCreditNotes(session)
         self.detailed_bills = SqlDetailedBills(session)
         self.idempotency = SqlIdempotencyStore(session)
+        self.carries = SqlCarries(session)

@@ -8,10 +8,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from tarifa.money import round_amount
+
 from invoicing.domain.ledger import LedgerEntry
 from invoicing.domain.statement import StatementLine
+from invoicing.domain.vat import LineAmounts, VatAmount, invoice_vat
 
-__all__ = ["BillingError", "StatementFigures", "check_period_end", "due_date", "figures",
+__all__ = ["BillingError", "Period", "StatementFigures", "check_period_end", "due_date", "figures",
            "invoice_number", "is_month_end", "payable", "period_start", "statement_lines"]
 
 _ZERO = Decimal(0)
@@ -57,8 +60,13 @@ def invoice_number(series: str, year: int, sequence: int) -> str:
     return f"{series}-{year}-{sequence:06d}"
 
 
-def _line_key(entry: LedgerEntry) -> tuple[str, str]:
-    return entry.msisdn or "", entry.type
+LineKey = tuple[str, str, date | None]
+"""``(msisdn, type, usage date of a late line or None)``."""
+
+
+def _line_key(entry: LedgerEntry, start: date | None) -> LineKey:
+    late = start is not None and entry.occurred_on < start
+    return entry.msisdn or "", entry.type, entry.occurred_on if late else None
 
 
 def _describe(entries: Sequence[LedgerEntry], language: str) -> str:
@@ -69,22 +77,34 @@ def _describe(entries: Sequence[LedgerEntry], language: str) -> str:
     return ", ".join(words.get(direction, direction) for direction in directions)
 
 
-def _line(entries: Sequence[LedgerEntry], language: str) -> StatementLine:
+def _line(key: LineKey, entries: Sequence[LedgerEntry], amounts: LineAmounts,
+          language: str) -> StatementLine:
     first = entries[0]
     return StatementLine(
-        msisdn=first.msisdn or "", type=first.type, description=_describe(entries, language),
-        quantity=sum((e.quantity for e in entries), _ZERO), unit=first.unit,
-        net=sum((e.net for e in entries), _ZERO), vat=sum((e.vat for e in entries), _ZERO),
-        gross=sum((e.gross for e in entries), _ZERO))
+        msisdn=key[0], type=key[1], description=_describe(entries, language),
+        quantity=sum((e.quantity for e in entries), _ZERO), unit=first.unit, net=amounts.net,
+        vat=amounts.vat, gross=amounts.gross, late=key[2] is not None, usage_date=key[2])
 
 
-def statement_lines(charges: Iterable[LedgerEntry],
-                    language: str = "en") -> tuple[StatementLine, ...]:
-    """The charges grouped per line (msisdn) and service type, in a stable order."""
-    groups: dict[tuple[str, str], list[LedgerEntry]] = {}
+def _order(key: LineKey) -> tuple[str, str, bool, date]:
+    return key[0], key[1], key[2] is not None, key[2] or date.min
+
+
+def statement_lines(charges: Iterable[LedgerEntry], currency: str, language: str = "en",
+                    start: date | None = None) -> tuple[tuple[StatementLine, ...],
+                                                        tuple[VatAmount, ...]]:
+    """The charges per line (msisdn), service type and, for late usage, its date; VAT per rate.
+
+    A charge dated before the period's ``start`` is late usage: it gets a line of its own.
+    """
+    groups: dict[LineKey, list[LedgerEntry]] = {}
     for entry in charges:
-        groups.setdefault(_line_key(entry), []).append(entry)
-    return tuple(_line(groups[key], language) for key in sorted(groups))
+        groups.setdefault(_line_key(entry, start), []).append(entry)
+    keys = sorted(groups, key=_order)
+    amounts, totals = invoice_vat([groups[key] for key in keys], currency)
+    lines = tuple(_line(key, groups[key], amount, language)
+                  for key, amount in zip(keys, amounts, strict=True))
+    return lines, totals
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +116,7 @@ class StatementFigures:
     total_charges: Decimal
     vat_total: Decimal
     total_paid: Decimal
+    vat_breakdown: tuple[VatAmount, ...] = ()
 
     @property
     def closing_balance(self) -> Decimal:
@@ -106,15 +127,25 @@ class StatementFigures:
         return max(self.closing_balance, _ZERO)
 
 
+@dataclass(frozen=True, slots=True)
+class Period:
+    """What a statement covers: its first day (earlier charges are late), currency, language."""
+
+    start: date | None
+    currency: str
+    language: str = "en"
+
+
 def figures(opening_balance: Decimal, charges: Sequence[LedgerEntry],
-            payments: Sequence[LedgerEntry], language: str = "en") -> StatementFigures:
+            payments: Sequence[LedgerEntry], period: Period) -> StatementFigures:
     """Sum the period's movements; the identity closing = opening + charges − paid is exact."""
-    lines = statement_lines(charges, language)
+    lines, totals = statement_lines(charges, period.currency, period.language, period.start)
+    zero = round_amount(_ZERO, period.currency)
     return StatementFigures(
-        opening_balance=opening_balance, lines=lines,
-        total_charges=sum((line.gross for line in lines), _ZERO),
-        vat_total=sum((line.vat for line in lines), _ZERO),
-        total_paid=sum((p.amount for p in payments), _ZERO))
+        opening_balance=round_amount(opening_balance, period.currency), lines=lines,
+        total_charges=sum((line.gross for line in lines), zero),
+        vat_total=sum((line.vat for line in lines), zero),
+        total_paid=sum((p.amount for p in payments), zero), vat_breakdown=totals)
 
 
 def payable(amount_due: Decimal, open_before: Decimal) -> Decimal:

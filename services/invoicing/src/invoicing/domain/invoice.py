@@ -14,6 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from invoicing.domain.statement import StatementLine
+from invoicing.domain.vat import VatAmount
 
 __all__ = ["Allocation", "Invoice", "InvoiceStatus", "OpenInvoice", "allocate"]
 
@@ -49,6 +50,7 @@ class Invoice:
     payable: Decimal
     status: InvoiceStatus
     run_id: str | None = None
+    vat_breakdown: tuple[VatAmount, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

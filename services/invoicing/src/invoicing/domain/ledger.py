@@ -6,6 +6,7 @@ balance (the sum) is positive when the account has an advance and negative when 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -14,7 +15,14 @@ from enum import StrEnum
 
 from tarifa.money import InvalidAmount, parse_amount
 
-__all__ = ["EntryKind", "LedgerEntry", "LedgerError", "balance_of", "ledger_amount", "refund_entry"]
+from invoicing.domain.account import BillingAccount
+
+__all__ = ["VAT_ROUNDING", "EntryKind", "LedgerEntry", "LedgerError", "balance_of",
+           "ledger_amount", "refund_entry", "vat_rounding_entry"]
+
+
+VAT_ROUNDING = "vat_rounding"
+"""The entry type of a charge that brings the ledger to an invoice's VAT per rate."""
 
 
 class LedgerError(Exception):
@@ -56,6 +64,9 @@ class LedgerEntry:
     invoice_id: str | None = None
     reverses: str | None = None
     """A refund: the payment entry whose money it gives back."""
+    vat_rate: Decimal | None = None
+    """A charge's VAT rate: the invoice computes its VAT per rate (``invoicing.domain.vat``)."""
+    vat_included: bool = False
 
     @property
     def is_charge(self) -> bool:
@@ -72,6 +83,16 @@ def ledger_amount(value: str | Decimal, currency: str) -> Decimal:
         return parse_amount(value, currency)
     except InvalidAmount as exc:
         raise LedgerError(str(exc)) from exc
+
+
+def vat_rounding_entry(account: BillingAccount, difference: Decimal, on: date,
+                       at: datetime) -> LedgerEntry:
+    """The charge that brings the ledger to an invoice's VAT per rate (negative: a credit)."""
+    return LedgerEntry(
+        id=str(uuid.uuid4()), account_id=account.account_id, kind=EntryKind.CHARGE,
+        type=VAT_ROUNDING, currency=account.currency, occurred_on=on, amount=-difference,
+        source_event_id="", created_at=at, description="VAT per rate", vat=difference,
+        gross=difference)
 
 
 def refund_entry(payment: LedgerEntry, refunded_before: Decimal, amount: Decimal, *,

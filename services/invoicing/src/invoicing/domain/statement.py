@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from invoicing.domain.vat import VatAmount
+
 __all__ = ["Operator", "Statement", "StatementLine", "StatementPayment"]
 
 
@@ -37,6 +39,10 @@ class StatementLine:
     net: Decimal
     vat: Decimal
     gross: Decimal
+    late: bool = False
+    """Usage of a period invoiced already, billed on this invoice (SPEC R7)."""
+    usage_date: date | None = None
+    """The real date of a late line's usage."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +78,8 @@ class Statement:
     delivery_address: str = ""
     kind: str = "invoice"
     """What the document is: ``invoice``, ``credit_note`` or ``detailed_bill`` (its title)."""
+    vat_breakdown: tuple[VatAmount, ...] = ()
+    """The VAT of each rate: its taxable net, VAT and gross."""
 
     def identity_holds(self) -> bool:
         return self.closing_balance == self.opening_balance + self.total_charges - self.total_paid

@@ -16,6 +16,8 @@ from invoicing.domain.billing import BillingError
 from invoicing.domain.invoice import Invoice
 from invoicing.domain.ledger import LedgerEntry
 from invoicing.domain.run import BillingRun
+from invoicing.domain.statement import StatementLine
+from invoicing.domain.vat import VatAmount
 from invoicing.entrypoints.schemas import (
     BalanceOut,
     BillingRunBody,
@@ -24,6 +26,7 @@ from invoicing.entrypoints.schemas import (
     InvoiceOut,
     MovementOut,
     RunStartedOut,
+    VatRateOut,
 )
 from invoicing.service.billing import start_run
 from invoicing.service.ports import UnitOfWork
@@ -36,22 +39,37 @@ OPERATOR_INVOICES = 12
 PDF: dict[str, dict[str, str]] = {"application/pdf": {}}
 
 
+def _line_out(line: StatementLine, currency: str) -> InvoiceLineOut:
+    values = asdict(line) | {name: round_amount(getattr(line, name), currency)
+                             for name in ("net", "vat", "gross")}
+    return InvoiceLineOut(**values)
+
+
+def _vat_out(total: VatAmount, currency: str) -> VatRateOut:
+    return VatRateOut(rate=total.rate, prices_include_vat=total.included,
+                      **{name: round_amount(getattr(total, name), currency)
+                         for name in ("net", "vat", "gross")})
+
+
 def _invoice_out(invoice: Invoice) -> InvoiceOut:
+    money = {name: round_amount(getattr(invoice, name), invoice.currency)
+             for name in ("opening_balance", "total_charges", "vat_total", "total_paid",
+                          "closing_balance", "amount_due")}
     return InvoiceOut(
         id=invoice.id, number=invoice.number, account_id=invoice.account_id,
         period_start=invoice.period_start, period_end=invoice.period_end,
         issued_at=invoice.issued_at, due_date=invoice.due_date, currency=invoice.currency,
-        opening_balance=invoice.opening_balance,
-        lines=[InvoiceLineOut(**asdict(line)) for line in invoice.lines],
-        total_charges=invoice.total_charges, vat_total=invoice.vat_total,
-        total_paid=invoice.total_paid, closing_balance=invoice.closing_balance,
-        amount_due=invoice.amount_due, status=invoice.status)
+        lines=[_line_out(line, invoice.currency) for line in invoice.lines],
+        vat_rates=[_vat_out(total, invoice.currency) for total in invoice.vat_breakdown],
+        status=invoice.status, **money)
 
 
 def _movement_out(entry: LedgerEntry) -> MovementOut:
     values = asdict(entry)
     for name in ("account_id", "occurred_on", "source_event_id", "created_at"):
         values.pop(name)
+    for name in ("amount", "net", "vat", "gross"):
+        values[name] = round_amount(values[name], entry.currency)
     return MovementOut(**values, date=entry.occurred_on)
 
 

@@ -8,9 +8,22 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-__all__ = ["BalanceOut", "BillingRunBody", "BillingRunOut", "CreditNoteBody", "CreditNoteOut",
-           "DetailedBillBody", "DetailedBillOut", "DetailedBillStartedOut", "InvoiceLineOut",
-           "InvoiceOut", "MovementOut", "RunStartedOut", "VerificationOut"]
+__all__ = [
+    "BalanceOut",
+    "BillingRunBody",
+    "BillingRunOut",
+    "CreditNoteBody",
+    "CreditNoteOut",
+    "DetailedBillBody",
+    "DetailedBillOut",
+    "DetailedBillStartedOut",
+    "InvoiceLineOut",
+    "InvoiceOut",
+    "MovementOut",
+    "RunStartedOut",
+    "VatRateOut",
+    "VerificationOut",
+]
 
 AccountId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 AmountText = Annotated[str, StringConstraints(pattern=r"^[0-9]+(\.[0-9]+)?$", max_length=20)]
@@ -75,6 +88,18 @@ class InvoiceLineOut(BaseModel):
     quantity: Decimal
     unit: str
     net: Decimal
+    vat: Decimal = Field(description="this line's share of its rate's VAT (see vat_rates)")
+    gross: Decimal
+    late: bool = Field(False, description="usage of a period invoiced already (billed now)")
+    usage_date: date | None = Field(None, description="the real date of a late line's usage")
+
+
+class VatRateOut(BaseModel):
+    """The VAT of one rate: ``round(rate × net)``, or the VAT within the gross."""
+
+    rate: Decimal | None = Field(description="null: charges that name no rate")
+    prices_include_vat: bool
+    net: Decimal
     vat: Decimal
     gross: Decimal
 
@@ -90,6 +115,7 @@ class InvoiceOut(BaseModel):
     currency: str
     opening_balance: Decimal = Field(description="owed at the period start; negative: advance")
     lines: list[InvoiceLineOut]
+    vat_rates: list[VatRateOut] = Field(description="the VAT per rate; adds up to vat_total")
     total_charges: Decimal
     vat_total: Decimal
     total_paid: Decimal

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from invoicing.domain.account import BillingAccount
 from invoicing.domain.billing import (
+    Period,
     StatementFigures,
     check_period_end,
     due_date,
@@ -24,7 +25,9 @@ from invoicing.domain.billing import (
     period_start,
 )
 from invoicing.domain.invoice import Invoice, InvoiceStatus
+from invoicing.domain.ledger import vat_rounding_entry
 from invoicing.domain.run import BillingRun, RunStatus
+from invoicing.domain.vat import rounding_difference
 from invoicing.service.ports import UnitOfWork
 
 __all__ = ["BillingPolicy", "bill_account", "start_run"]
@@ -50,14 +53,26 @@ async def start_run(uow: UnitOfWork, period_end: date,
     return run
 
 
-async def _figures(uow: UnitOfWork, account: BillingAccount,
+async def _figures(uow: UnitOfWork, account: BillingAccount, start: date,
                    period_end: date) -> tuple[StatementFigures, list[str]]:
-    """The statement of the movements not stated yet, up to the period's end."""
+    """The statement of the movements not stated yet, up to the period's end.
+
+    Where the invoice's VAT per rate differs from the VAT its charges were posted with (an
+    invoice spanning several months' postings), the difference is posted here, so that the
+    ledger always equals the invoices.
+    """
     opening = -await uow.ledger.stated_balance(account.account_id)
     entries = await uow.ledger.unstated(account.account_id, period_end)
     charges = [entry for entry in entries if entry.is_charge]
     payments = [entry for entry in entries if not entry.is_charge]
-    return figures(opening, charges, payments, account.language), [e.id for e in entries]
+    stated = figures(opening, charges, payments, Period(start, account.currency, account.language))
+    ids = [e.id for e in entries]
+    difference = rounding_difference(charges, stated.vat_breakdown)
+    if difference:
+        adjustment = vat_rounding_entry(account, difference, period_end, uow.clock.now())
+        await uow.ledger.add([adjustment])
+        ids.append(adjustment.id)
+    return stated, ids
 
 
 async def _open_amount(uow: UnitOfWork, account_id: str) -> Decimal:
@@ -77,7 +92,7 @@ async def _invoice(uow: UnitOfWork, policy: BillingPolicy, account: BillingAccou
         currency=account.currency, opening_balance=stated.opening_balance, lines=stated.lines,
         total_charges=stated.total_charges, vat_total=stated.vat_total,
         total_paid=stated.total_paid, closing_balance=stated.closing_balance,
-        amount_due=stated.amount_due, payable=to_pay,
+        amount_due=stated.amount_due, payable=to_pay, vat_breakdown=stated.vat_breakdown,
         status=InvoiceStatus.ISSUED if to_pay > 0 else InvoiceStatus.PAID, run_id=run.id)
 
 
@@ -96,7 +111,7 @@ async def bill_account(uow: UnitOfWork, policy: BillingPolicy, run: BillingRun,
         start = await _period_start(uow, account, run.period_end) if account else None
         if account is None or start is None:
             return None
-        stated, entry_ids = await _figures(uow, account, run.period_end)
+        stated, entry_ids = await _figures(uow, account, start, run.period_end)
         invoice = await _invoice(uow, policy, account, start, run, stated)
         await uow.invoices.add(invoice, account)
         await uow.ledger.state(entry_ids, invoice.id)

@@ -1,4 +1,8 @@
-"""Charges into the ledger: rated usage and fees from rating, one entry per item."""
+"""Charges into the ledger: rated usage and fees from rating, one entry per item.
+
+Rating sends exact amounts; each item is posted rounded, with its carry (``post_charges``), so a
+period's postings add up to its rounded exact sums and its VAT per rate.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +14,13 @@ from tarifa.messaging.catalogue import FeeCharged, RatedItem, UsageRated
 from tarifa.messaging.envelope import CloudEvent
 
 from invoicing.domain.ledger import EntryKind, LedgerEntry, LedgerError
+from invoicing.domain.posting import ExactCharge, Posted, rate_of
 from invoicing.service.balance import announce_balance
 from invoicing.service.ports import UnitOfWork
+from invoicing.service.posting import post_charges
 
-__all__ = ["RECORD_UNITS", "CurrencyNotKnownYet", "record_fee", "record_usage"]
+__all__ = ["RECORD_UNITS", "CurrencyNotKnownYet", "exact_item", "record_fee", "record_usage",
+           "usage_entry"]
 
 RECORD_UNITS = {"voice": "second", "sms": "message", "mms": "message", "data": "byte"}
 
@@ -32,15 +39,32 @@ async def _check_currency(uow: UnitOfWork, account_id: str, currency: str) -> No
         raise LedgerError(f"account {account_id} is kept in {known}, not {currency}")
 
 
-def _usage_entry(data: UsageRated, item: RatedItem, event: CloudEvent,
-                 now: datetime) -> LedgerEntry:
+def exact_item(item: RatedItem) -> ExactCharge:
+    """A rated item in the terms the ledger posts it."""
+    rate = item.vat_rate if item.vat_rate is not None else rate_of(item.net, item.vat)
+    return ExactCharge(item.msisdn, item.type, item.usage_date, item.net, item.gross, rate,
+                       item.prices_include_vat)
+
+
+def usage_entry(account_id: str, currency: str, item: RatedItem, posted: Posted,
+                source: tuple[str, str], now: datetime) -> LedgerEntry:
+    """The ledger entry of a posted usage item; ``source`` is (event id, reference)."""
     return LedgerEntry(
-        id=str(uuid.uuid4()), account_id=data.account_id, kind=EntryKind.CHARGE, type=item.type,
-        currency=data.currency, occurred_on=item.usage_date, amount=-item.gross,
-        source_event_id=event.id, created_at=now, msisdn=item.msisdn, direction=item.direction,
+        id=str(uuid.uuid4()), account_id=account_id, kind=EntryKind.CHARGE, type=item.type,
+        currency=currency, occurred_on=item.usage_date, amount=-posted.gross,
+        source_event_id=source[0], created_at=now, msisdn=item.msisdn, direction=item.direction,
         description=item.zone or "", quantity=Decimal(item.quantity),
-        unit=item.unit or RECORD_UNITS.get(item.type, ""), net=item.net, vat=item.vat,
-        gross=item.gross, reference=data.batch_id)
+        unit=item.unit or RECORD_UNITS.get(item.type, ""), net=posted.net, vat=posted.vat,
+        gross=posted.gross, reference=source[1], vat_rate=exact_item(item).vat_rate,
+        vat_included=item.prices_include_vat)
+
+
+async def _usage_entries(uow: UnitOfWork, data: UsageRated, event: CloudEvent) -> list[LedgerEntry]:
+    posted = await post_charges(uow, data.account_id, data.currency,
+                                [exact_item(item) for item in data.items])
+    now = uow.clock.now()
+    return [usage_entry(data.account_id, data.currency, item, done, (event.id, data.batch_id), now)
+            for item, done in zip(data.items, posted, strict=True)]
 
 
 async def record_usage(uow: UnitOfWork, consumer: str, event: CloudEvent) -> None:
@@ -50,19 +74,32 @@ async def record_usage(uow: UnitOfWork, consumer: str, event: CloudEvent) -> Non
             return
         await uow.ledger.lock(data.account_id)
         await _check_currency(uow, data.account_id, data.currency)
-        now = uow.clock.now()
-        await uow.ledger.add([_usage_entry(data, item, event, now) for item in data.items])
+        await uow.ledger.add(await _usage_entries(uow, data, event))
         await announce_balance(uow, data.account_id, data.currency, "usage")
         await uow.commit()
 
 
-def _fee_entry(data: FeeCharged, currency: str, event: CloudEvent, now: datetime) -> LedgerEntry:
+def _fee_charge(data: FeeCharged) -> ExactCharge:
+    rate = data.vat_rate if data.vat_rate is not None else rate_of(data.net, data.vat)
+    return ExactCharge(data.msisdn, _fee_type(data), data.period_date, data.net, data.gross,
+                       rate, data.prices_include_vat)
+
+
+def _fee_type(data: FeeCharged) -> str:
+    return "fee" if data.kind in RECURRING else "one_off"
+
+
+async def _fee_entry(uow: UnitOfWork, data: FeeCharged, currency: str,
+                     event: CloudEvent) -> LedgerEntry:
+    charge = _fee_charge(data)
+    posted, = await post_charges(uow, data.account_id, currency, [charge])
     return LedgerEntry(
         id=str(uuid.uuid4()), account_id=data.account_id, kind=EntryKind.CHARGE,
-        type="fee" if data.kind in RECURRING else "one_off", currency=currency,
-        occurred_on=data.period_date, amount=-data.gross, source_event_id=event.id,
-        created_at=now, msisdn=data.msisdn, description=data.kind, quantity=Decimal(1),
-        net=data.net, vat=data.vat, gross=data.gross)
+        type=charge.type, currency=currency, occurred_on=data.period_date,
+        amount=-posted.gross, source_event_id=event.id, created_at=uow.clock.now(),
+        msisdn=data.msisdn, description=data.kind, quantity=Decimal(1), net=posted.net,
+        vat=posted.vat, gross=posted.gross, vat_rate=charge.vat_rate,
+        vat_included=charge.vat_included)
 
 
 async def record_fee(uow: UnitOfWork, consumer: str, event: CloudEvent) -> None:
@@ -76,6 +113,6 @@ async def record_fee(uow: UnitOfWork, consumer: str, event: CloudEvent) -> None:
         if currency is None:
             raise CurrencyNotKnownYet(f"fee {event.id}: the currency of {data.account_id} is not known yet")
         await _check_currency(uow, data.account_id, currency)
-        await uow.ledger.add([_fee_entry(data, currency, event, uow.clock.now())])
+        await uow.ledger.add([await _fee_entry(uow, data, currency, event)])
         await announce_balance(uow, data.account_id, currency, f"fee:{data.kind}")
         await uow.commit()

@@ -14,7 +14,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from tarifa.messaging.catalogue import DetailedBillReady
-from tarifa.money import split_vat
 
 from invoicing.domain.account import BillingAccount, local_date
 from invoicing.domain.detailed_bill import (
@@ -26,9 +25,11 @@ from invoicing.domain.detailed_bill import (
     detailed_statement,
 )
 from invoicing.domain.ledger import EntryKind, LedgerEntry
+from invoicing.domain.posting import ExactCharge
 from invoicing.domain.statement import Statement
 from invoicing.service.balance import announce_balance
 from invoicing.service.ports import DocumentRenderer, UnitOfWork
+from invoicing.service.posting import post_charges
 
 __all__ = ["AccountNotFound", "DetailedBillPolicy", "RequestDetailedBill", "make_detailed_bills",
            "request_detailed_bill"]
@@ -77,12 +78,17 @@ async def request_detailed_bill(uow: UnitOfWork, policy: DetailedBillPolicy,
     return bill
 
 
-def _fee_entry(bill: DetailedBill, account: BillingAccount, vat_rate: Decimal,
-               now: datetime) -> LedgerEntry:
-    net, vat, gross = split_vat(bill.fee, vat_rate, bill.currency, includes_vat=True)
+async def _fee_entry(uow: UnitOfWork, bill: DetailedBill, account: BillingAccount,
+                     vat_rate: Decimal, now: datetime) -> LedgerEntry:
+    """The fee of a detailed bill, VAT included, posted with its VAT carry like any charge."""
+    day = local_date(account, now)
+    charge = ExactCharge("", DETAILED_BILL, day, bill.fee, bill.fee, vat_rate, True)
+    posted, = await post_charges(uow, bill.account_id, bill.currency, [charge])
+    net, vat, gross = posted.net, posted.vat, posted.gross
     return LedgerEntry(
         id=str(uuid.uuid4()), account_id=bill.account_id, kind=EntryKind.CHARGE,
-        type=DETAILED_BILL, currency=bill.currency, occurred_on=local_date(account, now),
+        type=DETAILED_BILL, currency=bill.currency, occurred_on=day, vat_rate=vat_rate,
+        vat_included=True,
         amount=-gross, source_event_id=bill.id, created_at=now,
         description=f"{bill.from_date.isoformat()}/{bill.to_date.isoformat()} {bill.direction}",
         quantity=Decimal(1), net=net, vat=vat, gross=gross, reference=bill.id)
@@ -114,7 +120,7 @@ async def _deliver(uow: UnitOfWork, prepared: Prepared, content: bytes, vat_rate
         if not await uow.detailed_bills.mark_ready(bill.id, len(statement.lines), now):
             return
         await uow.documents.add(bill.id, DETAILED_BILL, content, now)
-        await uow.ledger.add([_fee_entry(bill, account, vat_rate, now)])
+        await uow.ledger.add([await _fee_entry(uow, bill, account, vat_rate, now)])
         await announce_balance(uow, bill.account_id, bill.currency, DETAILED_BILL)
         uow.emit(DetailedBillReady(account_id=bill.account_id, document_id=bill.id),
                  subject=bill.account_id)

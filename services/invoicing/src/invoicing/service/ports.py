@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol
 
 from tarifa.idempotency import IdempotencyStore
+from tarifa.money import Carry
 from tarifa.uow import UnitOfWork as BaseUnitOfWork
 
 from invoicing.domain.account import BillingAccount
@@ -15,10 +16,11 @@ from invoicing.domain.credit_note import CreditNote
 from invoicing.domain.detailed_bill import DetailedBill
 from invoicing.domain.invoice import Allocation, Invoice, InvoiceStatus, OpenInvoice
 from invoicing.domain.ledger import LedgerEntry
+from invoicing.domain.posting import CarryKey
 from invoicing.domain.run import BillingRun, RunStatus
 from invoicing.domain.statement import Statement
 
-__all__ = ["AccountsReplica", "BillingRuns", "Credit", "CreditNotes", "DetailedBills",
+__all__ = ["AccountsReplica", "BillingRuns", "Carries", "Credit", "CreditNotes", "DetailedBills",
            "DocumentRenderer", "DocumentVerifier", "Documents", "Invoices", "Ledger",
            "UnitOfWork", "Verdict"]
 
@@ -89,7 +91,17 @@ class Ledger(Protocol):
         """The rated usage items of the interval in one direction."""
 
 
+class Carries(Protocol):
+    """The posting carries of each account (``invoicing.domain.posting``)."""
+
+    async def load(self, account_id: str, keys: Collection[CarryKey]) -> dict[CarryKey, Carry]:
+        ...
+    async def save(self, account_id: str, changed: Mapping[CarryKey, Carry]) -> None: ...
+
+
 class Invoices(Protocol):
+    async def invoiced_through(self, account_id: str) -> date | None:
+        """The end of the latest period the account was invoiced for."""
     async def next_number(self, series: str, year: int) -> int:
         """The next number of the series and year; the counter row stays locked until commit."""
 
@@ -167,3 +179,6 @@ class UnitOfWork(BaseUnitOfWork, Protocol):
 
     @property
     def idempotency(self) -> IdempotencyStore: ...
+
+    @property
+    def carries(self) -> Carries: ...

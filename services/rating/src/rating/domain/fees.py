@@ -27,9 +27,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from tarifa.money import round_amount, split_vat
+from tarifa.money import round_amount
 
 from rating.domain.plan import PlanVersion
+from rating.domain.pricing import exact_split
 
 __all__ = [
     "ADJUSTMENT",
@@ -120,7 +121,10 @@ class FeeSplit:
 
 
 def split_fee(amount: Decimal, plan: PlanVersion) -> FeeSplit:
-    """Net, VAT and gross of a fee amount in the plan's terms (net unless prices include VAT)."""
-    net, vat, gross = split_vat(amount, plan.vat_rate, plan.currency,
-                                includes_vat=plan.prices_include_vat)
+    """Net, VAT and gross of a fee amount in the plan's terms (net unless prices include VAT).
+
+    The fee amount is in minor units; its VAT is left exact, for the ledger to post per rate
+    with its carry (``tarifa.money``), so daily shares add up to the month's VAT exactly.
+    """
+    net, vat, gross = exact_split(amount, plan.vat_rate, includes_vat=plan.prices_include_vat)
     return FeeSplit(net, vat, gross)

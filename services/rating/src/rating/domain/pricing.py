@@ -7,8 +7,9 @@
 * SMS and MMS: the number of messages.
 * The allowance consumes the billed quantity first; what it does not cover is priced at
   ``unit_price`` per the price's unit (voice per minute by default, data per MiB).
-* The amount is rounded once, with ``tarifa.money.split_vat``: net of VAT unless the plan's
-  prices include VAT.
+* The amount is kept exact (``tarifa.money.exact``), never rounded to the minor unit: net of
+  VAT unless the plan's prices include VAT, with the record's VAT at the same precision. The
+  ledger rounds once, when the charges of a period are posted with their carry.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from tarifa.money import split_vat
+from tarifa.money import exact
 
 from rating.domain.plan import PlanVersion, Price
 
-__all__ = ["Charge", "billed_quantity", "charge", "increments"]
+__all__ = ["Charge", "billed_quantity", "charge", "exact_split", "increments"]
 
 KIB = 1024
 
@@ -61,6 +62,17 @@ def charge(plan: PlanVersion, price: Price, quantity: int, allowance_left: int) 
     billed = billed_quantity(price, quantity)
     used = min(billed, max(allowance_left, 0))
     amount = price.unit_price * (billed - used) / price.unit_size
-    net, vat, gross = split_vat(amount, plan.vat_rate, plan.currency,
-                                includes_vat=plan.prices_include_vat)
+    net, vat, gross = exact_split(exact(amount), plan.vat_rate,
+                                  includes_vat=plan.prices_include_vat)
     return Charge(price, billed, used, net, vat, gross)
+
+
+def exact_split(amount: Decimal, rate: Decimal, *, includes_vat: bool) -> tuple[
+    Decimal, Decimal, Decimal
+]:
+    """``(net, vat, gross)`` of an exact amount, unrounded, with ``net + vat == gross``."""
+    if includes_vat:
+        net = exact(amount / (1 + rate))
+        return net, amount - net, amount
+    vat = exact(amount * rate)
+    return amount, vat, amount + vat

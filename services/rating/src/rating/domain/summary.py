@@ -1,8 +1,9 @@
 """What a batch charged each account, aggregated to keep the ``rating.usage.rated`` event small.
 
-Items are aggregated per msisdn, type, direction, zone, usage date and lateness; quantities are
-the billed quantities in the record's units (``second``, ``message``, ``byte``). Every amount is
-a sum of amounts rounded per record, so the totals equal the sum of the rated records exactly.
+Items are aggregated per msisdn, type, direction, zone, usage date, lateness and VAT terms;
+quantities are the billed quantities in the record's units (``second``, ``message``, ``byte``).
+Every amount is the sum of the records' exact (unrounded) amounts, so the totals equal the sum of
+the rated records exactly; invoicing rounds them when it posts them.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ __all__ = ["RECORD_UNITS", "AccountCharges", "ChargedItem", "summarise"]
 
 RECORD_UNITS = {"voice": "second", "sms": "message", "mms": "message", "data": "byte"}
 _ZERO = Decimal(0)
+ItemKey = tuple[str, str, str, str, date, bool, Decimal, bool]
 
 
 @dataclass(slots=True)
@@ -28,6 +30,8 @@ class ChargedItem:
     zone: str
     usage_date: date
     late: bool
+    vat_rate: Decimal
+    prices_include_vat: bool
     unit: str
     quantity: int = 0
     net: Decimal = _ZERO
@@ -46,12 +50,12 @@ class ChargedItem:
 class AccountCharges:
     account_id: str
     currency: str
-    items: dict[tuple[str, str, str, str, date, bool], ChargedItem] = field(default_factory=dict)
+    items: dict[ItemKey, ChargedItem] = field(default_factory=dict)
 
     def add(self, rated: RatedRecord) -> None:
-        record = rated.record
+        record, plan = rated.record, rated.plan
         key = (record.msisdn, record.type, record.direction, record.rated_zone, rated.usage_date,
-               rated.late)
+               rated.late, plan.vat_rate, plan.prices_include_vat)
         item = self.items.get(key)
         if item is None:
             item = self.items[key] = ChargedItem(*key, unit=RECORD_UNITS[record.type])

@@ -6,7 +6,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints, field_serializer
+from tarifa.money import written
 
 __all__ = [
     "AllowanceBody", "AllowanceLeftOut", "FeeOut", "FeesOut", "IngestOut", "LineAllowancesOut",
@@ -120,7 +121,20 @@ class LineAllowancesOut(BaseModel):
     allowances: list[AllowanceLeftOut]
 
 
-class UsageRecordOut(BaseModel):
+class _Amounts(BaseModel):
+    """Rated amounts, unrounded, written with at least the currency's minor digits."""
+
+    net: Decimal
+    vat: Decimal
+    gross: Decimal
+    currency: str
+
+    @field_serializer("net", "vat", "gross")
+    def _written(self, amount: Decimal) -> str:
+        return written(amount, self.currency)
+
+
+class UsageRecordOut(_Amounts):
     id: str
     msisdn: str
     type: str
@@ -138,23 +152,15 @@ class UsageRecordOut(BaseModel):
     billed_quantity: int
     allowance: str | None
     allowance_used: int
-    net: Decimal
-    vat: Decimal
-    gross: Decimal
-    currency: str
     rated_at: datetime
     late: bool = Field(description="usage of a period already invoiced, billed on the next invoice")
 
 
-class FeeOut(BaseModel):
+class FeeOut(_Amounts):
     kind: str = Field(description="`monthly`, `monthly_adjustment` (postpaid) or `daily` (prepaid)")
     period_date: date
     plan_code: str
     plan_version: int
-    net: Decimal
-    vat: Decimal
-    gross: Decimal
-    currency: str
     charged_at: datetime
 
 

@@ -25,7 +25,8 @@ def _fee_charged(charge: FeeCharge) -> FeeCharged:
     return FeeCharged(account_id=charge.account_id, msisdn=charge.msisdn, kind=charge.kind,
                       period_date=charge.period_date, net=charge.split.net,
                       vat=charge.split.vat, gross=charge.split.gross,
-                      currency=charge.plan.currency)
+                      currency=charge.plan.currency, vat_rate=charge.plan.vat_rate,
+                      prices_include_vat=charge.plan.prices_include_vat)
 
 
 async def _schedule(uow: UnitOfWork, msisdn: str) -> tuple[LineFees, date | None] | None:

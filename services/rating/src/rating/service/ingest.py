@@ -82,7 +82,8 @@ def _rate_all(records: Sequence[UsageRecord], parsed: ParsedBatch, context: Rati
 def _usage_rated(charges: AccountCharges, batch_id: str) -> UsageRated:
     items = [RatedItem(msisdn=i.msisdn, type=i.type, direction=i.direction, quantity=i.quantity,
                        net=i.net, vat=i.vat, gross=i.gross, usage_date=i.usage_date, zone=i.zone,
-                       unit=i.unit, late=i.late) for i in charges.items.values()]
+                       unit=i.unit, late=i.late, vat_rate=i.vat_rate,
+                       prices_include_vat=i.prices_include_vat) for i in charges.items.values()]
     return UsageRated(account_id=charges.account_id, batch_id=batch_id, currency=charges.currency,
                       items=items, total_net=charges.total("net"), total_vat=charges.total("vat"),
                       total_gross=charges.total("gross"))

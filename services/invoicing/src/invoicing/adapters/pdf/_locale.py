@@ -46,6 +46,7 @@ _LABELS: dict[str, dict[str, str]] = {
     "quantity": {"ro": "Cantitate", "ru": "Количество", "en": "Quantity"},
     "net": {"ro": "Fără TVA", "ru": "Без НДС", "en": "Net"},
     "vat": {"ro": "TVA", "ru": "НДС", "en": "VAT"},
+    "late_usage": {"ro": "întârziat:", "ru": "с опозданием:", "en": "late:"},
     "gross": {"ro": "Total", "ru": "Всего", "en": "Total"},
     "payments": {"ro": "Plăți în perioadă", "ru": "Платежи за период", "en": "Payments in the period"},
     "no_payments": {"ro": "Nicio plată", "ru": "Платежей нет", "en": "No payments"},

@@ -59,7 +59,11 @@ def _service_rows(statement: Statement, text: Locale) -> Iterator[Row]:
 
 def _service_cells(line: StatementLine, currency: str, text: Locale) -> tuple[str, ...]:
     quantity = f"{text.quantity(line.quantity)} {text.unit(line.unit)}".strip()
-    return (text.service_type(line.type), line.description, quantity,
+    description = line.description
+    if line.late and line.usage_date is not None:
+        # Late usage (SPEC R7) says so and gives its real date.
+        description = f"{text('late_usage')} {text.date(line.usage_date)} {description}".strip()
+    return (text.service_type(line.type), description, quantity,
             text.amount(line.net, currency), text.amount(line.vat, currency),
             text.amount(line.gross, currency))
 
