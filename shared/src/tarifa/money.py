@@ -21,6 +21,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from tarifa import currencies
+
 __all__ = [
     "EXACT_PLACES",
     "ROUNDING",
@@ -43,20 +45,17 @@ EXACT_PLACES = 10
 """Decimal places an unrounded (rated) amount is kept at."""
 _EXACT = Decimal(1).scaleb(-EXACT_PLACES)
 
-# Currencies whose minor unit is not two digits; every other ISO 4217 code has two.
-_NOT_TWO = {"JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "BHD": 3, "KWD": 3, "OMR": 3,
-            "JOD": 3, "TND": 3, "IQD": 3, "LYD": 3}
-
 
 class InvalidAmount(ValueError):
     """A text or number that is not a valid amount in its currency."""
 
 
 def minor_units(currency: str) -> int:
-    """The number of decimal digits of the currency's minor unit."""
-    if len(currency) != 3 or not currency.isalpha() or not currency.isupper():
-        raise InvalidAmount(f"{currency!r} is not an ISO 4217 currency code")
-    return _NOT_TWO.get(currency, 2)
+    """The number of decimal digits of the currency's minor unit, per the ISO 4217 list."""
+    try:
+        return currencies.minor_units(currency)
+    except currencies.UnknownCurrency as exc:
+        raise InvalidAmount(str(exc)) from exc
 
 
 def _quantum(currency: str) -> Decimal:

@@ -28,6 +28,7 @@ from tarifa.messaging.docs import document_published
 from tarifa.messaging.outbox import OutboxRelay
 from tarifa.messaging.topology import prepare_topology
 from tarifa.problems import install_problem_handlers
+from tarifa.sane_requests import RefuseControlCharacters
 from tarifa.settings import ServiceSettings
 from tarifa.web.clock import clock_router
 from tarifa.web.health import health_router
@@ -122,6 +123,7 @@ def create_app(runtime: Runtime, *, title: str, routers: Sequence[APIRouter],
     app.state.runtime = runtime
     app.state.authenticator = runtime.authenticator
     install_problem_handlers(app)
+    app.add_middleware(RefuseControlCharacters)
     install_request_logging(app, runtime.settings.service_name)
     app.include_router(health_router({"database": runtime.database_ready,
                                       "broker": runtime.broker_ready}))
