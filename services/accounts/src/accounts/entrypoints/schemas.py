@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
+from tarifa.fields import CurrencyCode, SaneDatetime, Text
 
 __all__ = [
     "AccountBody",
@@ -30,10 +31,10 @@ __all__ = [
     "TokenOut",
 ]
 
-Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
-Phone = Annotated[str, StringConstraints(pattern=r"^\+?[1-9][0-9]{6,14}$")]
-Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-Id = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+Email = Annotated[Text, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
+Phone = Annotated[Text, StringConstraints(pattern=r"^\+?[1-9][0-9]{6,14}$")]
+Address = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Id = Annotated[Text, StringConstraints(min_length=1, max_length=64)]
 
 
 class _Body(BaseModel):
@@ -42,7 +43,7 @@ class _Body(BaseModel):
 
 class CustomerBody(_Body):
     kind: Literal["person", "business"]
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    name: Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
     language: Literal["ro", "ru", "en"]
     email: Email | None = None
     phone: Phone | None = None
@@ -69,8 +70,8 @@ class BillDeliveryBody(_Body):
 class AccountBody(_Body):
     customer_id: Id
     payment_mode: Literal["prepaid", "postpaid"]
-    currency: Annotated[str, StringConstraints(max_length=3)] = Field(examples=["MDL"])
-    timezone: Annotated[str, StringConstraints(max_length=64)] = Field(examples=["Europe/Chisinau"])
+    currency: CurrencyCode
+    timezone: Annotated[Text, StringConstraints(max_length=64)] = Field(examples=["Europe/Chisinau"])
     bill_delivery: BillDeliveryBody
 
 
@@ -105,9 +106,9 @@ class AccountOut(BaseModel):
 
 
 class LineBody(_Body):
-    msisdn: Annotated[str, StringConstraints(max_length=16)] = Field(examples=["37369000001"])
+    msisdn: Annotated[Text, StringConstraints(max_length=16)] = Field(examples=["37369000001"])
     plan_code: Id
-    connected_at: AwareDatetime | None = None
+    connected_at: SaneDatetime | None = None
 
 
 class LineOut(BaseModel):
@@ -152,7 +153,7 @@ class BonusOut(BaseModel):
 
 
 class OtpBody(_Body):
-    msisdn: Annotated[str, StringConstraints(max_length=16)] = Field(examples=["37369000001"])
+    msisdn: Annotated[Text, StringConstraints(max_length=16)] = Field(examples=["37369000001"])
 
 
 class OtpRequestedOut(BaseModel):
@@ -161,7 +162,7 @@ class OtpRequestedOut(BaseModel):
 
 
 class OtpVerifyBody(OtpBody):
-    code: Annotated[str, StringConstraints(max_length=12)] = Field(examples=["123456"])
+    code: Annotated[Text, StringConstraints(max_length=12)] = Field(examples=["123456"])
 
 
 class RedemptionBody(_Body):
