@@ -14,6 +14,7 @@ from rating.adapters.uow import RatingUnitOfWork
 from rating.domain.policy import RatingPolicy
 from rating.entrypoints.consumers import register_consumers
 from rating.entrypoints.http import rating_router
+from rating.entrypoints.rerating_http import rerating_router
 from rating.service.fees import charge_fees
 from rating.settings import RatingSettings
 
@@ -21,7 +22,7 @@ __all__ = ["MIGRATIONS", "build_app"]
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 PUBLISHES = ["rating.plan.published", "rating.usage.rated", "rating.fee.charged",
-             "rating.allowance.exhausted"]
+             "rating.allowance.exhausted", "rating.usage.rerated"]
 
 
 def _schedule_fees(runtime: Runtime, settings: RatingSettings,
@@ -52,6 +53,6 @@ def build_app(settings: RatingSettings) -> FastAPI:
     _schedule_fees(runtime, settings, new_uow)
     runtime.publishes(PUBLISHES)
     router = rating_router(new_uow, policy, settings.usage_body_max_bytes)
-    return create_app(runtime, title="Tarifa rating", routers=[router],
+    return create_app(runtime, title="Tarifa rating", routers=[router, rerating_router(new_uow)],
                       description="Rating: tariff plans, usage ingest and pricing, allowances, "
-                                  "recurring fees.")
+                                  "recurring fees, re-rating.")

@@ -1,5 +1,5 @@
-"""The events invoicing consumes: accounts (opened, updated) and lines, charges from rating,
-payments and refunds, bonus points redeemed for credit."""
+"""The events invoicing consumes: accounts (opened, updated) and lines, charges and re-rating
+differences from rating, payments and refunds, bonus points redeemed for credit."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from tarifa.runtime import Runtime
 
 from invoicing.domain.ledger import LedgerError
 from invoicing.service.bonus import record_bonus_credit
-from invoicing.service.charges import record_fee, record_usage
+from invoicing.service.charges import record_fee, record_rerating, record_usage
 from invoicing.service.payments import record_payment
 from invoicing.service.ports import UnitOfWork
 from invoicing.service.refunds import record_refund
@@ -24,6 +24,7 @@ CONSUMERS: dict[str, tuple[str, UseCase]] = {
     "invoicing.account-updated": ("accounts.account.updated", record_account_update),
     "invoicing.line-activated": ("accounts.line.activated", record_line),
     "invoicing.usage-rated": ("rating.usage.rated", record_usage),
+    "invoicing.usage-rerated": ("rating.usage.rerated", record_rerating),
     "invoicing.fee-charged": ("rating.fee.charged", record_fee),
     "invoicing.payment-succeeded": ("payments.payment.succeeded", record_payment),
     "invoicing.refund-succeeded": ("payments.refund.succeeded", record_refund),

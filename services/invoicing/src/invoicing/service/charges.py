@@ -1,4 +1,5 @@
-"""Charges into the ledger: rated usage and fees from rating, one entry per item.
+"""Charges into the ledger: rated usage, re-rating differences and fees from rating, one entry
+per item.
 
 Rating sends exact amounts; each item is posted rounded, with its carry (``post_charges``), so a
 period's postings add up to its rounded exact sums and its VAT per rate.
@@ -7,10 +8,11 @@ period's postings add up to its rounded exact sums and its VAT per rate.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from tarifa.messaging.catalogue import FeeCharged, RatedItem, UsageRated
+from tarifa.messaging.catalogue import FeeCharged, RatedItem, UsageRated, UsageRerated
 from tarifa.messaging.envelope import CloudEvent
 
 from invoicing.domain.ledger import EntryKind, LedgerEntry, LedgerError
@@ -19,8 +21,8 @@ from invoicing.service.balance import announce_balance
 from invoicing.service.ports import UnitOfWork
 from invoicing.service.posting import post_charges
 
-__all__ = ["RECORD_UNITS", "CurrencyNotKnownYet", "exact_item", "record_fee", "record_usage",
-           "usage_entry"]
+__all__ = ["RECORD_UNITS", "CurrencyNotKnownYet", "exact_item", "record_fee", "record_rerating",
+           "record_usage", "usage_entry"]
 
 RECORD_UNITS = {"voice": "second", "sms": "message", "mms": "message", "data": "byte"}
 
@@ -59,24 +61,38 @@ def usage_entry(account_id: str, currency: str, item: RatedItem, posted: Posted,
         vat_included=item.prices_include_vat)
 
 
-async def _usage_entries(uow: UnitOfWork, data: UsageRated, event: CloudEvent) -> list[LedgerEntry]:
-    posted = await post_charges(uow, data.account_id, data.currency,
-                                [exact_item(item) for item in data.items])
+async def _usage_entries(uow: UnitOfWork, account_id: str, currency: str,
+                         items: Sequence[RatedItem], source: tuple[str, str]) -> list[LedgerEntry]:
+    posted = await post_charges(uow, account_id, currency, [exact_item(item) for item in items])
     now = uow.clock.now()
-    return [usage_entry(data.account_id, data.currency, item, done, (event.id, data.batch_id), now)
-            for item, done in zip(data.items, posted, strict=True)]
+    return [usage_entry(account_id, currency, item, done, source, now)
+            for item, done in zip(items, posted, strict=True)]
 
 
-async def record_usage(uow: UnitOfWork, consumer: str, event: CloudEvent) -> None:
-    data = event.parse(UsageRated)
+async def _post_usage(uow: UnitOfWork, consumer: str, event: CloudEvent,
+                      data: UsageRated | UsageRerated, reference: str) -> None:
     async with uow:
         if not await uow.first_time(consumer, event.id):
             return
         await uow.ledger.lock(data.account_id)
         await _check_currency(uow, data.account_id, data.currency)
-        await uow.ledger.add(await _usage_entries(uow, data, event))
-        await announce_balance(uow, data.account_id, data.currency, "usage")
+        await uow.ledger.add(await _usage_entries(uow, data.account_id, data.currency,
+                                                  data.items, (event.id, reference)))
+        await announce_balance(uow, data.account_id, data.currency,
+                               "rerating" if isinstance(data, UsageRerated) else "usage")
         await uow.commit()
+
+
+async def record_usage(uow: UnitOfWork, consumer: str, event: CloudEvent) -> None:
+    data = event.parse(UsageRated)
+    await _post_usage(uow, consumer, event, data, data.batch_id)
+
+
+async def record_rerating(uow: UnitOfWork, consumer: str, event: CloudEvent) -> None:
+    """A re-rating run's difference: each item posts new − old with the usage's own carries, so
+    the period ends charged what the re-rated records cost."""
+    data = event.parse(UsageRerated)
+    await _post_usage(uow, consumer, event, data, data.run_id)
 
 
 def _fee_charge(data: FeeCharged) -> ExactCharge:

@@ -23,14 +23,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.sql.elements import ColumnElement
+from tarifa.idempotency.tables import metadata as idempotency
 from tarifa.messaging.tables import metadata as messaging
 
 __all__ = ["accounts", "allowance_buckets", "among", "fee_charges", "invoiced_periods",
-           "line_plan_changes", "lines", "metadata", "plan_versions", "suspensions",
-           "usage_records"]
+           "line_plan_changes", "lines", "metadata", "plan_versions", "rerating_runs",
+           "suspensions", "usage_records"]
 
 metadata = MetaData()
-for table in messaging.tables.values():
+for table in (*messaging.tables.values(), *idempotency.tables.values()):
     table.to_metadata(metadata)
 
 accounts = Table(
@@ -133,6 +134,21 @@ usage_records = Table(
 )
 Index("usage_records_by_line", usage_records.c.msisdn, usage_records.c.started_at,
       usage_records.c.id)
+
+rerating_runs = Table(
+    "rerating_runs", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("from_date", Date, nullable=False),
+    Column("to_date", Date, nullable=False),
+    Column("msisdns", JSONB),
+    Column("plan_code", String(64)),
+    Column("status", String(16), nullable=False),
+    Column("records", Integer, nullable=False),
+    Column("changed", Integer, nullable=False),
+    Column("kept", Integer, nullable=False),
+    Column("differences", JSONB, nullable=False),
+)
 
 allowance_buckets = Table(
     "allowance_buckets", metadata,

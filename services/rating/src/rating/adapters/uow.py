@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from tarifa.idempotency.sql import SqlIdempotencyStore
 from tarifa.uow import SqlUnitOfWork
 
 from rating.adapters.fees import SqlFees
 from rating.adapters.repositories import SqlBuckets, SqlPlans, SqlReplica
+from rating.adapters.rerating import SqlRerating
 from rating.adapters.usage import SqlUsage
 
 __all__ = ["RatingUnitOfWork"]
@@ -19,3 +21,5 @@ class RatingUnitOfWork(SqlUnitOfWork):
         self.usage = SqlUsage(session)
         self.buckets = SqlBuckets(session)
         self.fees = SqlFees(session)
+        self.rerating = SqlRerating(session)
+        self.idempotency = SqlIdempotencyStore(session)

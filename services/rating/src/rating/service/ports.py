@@ -8,16 +8,19 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol
 
+from tarifa.idempotency import IdempotencyStore
 from tarifa.uow import UnitOfWork as BaseUnitOfWork
 
 from rating.domain.allowances import BucketKey
 from rating.domain.lines import Account, Line, PlanChange, Suspension
 from rating.domain.plan import PlanVersion
 from rating.domain.rating import RatedRecord
+from rating.domain.rerating import Rerated, StoredRecord, Window
+from rating.domain.rerating_run import ReratingRun
 from rating.domain.schedule import FeeCharge
 
-__all__ = ["BucketStore", "FeeRepository", "PlanRepository", "Replica", "UnitOfWork", "UsagePage",
-           "UsageQuery", "UsageRepository"]
+__all__ = ["BucketStore", "FeeRepository", "PlanRepository", "Replica", "ReratingRepository",
+           "UnitOfWork", "UsagePage", "UsageQuery", "UsageRepository"]
 
 
 class PlanRepository(Protocol):
@@ -104,6 +107,18 @@ class FeeRepository(Protocol):
         """The line's fee charges by period date, oldest first."""
 
 
+class ReratingRepository(Protocol):
+    async def all_lines(self) -> list[str]: ...
+    async def records(self, msisdns: Collection[str], window: Window) -> list[StoredRecord]:
+        """The stored records of these lines with usage dates in the window."""
+
+    async def update(self, changed: Sequence[Rerated], rated_at: datetime) -> None:
+        """Store the new prices of the changed records."""
+
+    async def add_run(self, run: ReratingRun) -> None: ...
+    async def run(self, run_id: str) -> ReratingRun | None: ...
+
+
 class UnitOfWork(BaseUnitOfWork, Protocol):
     @property
     def plans(self) -> PlanRepository: ...
@@ -119,3 +134,9 @@ class UnitOfWork(BaseUnitOfWork, Protocol):
 
     @property
     def fees(self) -> FeeRepository: ...
+
+    @property
+    def rerating(self) -> ReratingRepository: ...
+
+    @property
+    def idempotency(self) -> IdempotencyStore: ...

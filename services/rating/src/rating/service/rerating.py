@@ -1,0 +1,125 @@
+"""Re-rating a window of usage (SPEC R8) in one transaction.
+
+The lines in scope are row-locked (as ingest does), so no batch is rated on them meanwhile.
+A window reaching into a period an account was invoiced for already is refused: an issued
+invoice is corrected with a credit note, never by re-rating. The run stores the new prices of
+the changed records, replays the window's allowance buckets, and emits one
+``rating.usage.rerated`` event per account whose charges changed, carrying the old and new
+amounts; the ledger posts their difference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from tarifa.messaging.catalogue import RerateItem, UsageRerated
+
+from rating.domain.allowances import BucketKey, Buckets
+from rating.domain.lines import Line
+from rating.domain.rating import RatingContext
+from rating.domain.rerating import RerateOutcome, Window, in_scope, rerate
+from rating.domain.rerating_run import COMPLETED, CurrencyDifference, ReratingRun
+from rating.domain.rerating_summary import AccountDifference, DifferenceItem, differences
+from rating.service.ports import UnitOfWork
+
+__all__ = ["PeriodClosed", "RerateRequest", "rerate_usage", "rerating_run"]
+
+
+class PeriodClosed(Exception):
+    """The window reaches into a period already invoiced."""
+
+
+@dataclass(frozen=True, slots=True)
+class RerateRequest:
+    run_id: str
+    start: date
+    end: date
+    msisdns: tuple[str, ...] | None = None
+    plan_code: str | None = None
+
+
+async def _refuse_closed(uow: UnitOfWork, account_ids: set[str], window: Window) -> None:
+    invoiced = await uow.replica.invoiced_through(account_ids)
+    for account_id, through in sorted(invoiced.items()):
+        if through >= window.first:
+            raise PeriodClosed(
+                f"account {account_id} is invoiced through {through.isoformat()}; usage from "
+                f"{window.first.isoformat()} on is in a closed period, corrected by credit notes")
+
+
+async def _context(uow: UnitOfWork, lines: Mapping[str, Line]) -> RatingContext:
+    accounts = await uow.replica.accounts({line.account_id for line in lines.values()})
+    plans = await uow.plans.versions_of(set().union(*(line.plan_codes for line in lines.values())))
+    return RatingContext(dict(lines), accounts, plans, Buckets())
+
+
+async def _replay_buckets(uow: UnitOfWork, scope: set[str], window: Window,
+                          buckets: Buckets) -> None:
+    """Store the window's buckets as replayed; a bucket no record uses any more goes to 0."""
+    last_period = window.periods[1]
+    before = await uow.buckets.used(scope, window.first) if scope else {}
+    keys: set[BucketKey] = {k for k in before if k[1] <= last_period} | set(buckets.used)
+    replayed = {key: buckets.used.get(key, 0) for key in keys}
+    await uow.buckets.save({k: n for k, n in replayed.items() if before.get(k) != n})
+
+
+def _item(item: DifferenceItem) -> RerateItem:
+    return RerateItem(
+        msisdn=item.msisdn, type=item.type, direction=item.direction, quantity=item.quantity,
+        net=item.difference("net"), vat=item.difference("vat"), gross=item.difference("gross"),
+        usage_date=item.usage_date, zone=item.zone, unit=item.unit, late=item.late,
+        vat_rate=item.vat_rate, prices_include_vat=item.prices_include_vat,
+        old_net=item.old_net, new_net=item.new_net, old_gross=item.old_gross,
+        new_gross=item.new_gross)
+
+
+def _announce(uow: UnitOfWork, found: list[AccountDifference], run_id: str) -> None:
+    for account in found:
+        if account.moves_money:
+            uow.emit(UsageRerated(
+                account_id=account.account_id, run_id=run_id, currency=account.currency,
+                items=[_item(i) for i in account.items.values()],
+                difference_net=account.total("net"), difference_gross=account.total("gross")),
+                subject=account.account_id)
+
+
+def _by_currency(found: list[AccountDifference]) -> tuple[CurrencyDifference, ...]:
+    totals: dict[str, tuple[Decimal, Decimal]] = {}
+    for account in found:
+        net, gross = totals.get(account.currency, (Decimal(0), Decimal(0)))
+        totals[account.currency] = (net + account.total("net"), gross + account.total("gross"))
+    return tuple(CurrencyDifference(c, n, g) for c, (n, g) in sorted(totals.items()))
+
+
+def _run(uow: UnitOfWork, request: RerateRequest, outcome: RerateOutcome,
+         found: list[AccountDifference]) -> ReratingRun:
+    return ReratingRun(request.run_id, uow.clock.now(), request.start, request.end,
+                       request.msisdns, request.plan_code, COMPLETED, outcome.records,
+                       len(outcome.changed), outcome.kept, _by_currency(found))
+
+
+async def rerate_usage(uow: UnitOfWork, request: RerateRequest) -> ReratingRun:
+    """Re-rate the request's window within ``uow`` (entered by the caller, who commits)."""
+    window = Window.around(request.start, request.end)
+    named = request.msisdns if request.msisdns is not None else await uow.rerating.all_lines()
+    lines = await uow.replica.lock_lines(named)
+    stored = await uow.rerating.records(list(lines), window)
+    scope = in_scope(stored, request.plan_code)
+    await _refuse_closed(uow, {lines[m].account_id for m in scope}, window)
+    context = await _context(uow, {m: lines[m] for m in scope})
+    outcome = rerate(stored, scope, context)
+    await uow.rerating.update(outcome.changed, uow.clock.now())
+    await _replay_buckets(uow, scope, window, context.buckets)
+    found = differences(outcome.changed)
+    _announce(uow, found, request.run_id)
+    run = _run(uow, request, outcome, found)
+    await uow.rerating.add_run(run)
+    return run
+
+
+async def rerating_run(uow: UnitOfWork, run_id: str) -> ReratingRun | None:
+    async with uow:
+        return await uow.rerating.run(run_id)
