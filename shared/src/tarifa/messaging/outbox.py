@@ -140,7 +140,13 @@ class OutboxRelay:
         if confirmed:
             await session.execute(update(outbox).where(outbox.c.seq.in_(confirmed))
                                   .values(published_at=func.now()))
+        # While the broker is away every row of a pass fails alike: one statement and one log
+        # line per distinct error, not one per row.
+        by_error: dict[str, list[int]] = {}
         for seq, error in failed.items():
-            log.warning("outbox_publish_unconfirmed", seq=seq, error=error)
-            await session.execute(update(outbox).where(outbox.c.seq == seq)
+            by_error.setdefault(error, []).append(seq)
+        for error, seqs in by_error.items():
+            log.warning("outbox_publish_unconfirmed", rows=len(seqs), first_seq=min(seqs),
+                        error=error)
+            await session.execute(update(outbox).where(outbox.c.seq.in_(seqs))
                                   .values(attempts=outbox.c.attempts + 1, last_error=error))
