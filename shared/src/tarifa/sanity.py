@@ -19,6 +19,7 @@ __all__ = [
     "check_instant",
     "check_text",
     "control_character",
+    "text_file",
 ]
 
 EARLIEST = date(2000, 1, 1)
@@ -68,3 +69,19 @@ def check_instant(instant: datetime) -> datetime:
         day = instant.date()
     check_date(day)
     return instant
+
+
+def text_file(content: bytes) -> str:
+    """The text of an uploaded file (CSV): UTF-8, with or without a byte order mark, and no
+    control character but newlines and tabs (a bare carriage return, which a CSV reader takes
+    for a line break, would split a record); else ``InsaneInput`` naming the line."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = content[:exc.start].count(b"\n") + 1
+        raise InsaneInput(f"line {line}: the file is not UTF-8 text") from exc
+    found = _REFUSED_IN_LINES.search(text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        raise InsaneInput(f"line {line}: control character U+{ord(found.group()[0]):04X} is not allowed")
+    return text

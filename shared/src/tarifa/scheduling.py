@@ -4,6 +4,11 @@ The services' due work (lifecycle jobs, recurring fees, overdue marking) is idem
 pass that finds nothing to do changes nothing. The test clock's moves run the jobs directly (so
 a move's effects are in place when the move answers); this task catches up on the wall clock.
 An unexpected error is logged and the work stays due for the next pass.
+
+A job works through its due items (lines, accounts, invoices) one by one with ``attempt``: an
+item that fails is logged (``scheduled_item_failed``) and counted in
+``tarifa_scheduled_item_failures_total``, its transaction rolls back so it stays due, and the
+job goes on with the next one; the next pass tries it again.
 """
 
 from __future__ import annotations
@@ -11,12 +16,29 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from prometheus_client import Counter
 
 from tarifa.logging import get_logger
 
-__all__ = ["Scheduler"]
+__all__ = ["ITEM_FAILURES", "Scheduler", "attempt"]
 
 log = get_logger(__name__)
+ITEM_FAILURES = Counter("tarifa_scheduled_item_failures_total",
+                        "Items a scheduled job failed on; each stays due for the next pass", ["job"])
+T = TypeVar("T")
+
+
+async def attempt(job: str, item: str, work: Awaitable[T]) -> T | None:
+    """Await one item's ``work``; when it fails, log and count the failure and return ``None``
+    so the job goes on with its other items (the item is still due and retried next pass)."""
+    try:
+        return await work
+    except Exception as exc:
+        ITEM_FAILURES.labels(job).inc()
+        log.error("scheduled_item_failed", job=job, item=item, error=repr(exc), exc_info=True)
+        return None
 
 
 class Scheduler:

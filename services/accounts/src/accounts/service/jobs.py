@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+from tarifa.scheduling import attempt
+
 from accounts.service.invoices import block_past_grace
 from accounts.service.lifecycle import settle_account
 from accounts.service.plan_changes import apply_plan_change
@@ -31,6 +33,7 @@ async def run_due_jobs(new_uow: Callable[[], UnitOfWork]) -> int:
 
     Each account or line is settled in its own transaction under a row lock and re-checked
     there, so concurrent runs (clock moves, the periodic check, other replicas) do each thing once.
+    One that fails is logged and counted and stays due for the next run; the others go on.
     Returns how many accounts and lines were looked at.
     """
     uow = new_uow()
@@ -40,10 +43,10 @@ async def run_due_jobs(new_uow: Callable[[], UnitOfWork]) -> int:
         line_ids = await uow.lines.with_pending_change(now)
         overdue_ids = await uow.invoices.accounts_to_block(now)
     for account_id in account_ids:
-        await settle_account(new_uow(), account_id)
+        await attempt("accounts-settle", account_id, settle_account(new_uow(), account_id))
     for line_id in line_ids:
-        await apply_plan_change(new_uow(), line_id)
+        await attempt("accounts-plan-change", line_id, apply_plan_change(new_uow(), line_id))
     for account_id in overdue_ids:
-        await block_past_grace(new_uow(), account_id)
-    await _purge_codes(new_uow)
+        await attempt("accounts-block", account_id, block_past_grace(new_uow(), account_id))
+    await attempt("accounts-purge-codes", "otp", _purge_codes(new_uow))
     return len(account_ids) + len(line_ids) + len(overdue_ids)

@@ -12,6 +12,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from tarifa.sanity import check_date, check_instant
+
 from rating.domain.fees import FeeDay, FeeSplit, fee_kind, month_days, month_due, split_fee
 from rating.domain.lines import Account, Line, Suspension
 from rating.domain.plan import PlanVersion
@@ -62,7 +64,8 @@ class LineFees:
 
     @property
     def connection_day(self) -> date:
-        return self.line.connected_at.astimezone(self.zone).date()
+        """The local day the line was connected; ``InsaneInput`` when outside the suite's years."""
+        return check_date(check_instant(self.line.connected_at).astimezone(self.zone).date())
 
     def today(self, now: datetime) -> date:
         return now.astimezone(self.zone).date()

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from tarifa.sanity import InsaneInput, check_instant, control_character
+
 from rating.domain.plan import DIRECTIONS, USAGE_TYPES
 
 __all__ = ["Malformed", "RecordError", "Rejection", "UsageRecord", "parse_record"]
@@ -69,6 +71,8 @@ def _text(raw: Mapping[str, Any], name: str, pattern: re.Pattern[str] | None = N
         return None
     if not isinstance(value, str) or not 0 < len(value) <= longest:
         raise RecordError(f"{name} must be a text of 1 to {longest} characters")
+    if control_character(value):
+        raise RecordError(f"{name} holds a control character")
     if pattern is not None and not pattern.match(value):
         raise RecordError(f"{name} {value!r} is not valid")
     return value
@@ -89,7 +93,10 @@ def _started_at(raw: Mapping[str, Any]) -> datetime:
         instant = None
     if instant is None or instant.tzinfo is None:
         raise RecordError("started_at must be an RFC 3339 time with an offset")
-    return instant
+    try:
+        return check_instant(instant)
+    except InsaneInput as exc:
+        raise RecordError(f"started_at {exc}") from exc
 
 
 def _quantity(raw: Mapping[str, Any]) -> int:

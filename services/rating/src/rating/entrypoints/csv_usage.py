@@ -4,8 +4,9 @@ The first line is the header: ``id,msisdn,type,direction,started_at,quantity`` a
 ``other_party,zone,roaming_country``, in any order. Each following line is one record; an empty
 field is an absent one, a whole number in ``quantity`` is read as a number, and blank lines are
 skipped. A line with a wrong number of fields is rejected on its own, like any invalid record.
-A file that is not UTF-8 text, has no header, or a header with unknown, missing or repeated
-columns is refused as a whole.
+A file that is not UTF-8 text, holds a control character (a NUL, a carriage return without a
+line feed, ...), has no header, or a header with unknown, missing or repeated columns is
+refused as a whole, naming the line.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+
+from tarifa.sanity import InsaneInput, text_file
 
 from rating.domain.usage import Malformed
 
@@ -31,9 +34,9 @@ class BadCsv(ValueError):
 
 def _text(content: bytes) -> str:
     try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise BadCsv("the file is not UTF-8 text") from exc
+        return text_file(content)
+    except InsaneInput as exc:
+        raise BadCsv(str(exc)) from exc
 
 
 def _header(rows: Iterator[list[str]]) -> list[str]:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints, field_serializer
+from tarifa.fields import CurrencyCode, SaneDate, Text
 from tarifa.money import written
 
 __all__ = [
@@ -14,7 +15,6 @@ __all__ = [
     "PlanBody", "PlanOut", "PriceBody", "RejectedOut", "UsageBody", "UsagePageOut", "UsageRecordOut",
 ]
 
-Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Rate = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,12}(\.[0-9]{1,8})?$")]
 Zone = Annotated[str, StringConstraints(pattern=r"^(\*|[a-z0-9][a-z0-9_-]{0,31})$")]
 UsageType = Literal["voice", "sms", "mms", "data"]
@@ -56,13 +56,13 @@ class PlanBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
+    name: Text = Field(min_length=1, max_length=200)
     payment_mode: Literal["prepaid", "postpaid"]
-    currency: Currency
+    currency: CurrencyCode
     monthly_fee: Rate = Field(description="decimal string in the currency's minor units")
     vat_rate: Rate = Field(description="decimal fraction in [0, 1), e.g. \"0.20\"")
     prices_include_vat: StrictBool
-    effective_from: date
+    effective_from: SaneDate
     allowances: list[AllowanceBody] = Field(default_factory=list, max_length=100)
     prices: list[PriceBody] = Field(default_factory=list, max_length=200)
 

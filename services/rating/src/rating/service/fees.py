@@ -5,7 +5,8 @@ looked at (or its connection day) to today in the account's time zone, so a jump
 charges every missed day, and concurrent runs (clock moves, the periodic run, other replicas)
 charge each day once. A charge is stored under the unique key (line, kind, period date) and
 announced as ``rating.fee.charged`` in the same transaction. A line whose account is not known
-yet waits for the next run.
+yet waits for the next run; a line that cannot be charged (a connection day out of range, a
+failure of its transaction) is logged and counted, and the run goes on with the other lines.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from tarifa.messaging.catalogue import FeeCharged
+from tarifa.scheduling import attempt
 
 from rating.domain.schedule import FeeCharge, LineFees
 from rating.service.ports import UnitOfWork
@@ -75,5 +77,5 @@ async def charge_fees(new_uow: Callable[[], UnitOfWork]) -> int:
         due = await uow.fees.due_lines(uow.clock.now().date() + timedelta(days=1))
     made = 0
     for msisdn in due:
-        made += await charge_line_fees(new_uow(), msisdn)
+        made += await attempt("rating-fees", msisdn, charge_line_fees(new_uow(), msisdn)) or 0
     return made
