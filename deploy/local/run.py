@@ -31,7 +31,8 @@ MODULES = {"gateway": ["payments.sandbox"]}
 DEV_SECRET = "tarifa-local-development-only-secret-change-me"
 DEV_GATEWAY_SECRET = "tarifa-local-sandbox-webhook-secret"
 DEV_CLIENTS = ('{"operator":{"secret":"operator-secret","role":"operator"},'
-               '"partner":{"secret":"partner-secret","role":"partner"}}')
+               '"partner":{"secret":"partner-secret","role":"partner"},'
+               '"mediation":{"secret":"mediation-secret","role":"mediation"}}')
 GRACE_SECONDS = 15.0
 _print_lock = threading.Lock()
 

@@ -15,6 +15,7 @@ from tarifa.testing.apps import running_client
 CLIENTS = {
     "operator": ClientSetting(secret=SecretStr("operator-secret"), role="operator"),
     "partner": ClientSetting(secret=SecretStr("partner-secret"), role="partner"),
+    "mediation": ClientSetting(secret=SecretStr("mediation-secret"), role="mediation"),
 }
 
 

@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException
 
 __all__ = [
     "PROBLEM_JSON",
+    "PROBLEM_SCHEMA",
     "Conflict",
     "Forbidden",
     "InvalidInput",
@@ -18,10 +19,28 @@ __all__ = [
     "Problem",
     "Unauthorized",
     "install_problem_handlers",
+    "problem_response",
 ]
 
 PROBLEM_JSON = "application/problem+json"
 _BASE = "https://tarifa.dev/problems/"
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "description": "RFC 9457 problem details; some problems add members, such as retry_after.",
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string", "format": "uri"},
+        "title": {"type": "string"},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599},
+        "detail": {"type": "string"},
+        "errors": {"type": "array", "description": "the offending fields of a 422", "items": {
+            "type": "object", "required": ["field", "message"],
+            "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}},
+    },
+    "additionalProperties": True,
+}
 
 
 class Problem(Exception):
@@ -84,6 +103,10 @@ async def _on_validation(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _on_http(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
+    if exc.status_code == 400:  # FastAPI's answer to a body it cannot parse (a broken form)
+        return problem_response(InvalidInput(f"the body cannot be read: {exc.detail}",
+                                             slug="unreadable-body",
+                                             errors=[{"field": "body", "message": "unreadable"}]))
     problem = Problem(str(exc.detail), slug=f"http-{exc.status_code}")
     problem.status, problem.title = exc.status_code, str(exc.detail)
     return problem_response(problem)

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from tarifa.auth import Authenticator
 from tarifa.clock import Clock, ControllableClock, SystemClock
 from tarifa.db import create_engine, sessionmaker_for
-from tarifa.logging import configure_logging
+from tarifa.logging import configure_logging, get_logger
 from tarifa.messaging.consumer import EventHandler, subscribe_event
 from tarifa.messaging.dead_letters import dead_letter_depths
 from tarifa.messaging.docs import document_published
@@ -30,11 +30,15 @@ from tarifa.messaging.topology import prepare_topology
 from tarifa.problems import install_problem_handlers
 from tarifa.sane_requests import RefuseControlCharacters
 from tarifa.settings import ServiceSettings
+from tarifa.web.access import undeclared
 from tarifa.web.clock import clock_router
 from tarifa.web.health import health_router
 from tarifa.web.observability import install_request_logging, metrics_router
+from tarifa.web.openapi import document_answers, document_problems
 
 __all__ = ["Runtime", "build_runtime", "create_app"]
+
+log = get_logger("tarifa.runtime")
 
 Hook = Callable[[], Awaitable[None]]
 
@@ -125,11 +129,23 @@ def create_app(runtime: Runtime, *, title: str, routers: Sequence[APIRouter],
     install_problem_handlers(app)
     app.add_middleware(RefuseControlCharacters)
     install_request_logging(app, runtime.settings.service_name)
-    app.include_router(health_router({"database": runtime.database_ready,
-                                      "broker": runtime.broker_ready}))
-    app.include_router(metrics_router(runtime.dead_letter_depths))
-    if isinstance(runtime.clock, ControllableClock):
-        app.include_router(clock_router(runtime.clock, runtime.clock_moved))
-    for router in routers:
-        app.include_router(router)
+    _include(app, [*_common_routers(runtime), *routers])
     return app
+
+
+def _common_routers(runtime: Runtime) -> list[APIRouter]:
+    routers = [health_router({"database": runtime.database_ready, "broker": runtime.broker_ready}),
+               metrics_router(runtime.dead_letter_depths)]
+    if isinstance(runtime.clock, ControllableClock):
+        routers.append(clock_router(runtime.clock, runtime.clock_moved))
+    return routers
+
+
+def _include(app: FastAPI, routers: Sequence[APIRouter]) -> None:
+    """Each route with every answer it can give; one that declares no callers is logged."""
+    for route in undeclared(routers):
+        log.warning("route_without_access", route=route)
+    for router in routers:
+        document_answers(router)
+        app.include_router(router)
+    document_problems(app)

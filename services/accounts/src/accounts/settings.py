@@ -20,7 +20,7 @@ class ClientSetting(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     secret: SecretStr = Field(min_length=8)
-    role: Literal["operator", "partner"]
+    role: Literal["operator", "partner", "mediation"]
 
 
 class AccountsSettings(ServiceSettings):
@@ -30,8 +30,9 @@ class AccountsSettings(ServiceSettings):
     port: int = Field(8001, ge=1, le=65535)
     clients: Annotated[dict[str, ClientSetting], NoDecode] = Field(
         default_factory=dict,
-        description='JSON: {"<client_id>": {"secret": "...", "role": "operator"|"partner"}}; '
-                    "empty by default so that no deployment starts with known secrets")
+        description='JSON: {"<client_id>": {"secret": "...", "role": "operator"|"partner"|'
+                    '"mediation"}}; empty by default so that no deployment starts with known '
+                    "secrets")
     ebill_bonus_points: int = Field(300, ge=0, description="points for the first switch to e-bill")
     suspension_max_days: int = Field(60, ge=1, le=3660,
                                      description="longest voluntary suspension per request")

@@ -21,6 +21,17 @@ async def test_a_known_client_gets_a_token_for_its_role(client: httpx.AsyncClien
     assert (claims["sub"], claims["role"]) == ("partner", "partner")
 
 
+async def test_mediation_is_a_client_with_its_own_role(client: httpx.AsyncClient,
+                                                      jwt_secret: str) -> None:
+    response = await client.post("/v1/auth/token", data=_form("mediation", "mediation-secret"))
+    assert response.status_code == 200, response.text
+    claims = jwt.decode(response.json()["access_token"], jwt_secret, algorithms=["HS256"])
+    assert (claims["sub"], claims["role"]) == ("mediation", "mediation")
+    refused = await client.get("/v1/customers/nobody",
+                               headers={"Authorization": f"Bearer {response.json()['access_token']}"})
+    assert refused.status_code == 403
+
+
 async def test_the_issued_token_opens_the_api(client: httpx.AsyncClient) -> None:
     token = (await client.post("/v1/auth/token", data=_form())).json()["access_token"]
     response = await client.get("/v1/customers/nobody",

@@ -8,7 +8,9 @@ from datetime import datetime
 from fastapi import APIRouter
 from pydantic import AwareDatetime, BaseModel
 
+from tarifa.auth import public
 from tarifa.clock import ControllableClock
+from tarifa.web.access import GuardedRoute
 
 __all__ = ["clock_router"]
 
@@ -19,7 +21,8 @@ class ClockBody(BaseModel):
 
 def clock_router(clock: ControllableClock,
                  on_move: Callable[[datetime], Awaitable[None]] | None = None) -> APIRouter:
-    router = APIRouter(prefix="/v1/test", tags=["test mode"])
+    router = APIRouter(route_class=GuardedRoute, prefix="/v1/test", tags=["test mode"],
+                       dependencies=[public("served in test mode only")])
 
     @router.get("/clock", response_model=ClockBody)
     async def read_clock() -> ClockBody:

@@ -7,6 +7,9 @@ from collections.abc import Awaitable, Callable
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from tarifa.auth import public
+from tarifa.web.access import GuardedRoute
+
 __all__ = ["Check", "health_router"]
 
 Check = Callable[[], Awaitable[bool]]
@@ -20,13 +23,15 @@ async def _run(check: Check) -> bool:
 
 
 def health_router(checks: dict[str, Check]) -> APIRouter:
-    router = APIRouter(tags=["health"])
+    router = APIRouter(route_class=GuardedRoute, tags=["health"],
+                       dependencies=[public("probes of the orchestrator")])
 
     @router.get("/health/live")
     async def live() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/health/ready")
+    @router.get("/health/ready", responses={503: {
+        "description": "a dependency is down", "content": {"application/json": {}}}})
     async def ready() -> JSONResponse:
         results = {name: await _run(check) for name, check in checks.items()}
         ok = all(results.values())

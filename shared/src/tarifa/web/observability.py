@@ -15,7 +15,9 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 
 from tarifa import correlation
+from tarifa.auth import public
 from tarifa.logging import get_logger
+from tarifa.web.access import GuardedRoute
 
 __all__ = ["DeadLetterDepths", "install_request_logging", "metrics_router"]
 
@@ -72,9 +74,12 @@ async def _record_dead_letters(depths: DeadLetterDepths) -> None:
 
 
 def metrics_router(dead_letter_depths: DeadLetterDepths | None = None) -> APIRouter:
-    router = APIRouter(tags=["health"])
+    router = APIRouter(route_class=GuardedRoute, tags=["health"],
+                       dependencies=[public("scraped by Prometheus")])
 
-    @router.get("/metrics", include_in_schema=True)
+    @router.get("/metrics", include_in_schema=True, response_class=Response,
+                responses={200: {"description": "Prometheus text format",
+                                 "content": {CONTENT_TYPE_LATEST.split(";")[0]: {}}}})
     async def metrics() -> Response:
         if dead_letter_depths is not None:
             await _record_dead_letters(dead_letter_depths)

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from dataclasses import asdict
 
 from fastapi import APIRouter
-from tarifa.auth import CurrentPrincipal, Principal, Role
+from tarifa.auth import CurrentPrincipal, Principal, Role, allow
 from tarifa.money import round_amount
+from tarifa.web.access import GuardedRoute
 
 from accounts.domain.account import Balance, BillDelivery, DeliveryMedium, PaymentMode
 from accounts.domain.customer import Customer, CustomerKind, Language
@@ -29,7 +30,10 @@ from accounts.service.customers import CreateCustomer, create_customer, get_cust
 from accounts.service.lines import ActivateLine, activate_line, list_lines
 from accounts.service.ports import UnitOfWork
 
-__all__ = ["account_out", "accounts_router", "actor"]
+__all__ = ["OPERATOR", "OWN_ACCOUNT", "account_out", "accounts_router", "actor"]
+
+OPERATOR = [allow(Role.OPERATOR)]
+OWN_ACCOUNT = [allow(Role.OPERATOR, Role.SUBSCRIBER, own_account="account_id")]
 
 
 def actor(principal: Principal) -> str:
@@ -70,55 +74,52 @@ def _open_command(body: AccountBody, actor: str) -> OpenAccount:
 
 
 def _customers(router: APIRouter, new_uow: Callable[[], UnitOfWork]) -> None:
-    @router.post("/customers", status_code=201, response_model=CustomerOut)
+    @router.post("/customers", status_code=201, response_model=CustomerOut, dependencies=OPERATOR)
     async def post_customer(body: CustomerBody, principal: CurrentPrincipal) -> CustomerOut:
-        principal.require(Role.OPERATOR)
         command = CreateCustomer(
             kind=CustomerKind(body.kind), name=body.name, language=Language(body.language),
             email=body.email, phone=body.phone, address=body.address, actor=actor(principal))
         return _customer_out(await create_customer(new_uow(), command))
 
-    @router.get("/customers/{customer_id}", response_model=CustomerOut)
-    async def read_customer(customer_id: str, principal: CurrentPrincipal) -> CustomerOut:
-        principal.require(Role.OPERATOR)
+    @router.get("/customers/{customer_id}", response_model=CustomerOut, dependencies=OPERATOR)
+    async def read_customer(customer_id: str) -> CustomerOut:
         with problems():
             return _customer_out(await get_customer(new_uow(), customer_id))
 
 
 def _accounts(router: APIRouter, new_uow: Callable[[], UnitOfWork]) -> None:
-    @router.post("/accounts", status_code=201, response_model=AccountOut)
+    @router.post("/accounts", status_code=201, response_model=AccountOut, dependencies=OPERATOR,
+                 responses={404: {"description": "unknown customer"}})
     async def post_account(body: AccountBody, principal: CurrentPrincipal) -> AccountOut:
-        principal.require(Role.OPERATOR)
         with problems():
             account = await open_account(new_uow(), _open_command(body, actor(principal)))
         return account_out(AccountView(account, Balance.zero(account)))
 
-    @router.get("/accounts/{account_id}", response_model=AccountOut)
-    async def read_account(account_id: str, principal: CurrentPrincipal) -> AccountOut:
-        principal.require_account(account_id)
+    @router.get("/accounts/{account_id}", response_model=AccountOut, dependencies=OWN_ACCOUNT)
+    async def read_account(account_id: str) -> AccountOut:
         with problems():
             return account_out(await get_account(new_uow(), account_id))
 
 
 def _lines(router: APIRouter, new_uow: Callable[[], UnitOfWork]) -> None:
-    @router.post("/accounts/{account_id}/lines", status_code=201, response_model=LineOut)
+    @router.post("/accounts/{account_id}/lines", status_code=201, response_model=LineOut,
+                 dependencies=OPERATOR, responses={409: {"description": "the number is taken"}})
     async def post_line(account_id: str, body: LineBody, principal: CurrentPrincipal) -> LineOut:
-        principal.require(Role.OPERATOR)
         command = ActivateLine(account_id=account_id, msisdn=body.msisdn,
                                plan_code=body.plan_code, connected_at=body.connected_at,
                                actor=actor(principal))
         with problems():
             return _line_out(await activate_line(new_uow(), command))
 
-    @router.get("/accounts/{account_id}/lines", response_model=list[LineOut])
-    async def read_lines(account_id: str, principal: CurrentPrincipal) -> list[LineOut]:
-        principal.require_account(account_id)
+    @router.get("/accounts/{account_id}/lines", response_model=list[LineOut],
+                dependencies=OWN_ACCOUNT)
+    async def read_lines(account_id: str) -> list[LineOut]:
         with problems():
             return [_line_out(line) for line in await list_lines(new_uow(), account_id)]
 
 
 def accounts_router(new_uow: Callable[[], UnitOfWork]) -> APIRouter:
-    router = APIRouter(prefix="/v1", tags=["accounts"])
+    router = APIRouter(route_class=GuardedRoute, prefix="/v1", tags=["accounts"])
     _customers(router, new_uow)
     _accounts(router, new_uow)
     _lines(router, new_uow)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi import APIRouter, Request, Response
+from tarifa.auth import public
+from tarifa.web.access import GuardedRoute
 
 from accounts.entrypoints.errors import problems
 from accounts.entrypoints.schemas import OtpBody, OtpRequestedOut, OtpVerifyBody, TokenOut
@@ -24,7 +26,8 @@ def _client(request: Request) -> str:
 
 
 def otp_router(new_uow: Callable[[], UnitOfWork], services: OtpServices) -> APIRouter:
-    router = APIRouter(prefix="/v1/auth", tags=["auth"])
+    router = APIRouter(route_class=GuardedRoute, prefix="/v1/auth", tags=["auth"],
+                       dependencies=[public("the code sent by SMS stands in for a token")])
 
     @router.post("/otp", status_code=202, response_model=OtpRequestedOut,
                  responses={422: {}, 429: {}})

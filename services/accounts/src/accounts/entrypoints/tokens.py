@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Response
+from tarifa.auth import public
+from tarifa.web.access import GuardedRoute
 
 from accounts.domain.clients import ClientRegistry
 from accounts.entrypoints.errors import problems
@@ -18,9 +20,11 @@ FormText = Annotated[str, Form(min_length=1, max_length=200)]
 
 
 def token_router(clients: ClientRegistry, issuer: TokenIssuer) -> APIRouter:
-    router = APIRouter(prefix="/v1/auth", tags=["auth"])
+    router = APIRouter(route_class=GuardedRoute, prefix="/v1/auth", tags=["auth"],
+                       dependencies=[public("the client's credentials are in the form")])
 
-    @router.post("/token", response_model=TokenOut)
+    @router.post("/token", response_model=TokenOut,
+                 responses={401: {"description": "unknown client or wrong secret"}})
     async def token(grant_type: Annotated[Literal["client_credentials"], Form()],
                     client_id: FormText, client_secret: FormText, response: Response) -> TokenOut:
         with problems():
