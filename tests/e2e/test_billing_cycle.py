@@ -7,16 +7,14 @@ again) → ledger balance → clock past month end → billing run → invoice �
 
 from __future__ import annotations
 
-import asyncio
-import subprocess
-from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Any
 
 import httpx
 
+from .drive import Subscriber, eventually, move_clocks, open_account, pdf_text, token
 from .mail import MailBox
-from .processes import SERVICES, Suite
+from .processes import Suite
 
 PLAN = {
     "name": "Smart 100",
@@ -64,79 +62,8 @@ def _records() -> list[dict[str, Any]]:
     ]
 
 
-async def _eventually(
-    probe: Callable[[], Awaitable[httpx.Response]],
-    done: Callable[[httpx.Response], bool],
-    timeout: float = 30,
-) -> httpx.Response:
-    """Events travel between services; poll an API until it shows their effect."""
-    for _ in range(int(timeout * 5)):
-        response = await probe()
-        if done(response):
-            return response
-        await asyncio.sleep(0.2)
-    raise AssertionError(f"not reached: {response.status_code} {response.text}")
-
-
-async def _move_clocks(http: httpx.AsyncClient, suite: Suite, now: str) -> None:
-    for service in SERVICES:
-        response = await http.put(f"{suite.url(service)}/v1/test/clock", json={"now": now})
-        assert response.status_code == 200, (service, response.text)
-
-
-async def _token(http: httpx.AsyncClient, suite: Suite, client: str) -> dict[str, str]:
-    response = await http.post(
-        f"{suite.url('accounts')}/v1/auth/token",
-        data={"grant_type": "client_credentials", "client_id": client, "client_secret": f"{client}-secret"},
-    )
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
-
-
-async def _open_account(http: httpx.AsyncClient, suite: Suite, op: dict[str, str]) -> str:
-    accounts = suite.url("accounts")
-    customer = await http.post(
-        f"{accounts}/v1/customers",
-        headers=op,
-        json={
-            "kind": "person",
-            "name": "Ion Popescu",
-            "email": "ion@example.md",
-            "phone": "+37369000001",
-            "language": "ro",
-            "address": "str. Ștefan cel Mare 1, Chișinău",
-        },
-    )
-    assert customer.status_code == 201, customer.text
-    account = await http.post(
-        f"{accounts}/v1/accounts",
-        headers=op,
-        json={
-            "customer_id": customer.json()["id"],
-            "payment_mode": "postpaid",
-            "currency": "MDL",
-            "timezone": "Europe/Chisinau",
-            "bill_delivery": {"medium": "ebill", "email": "ion@example.md"},
-        },
-    )
-    assert account.status_code == 201, account.text
-    account_id: str = account.json()["id"]
-    await _eventually(
-        lambda: http.post(
-            f"{accounts}/v1/accounts/{account_id}/lines",
-            headers=op,
-            json={"msisdn": MSISDN, "plan_code": "smart-100", "connected_at": "2026-05-01T00:00:00+00:00"},
-        ),
-        lambda r: r.status_code == 201,
-    )
-    return account_id
-
-
 async def _rate_usage(http: httpx.AsyncClient, suite: Suite, op: dict[str, str]) -> None:
     rating = suite.url("rating")
-    await _eventually(
-        lambda: http.get(f"{rating}/v1/lines/{MSISDN}/allowances", headers=op), lambda r: r.status_code == 200
-    )
     first = await http.post(f"{rating}/v1/usage", headers=op, json={"records": _records()})
     again = await http.post(f"{rating}/v1/usage", headers=op, json={"records": _records()})
     assert first.json() == {"accepted": 100, "duplicates": 0, "rejected": []}, first.text
@@ -145,10 +72,10 @@ async def _rate_usage(http: httpx.AsyncClient, suite: Suite, op: dict[str, str])
 
 async def _bill(http: httpx.AsyncClient, suite: Suite, op: dict[str, str], account_id: str) -> dict[str, Any]:
     invoicing = suite.url("invoicing")
-    await _move_clocks(http, suite, "2026-06-01T06:00:00+00:00")
+    await move_clocks(http, suite, "2026-06-01T06:00:00+00:00")
     run = await http.post(f"{invoicing}/v1/billing-runs", headers=op, json={"period_end": "2026-05-31"})
     assert run.status_code == 202, run.text
-    await _eventually(
+    await eventually(
         lambda: http.get(f"{invoicing}/v1/billing-runs/{run.json()['id']}", headers=op),
         lambda r: r.json().get("status") == "completed",
     )
@@ -188,10 +115,7 @@ async def _check_ebill(
 ) -> None:
     pdf = await http.get(f"{suite.url('invoicing')}/v1/invoices/{invoice['id']}/pdf", headers=op)
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
-    done = await asyncio.to_thread(
-        subprocess.run, ["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True
-    )
-    text = done.stdout.decode()
+    text = await pdf_text(pdf.content)
     assert invoice["number"] in text and "69,60" in text  # Romanian number format
     [message] = await mailbox.wait(1)
     assert message["To"] == "ion@example.md"
@@ -200,7 +124,7 @@ async def _check_ebill(
 
 
 async def _pay(http: httpx.AsyncClient, suite: Suite, account_id: str, invoice_id: str) -> None:
-    partner = await _token(http, suite, "partner")
+    partner = await token(http, suite, "partner")
     paid = await http.post(
         f"{suite.url('payments')}/v1/payments/offline",
         headers=partner | {"Idempotency-Key": "cash-0001"},
@@ -213,14 +137,14 @@ async def _pay(http: httpx.AsyncClient, suite: Suite, account_id: str, invoice_i
         },
     )
     assert paid.status_code == 201, paid.text
-    op = await _token(http, suite, "operator")
+    op = await token(http, suite, "operator")
     invoicing = suite.url("invoicing")
-    balance = await _eventually(
+    balance = await eventually(
         lambda: http.get(f"{invoicing}/v1/accounts/{account_id}/balance", headers=op),
         lambda r: Decimal(r.json()["balance"]) == 0,
     )
     assert balance.json()["currency"] == "MDL"
-    await _eventually(
+    await eventually(
         lambda: http.get(f"{invoicing}/v1/invoices/{invoice_id}", headers=op),
         lambda r: r.json()["status"] == "paid",
     )
@@ -228,13 +152,13 @@ async def _pay(http: httpx.AsyncClient, suite: Suite, account_id: str, invoice_i
 
 async def test_one_billing_cycle_across_the_suite(suite: Suite, mailbox: tuple[MailBox, int]) -> None:
     async with httpx.AsyncClient(timeout=30) as http:
-        await _move_clocks(http, suite, "2026-05-02T09:00:00+00:00")
-        op = await _token(http, suite, "operator")
+        await move_clocks(http, suite, "2026-05-02T09:00:00+00:00")
+        op = await token(http, suite, "operator")
         plan = await http.put(f"{suite.url('rating')}/v1/plans/smart-100", headers=op, json=PLAN)
         assert plan.status_code == 201, plan.text
-        account_id = await _open_account(http, suite, op)
+        account_id = await open_account(http, suite, op, Subscriber(MSISDN, "smart-100"))
         await _rate_usage(http, suite, op)
-        await _eventually(
+        await eventually(
             lambda: http.get(f"{suite.url('invoicing')}/v1/accounts/{account_id}/balance", headers=op),
             lambda r: r.status_code == 200 and r.json()["balance"] == "-69.60",
         )
