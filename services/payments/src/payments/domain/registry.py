@@ -62,21 +62,43 @@ class RegistryEntry:
 
 
 def read_registry(text: str, max_rows: int) -> list[RegistryRow]:
-    """The rows of a registry file; refuse it whole when it is not one."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [name.strip().lower() for name in reader.fieldnames or []]
+    """The rows of a registry file; refuse it whole when it is not one, naming the line."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=True)
+    try:
+        header = [name.strip().lower() for name in reader.fieldnames or []]
+    except csv.Error as exc:
+        raise InvalidRegistry(f"line 1: {exc}") from exc
     missing = [column for column in COLUMNS if column not in header]
     if missing:
         raise InvalidRegistry(f"the registry lacks the columns {', '.join(missing)}")
     reader.fieldnames = header
-    rows = [_row(number, raw) for number, raw in enumerate(reader, start=1)]
+    rows = _rows(reader)
     if len(rows) > max_rows:
         raise InvalidRegistry(f"a registry holds at most {max_rows} rows, this one {len(rows)}")
     return rows
 
 
-def _row(number: int, raw: dict[str, str | None]) -> RegistryRow:
+def _rows(reader: csv.DictReader[str]) -> list[RegistryRow]:
+    rows: list[RegistryRow] = []
+    line = reader.line_num + 1  # where the next row starts
+    try:
+        for raw in reader:
+            rows.append(_row(len(rows) + 1, raw, line))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise InvalidRegistry(f"line {line}: {exc}") from exc
+    return rows
+
+
+_LONGEST = {"reference": 200, "account_or_msisdn": 200, "amount": 40, "currency": 8, "paid_at": 64}
+"""What a field of a row may hold, in characters (as stored with the row)."""
+
+
+def _row(number: int, raw: dict[str, str | None], line: int) -> RegistryRow:
     values = {column: (raw.get(column) or "").strip() for column in COLUMNS}
+    for column, value in values.items():
+        if len(value) > _LONGEST[column]:
+            raise InvalidRegistry(f"line {line}: {column} is longer than {_LONGEST[column]} characters")
     return RegistryRow(row=number, **values)
 
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from starlette.datastructures import UploadFile
 from tarifa.auth import CurrentPrincipal, Role
 from tarifa.problems import InvalidInput, NotFound
+from tarifa.sanity import InsaneInput, text_file
 
 from payments.domain.registry import COLUMNS, RegistryReport
 from payments.entrypoints.errors import refusals
@@ -49,9 +50,9 @@ async def _file_text(request: Request, max_bytes: int) -> str:
     if len(data) > max_bytes:
         raise InvalidInput(f"a registry file is at most {max_bytes} bytes")
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput("a registry file is UTF-8 text") from exc
+        return text_file(data)
+    except InsaneInput as exc:
+        raise InvalidInput(f"registry file, {exc}", slug="invalid-registry") from exc
 
 
 def registries_router(new_uow: Callable[[], UnitOfWork], max_rows: int,

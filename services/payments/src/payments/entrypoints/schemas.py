@@ -7,19 +7,20 @@ from decimal import Decimal
 from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from tarifa.fields import CurrencyCode, Text
 
 __all__ = ["AmountText", "AutopayBody", "AutopayOut", "CardPaymentBody", "OfflinePaymentBody",
            "PaymentMethodBody", "PaymentMethodOut", "PaymentOut", "RefundBody", "RefundOut",
            "RegistryOut", "UnmatchedRowOut"]
 
-Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+Currency = CurrencyCode
 Msisdn = Annotated[str, StringConstraints(pattern=r"^\+?[1-9][0-9]{6,14}$")]
 AmountText = Annotated[str, StringConstraints(pattern=r"^[0-9]+(\.[0-9]+)?$", max_length=20)]
-Url = Annotated[str, StringConstraints(pattern=r"^https?://", max_length=2000)]
+Url = Annotated[Text, StringConstraints(pattern=r"^https?://", max_length=2000)]
 
 
 class _Beneficiary(BaseModel):
-    account_id: str | None = Field(None, min_length=1, max_length=64)
+    account_id: Text | None = Field(None, min_length=1, max_length=64)
     msisdn: Msisdn | None = None
 
     @model_validator(mode="after")
@@ -35,8 +36,8 @@ class OfflinePaymentBody(_Beneficiary):
     amount: AmountText = Field(
         description="decimal string, positive, at most the currency's minor-unit digits")
     currency: Currency
-    channel: str = Field(min_length=1, max_length=32, examples=["cash", "bank", "post", "terminal"])
-    reference: str = Field(min_length=1, max_length=200)
+    channel: Text = Field(min_length=1, max_length=32, examples=["cash", "bank", "post", "terminal"])
+    reference: Text = Field(min_length=1, max_length=200)
 
     @field_validator("channel")
     @classmethod
@@ -54,7 +55,7 @@ class CardPaymentBody(_Beneficiary):
     amount: AmountText
     currency: Currency
     purpose: Literal["invoice", "advance", "topup"]
-    invoice_id: str | None = Field(None, min_length=1, max_length=64)
+    invoice_id: Text | None = Field(None, min_length=1, max_length=64)
     return_url: Url = Field(description="where the gateway sends the browser back; confirms nothing")
 
     @model_validator(mode="after")
@@ -86,7 +87,7 @@ class RefundBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     amount: AmountText
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Text = Field(min_length=1, max_length=500)
 
 
 class RefundOut(BaseModel):
@@ -135,7 +136,7 @@ class PaymentMethodOut(BaseModel):
 class AutopayBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    payment_method_id: str = Field(min_length=1, max_length=64)
+    payment_method_id: Text = Field(min_length=1, max_length=64)
     mode: Literal["invoice", "threshold"]
     threshold: AmountText | None = None
     amount: AmountText | None = None

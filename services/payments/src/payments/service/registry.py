@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from tarifa.money import InvalidAmount, parse_amount
+from tarifa.sanity import InsaneInput, check_instant
 
 from payments.domain.payment import AccountRef, Payment, PaymentStatus
 from payments.domain.registry import EntryStatus, RegistryEntry, RegistryReport, RegistryRow, read_registry
@@ -99,7 +100,10 @@ def _paid_at(row: RegistryRow) -> datetime | None:
         raise _Unmatched(f"paid_at {row.paid_at!r} is not an RFC 3339 timestamp") from exc
     if paid_at.tzinfo is None:
         raise _Unmatched(f"paid_at {row.paid_at!r} has no UTC offset")
-    return paid_at
+    try:
+        return check_instant(paid_at)
+    except InsaneInput as exc:
+        raise _Unmatched(f"paid_at {exc}") from exc
 
 
 async def _pay(uow: UnitOfWork, entry: RegistryEntry, account: AccountRef, payer: str) -> None:

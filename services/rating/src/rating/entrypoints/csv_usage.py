@@ -68,13 +68,16 @@ def records_from_csv(content: bytes, most: int) -> list[object]:
     """The records of the file, at most ``most`` + 1 (the caller refuses a batch too large)."""
     rows = csv.reader(io.StringIO(_text(content), newline=""), strict=True)
     records: list[object] = []
+    line = 1  # where the next row starts
     try:
         header = _header(rows)
+        line = rows.line_num + 1
         for row in rows:
             if any(cell.strip() for cell in row):
-                records.append(_record(header, row, rows.line_num))
+                records.append(_record(header, row, line))
             if len(records) > most:
                 break
+            line = rows.line_num + 1
     except csv.Error as exc:
-        raise BadCsv(f"line {rows.line_num}: {exc}") from exc
+        raise BadCsv(f"line {line}: {exc}") from exc
     return records
