@@ -104,3 +104,14 @@ async def test_hostile_paths_and_queries_never_answer_5xx(
 ) -> None:
     response = await client.get(path, headers=bearer(jwt_secret))
     assert response.status_code in (status, 404), response.text
+
+
+async def test_usage_and_fees_asked_from_year_1_to_9999_answer_without_error(
+    client: httpx.AsyncClient, settings: RatingSettings, jwt_secret: str
+) -> None:
+    await put_plan(client, jwt_secret, "hostile-query", PLAN | {"allowances": []})
+    _, msisdn = await open_line(settings, client, jwt_secret, "hostile-query")
+    for what in ("usage", "fees", "allowances"):
+        response = await client.get(f"/v1/lines/{msisdn}/{what}", headers=bearer(jwt_secret),
+                                    params={"from": "0001-01-01", "to": "9999-12-31"})
+        assert response.status_code in (200, 422), response.text

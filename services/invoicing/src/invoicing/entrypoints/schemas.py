@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from tarifa.fields import SaneDate, Text
 
 __all__ = [
     "BalanceOut",
@@ -25,7 +26,7 @@ __all__ = [
     "VerificationOut",
 ]
 
-AccountId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+AccountId = Annotated[Text, StringConstraints(min_length=1, max_length=64)]
 AmountText = Annotated[str, StringConstraints(pattern=r"^[0-9]+(\.[0-9]+)?$", max_length=20)]
 
 
@@ -60,7 +61,7 @@ class MovementOut(BaseModel):
 class BillingRunBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    period_end: date = Field(description="the last day of a month, not after today")
+    period_end: SaneDate = Field(description="the last day of a month, not after today")
     account_ids: list[AccountId] | None = Field(None, min_length=1, max_length=10_000)
 
 
@@ -129,7 +130,7 @@ class CreditNoteBody(BaseModel):
 
     amount: AmountText = Field(description="positive, at most what is left to credit",
                                examples=["12.50"])
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+    reason: Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1,
                                              max_length=500)]
 
 
@@ -146,8 +147,8 @@ class CreditNoteOut(BaseModel):
 class DetailedBillBody(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    from_date: date = Field(alias="from", description="within the policy window (3 months)")
-    to_date: date = Field(alias="to", description="not after today")
+    from_date: SaneDate = Field(alias="from", description="within the policy window (3 months)")
+    to_date: SaneDate = Field(alias="to", description="not after today")
     direction: Literal["out", "in"]
 
 
