@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from tarifa.fields import MultilineText, Text
 
 __all__ = ["ChannelName", "CodeMessage", "DeliveryOut", "Language", "TemplateBody", "TemplateOut"]
 
@@ -31,10 +32,11 @@ class DeliveryOut(BaseModel):
 class TemplateBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    subject: str | None = Field(None, min_length=1, max_length=500,
-                                description="email only; omitted: the built-in subject")
-    body: str = Field(min_length=1, max_length=20000,
-                      description="string.Template text with the event's $placeholders")
+    subject: Text | None = Field(None, min_length=1, max_length=500,
+                                 description="email only, one line; omitted: the built-in subject")
+    body: MultilineText = Field(min_length=1, max_length=20000,
+                                description="string.Template text with the event's $placeholders; "
+                                            "newlines and tabs, no other control characters")
 
 
 class TemplateOut(BaseModel):
@@ -51,6 +53,6 @@ class CodeMessage(BaseModel):
     model_config = ConfigDict(extra="ignore", hide_input_in_errors=True)
 
     msisdn: str = Field(pattern=r"^\+?[0-9]{6,15}$")
-    code: str = Field(min_length=1, max_length=16, repr=False)
-    language: str = Field("en", max_length=8)
+    code: Text = Field(min_length=1, max_length=16, repr=False)
+    language: Text = Field("en", max_length=8)
     expires_at: AwareDatetime

@@ -82,8 +82,13 @@ async def _render(uow: UnitOfWork, delivery: Delivery, contact: Contact) -> Rend
         template = await template_for(uow, key)
     except UnknownEvent as exc:
         raise SendFailed(str(exc), permanent=True) from exc
-    return template.render(notified_event(delivery.event).values(delivery.payload, contact,
-                                                                 language))
+    try:
+        return template.render(notified_event(delivery.event).values(delivery.payload, contact,
+                                                                     language))
+    except (KeyError, TypeError, ValueError) as exc:
+        # A payload the template cannot use fails this delivery alone, with the reason on its
+        # row; left to raise, it would stop every pass at the delivery that is due first.
+        raise SendFailed(f"the message cannot be rendered: {exc!r}", permanent=True) from exc
 
 
 async def _send(sending: Sending, delivery: Delivery, recipient: str,
