@@ -14,6 +14,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from tarifa.logging import get_logger
+from tarifa.scheduling import attempt
 
 from invoicing.domain.run import BillingRun, RunStatus
 from invoicing.service.billing import BillingPolicy, bill_account
@@ -26,6 +27,11 @@ from invoicing.service.print_batches import make_print_batch
 __all__ = ["BillingRunner"]
 
 log = get_logger(__name__)
+
+
+async def _done(work: Coroutine[Any, Any, object]) -> bool:
+    await work
+    return True
 
 
 class BillingRunner:
@@ -81,7 +87,7 @@ class BillingRunner:
 
     async def _execute(self, run_id: str) -> None:
         try:
-            run = await self._bill(run_id)
+            run, failed = await self._bill(run_id)
             await self.finish_documents()
             if run is not None:
                 await make_print_batch(self._new_uow, self._renderer, run)
@@ -91,17 +97,26 @@ class BillingRunner:
             log.error("billing_run_failed", run_id=run_id, error=repr(exc), exc_info=True)
             await self._finish(run_id, RunStatus.FAILED, repr(exc))
             return
+        if failed:
+            # The other accounts are billed; starting the run again bills these (idempotently).
+            await self._finish(run_id, RunStatus.FAILED, f"accounts not billed: {', '.join(failed)}")
+            return
         await self._finish(run_id, RunStatus.COMPLETED)
         log.info("billing_run_completed", run_id=run_id)
 
-    async def _bill(self, run_id: str) -> BillingRun | None:
+    async def _bill(self, run_id: str) -> tuple[BillingRun | None, list[str]]:
+        """Bill each account of the run; one that fails is logged and counted, and the others
+        go on. Returns the run and the accounts that failed."""
         found = await self._accounts_of(run_id)
         if found is None:
-            return None
+            return None, []
         run, account_ids = found
+        failed = []
         for account_id in account_ids:
-            await bill_account(self._new_uow(), self._policy, run, account_id)
-        return run
+            billed = bill_account(self._new_uow(), self._policy, run, account_id)
+            if await attempt("invoicing-billing-run", account_id, _done(billed)) is None:
+                failed.append(account_id)
+        return run, failed
 
     async def _accounts_of(self, run_id: str) -> tuple[BillingRun, list[str]] | None:
         async with self._new_uow() as uow:
