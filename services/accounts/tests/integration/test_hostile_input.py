@@ -76,7 +76,8 @@ async def test_a_line_with_a_control_character_in_its_number_or_plan_is_refused(
 ) -> None:
     account_id = await new_account()
     before = await row_counts(settings.dsn)
-    for body in ({"msisdn": "3736900\x0001", "plan_code": "p"}, {"msisdn": new_msisdn(), "plan_code": "p\x00"}):
+    bodies = ({"msisdn": "3736900\x0001", "plan_code": "p"}, {"msisdn": new_msisdn(), "plan_code": "p\x00"})
+    for body in bodies:
         response = await client.post(f"/v1/accounts/{account_id}/lines", json=body, headers=operator)
         assert problem(response, 422) == "invalid-input"
     assert await row_counts(settings.dsn) == before
