@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -35,5 +36,16 @@ def test_an_event_carries_it_as_an_extension_attribute_through_json() -> None:
     event = new_event("tests", "tests.note.taken", {"text": "x"}, now=now, correlation_id="c-1")
     again = CloudEvent.model_validate_json(event.model_dump_json())
     assert again.correlation_id == "c-1" and again.model_dump()["correlationid"] == "c-1"
-    assert new_event("tests", "tests.note.taken", {}, now=now).correlation_id is None
-    assert "correlationid" not in new_event("tests", "tests.note.taken", {}, now=now).model_dump()
+
+
+
+def test_an_event_of_work_without_a_correlation_id_starts_one_with_its_own_id() -> None:
+    event = new_event("tests", "tests.note.taken", {}, now=datetime.now(UTC))
+    assert event.correlation_id == event.id
+
+
+def test_an_event_has_no_null_attribute() -> None:
+    event = new_event("tests", "tests.note.taken", {"gone": None}, now=datetime.now(UTC))
+    dumped = json.loads(event.model_dump_json())
+    assert "subject" not in dumped and None not in dumped.values()
+    assert dumped["data"] == {"gone": None}

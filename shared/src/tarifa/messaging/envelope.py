@@ -7,7 +7,14 @@ import uuid
 from datetime import datetime
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    model_serializer,
+)
 
 __all__ = ["CloudEvent", "PoisonMessage", "new_event"]
 
@@ -29,6 +36,12 @@ class CloudEvent(BaseModel):
     subject: str | None = None
     datacontenttype: str = "application/json"
     data: dict[str, Any] = Field(default_factory=dict)
+
+    @model_serializer(mode="wrap")
+    def _omit_absent(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # CloudEvents has no null attribute: one without a value is left out (spec 1.0, §3.1).
+        dumped: dict[str, Any] = handler(self)
+        return {name: value for name, value in dumped.items() if value is not None}
 
     @property
     def routing_key(self) -> str:
@@ -52,7 +65,9 @@ def new_event(
     service: str, routing_key: str, data: BaseModel | dict[str, Any], *, now: datetime,
     subject: str | None = None, correlation_id: str | None = None,
 ) -> CloudEvent:
+    """An event of ``service``; work that has no correlation id yet starts one with it."""
     payload = data.model_dump(mode="json") if isinstance(data, BaseModel) else data
-    extensions = {"correlationid": correlation_id} if correlation_id else {}
-    return CloudEvent(id=str(uuid.uuid4()), source=f"tarifa/{service}", type=f"tarifa.{routing_key}",
-                      time=now, subject=subject, data=payload, **extensions)
+    event_id = str(uuid.uuid4())
+    return CloudEvent(id=event_id, source=f"tarifa/{service}", type=f"tarifa.{routing_key}",
+                      time=now, subject=subject, data=payload,
+                      correlationid=correlation_id or event_id)

@@ -53,6 +53,7 @@ deliveries = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("next_attempt_at", DateTime(timezone=True)),
     Column("sent_at", DateTime(timezone=True)),
+    Column("correlation_id", String(128)),
     UniqueConstraint("event_id", "channel", name="deliveries_once_per_event_and_channel"),
 )
 Index("deliveries_due", deliveries.c.next_attempt_at,

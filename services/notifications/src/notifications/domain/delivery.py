@@ -66,11 +66,14 @@ class Delivery:
     created_at: datetime
     next_attempt_at: datetime | None
     sent_at: datetime | None = None
+    correlation_id: str | None = None
+    """The work the delivery is part of; the events announcing it carry it on."""
 
     @classmethod
     def plan(cls, *, id: str, event: str, event_id: str, account_id: str | None,
              payload: dict[str, Any], now: datetime, channel: Channel = Channel.EMAIL,
-             recipient: str | None = None, unreachable: str | None = None) -> Delivery:
+             recipient: str | None = None, unreachable: str | None = None,
+             correlation_id: str | None = None) -> Delivery:
         """A pending delivery; ``unreachable`` says why the account gets nothing on ``channel``.
 
         With neither a recipient nor a reason (contact unknown yet) it is resolved when sending.
@@ -78,7 +81,7 @@ class Delivery:
         delivery = cls(id=id, account_id=account_id, event=event, event_id=event_id,
                        channel=channel, recipient=recipient, payload=payload,
                        status=DeliveryStatus.PENDING, attempts=0, last_error=None,
-                       created_at=now, next_attempt_at=now)
+                       created_at=now, next_attempt_at=now, correlation_id=correlation_id)
         if recipient is None and unreachable is not None:
             return delivery.not_applicable(unreachable)
         return delivery

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tarifa.correlation import correlated
 from tarifa.messaging.catalogue import MessageFailed, MessageSent
 
 from notifications.domain.catalogue import UnknownEvent, notified_event
@@ -111,10 +112,15 @@ async def _invoice_pdf(sending: Sending, delivery: Delivery) -> Attachment:
 
 
 def announce(uow: UnitOfWork, delivery: Delivery) -> None:
-    """Emit ``notifications.message.sent`` or ``.failed`` for a delivery that got there."""
+    """Emit ``notifications.message.sent`` or ``.failed`` for a delivery that got there.
+
+    The event carries the correlation id of the work that called for the message (a delivery
+    planned before it was recorded falls back to the id of the event it answers).
+    """
     fields = {"message_id": delivery.id, "event_id": delivery.event_id,
               "channel": str(delivery.channel), "account_id": delivery.account_id}
-    if delivery.status is DeliveryStatus.SENT:
-        uow.emit(MessageSent(**fields), subject=delivery.account_id)
-    elif delivery.status is DeliveryStatus.FAILED:
-        uow.emit(MessageFailed(**fields), subject=delivery.account_id)
+    with correlated(delivery.correlation_id or delivery.event_id):
+        if delivery.status is DeliveryStatus.SENT:
+            uow.emit(MessageSent(**fields), subject=delivery.account_id)
+        elif delivery.status is DeliveryStatus.FAILED:
+            uow.emit(MessageFailed(**fields), subject=delivery.account_id)

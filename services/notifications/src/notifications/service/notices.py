@@ -30,7 +30,8 @@ def _plan(event: CloudEvent, payload: dict[str, object], account_id: str, channe
     return Delivery.plan(
         id=str(uuid.uuid4()), event=event.routing_key, event_id=event.id, account_id=account_id,
         payload=payload, now=now, channel=channel,
-        recipient=target.recipient if target else None, unreachable=target.reason if target else None)
+        recipient=target.recipient if target else None, unreachable=target.reason if target else None,
+        correlation_id=event.correlation_id or event.id)
 
 
 async def _went_negative(uow: UnitOfWork, event: CloudEvent) -> bool:

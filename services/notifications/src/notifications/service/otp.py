@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from tarifa import correlation
 from tarifa.clock import Clock
 
 from notifications.domain.delivery import Channel, Delivery, DeliveryStatus, RetryPolicy
@@ -41,7 +42,7 @@ def _planned(message_id: str, code: OneTimeCode, sending: CodeSending) -> Delive
                "expires_at": code.expires_at.isoformat()}
     return Delivery.plan(id=str(uuid.uuid4()), event=EVENT, event_id=message_id, account_id=None,
                          payload=payload, now=sending.clock.now(), channel=Channel.SMS,
-                         recipient=code.msisdn)
+                         recipient=code.msisdn, correlation_id=correlation.current())
 
 
 async def _text(uow: UnitOfWork, message_id: str, code: OneTimeCode,
