@@ -19,6 +19,8 @@ from typing import Any
 
 from fastapi import FastAPI
 from faststream.specification import AsyncAPI
+from pydantic import BaseModel
+from tarifa.messaging.docs import document_consumed
 from tarifa.settings import ServiceSettings
 
 SERVICES = ("accounts", "rating", "invoicing", "payments", "notifications")
@@ -31,6 +33,19 @@ DOC_SETTINGS: dict[str, Any] = {
     "amqp_url": "amqp://guest:guest@localhost:5672/",
     "database_url": "postgresql://postgres@localhost:5432/tarifa_docs",
 }
+QUEUE_BODIES = {"rating.usage.ingest": ("rating.entrypoints.schemas", "UsageBody"),
+                "notifications.otp": ("notifications.entrypoints.schemas", "CodeMessage")}
+"""Queues of the default exchange that take a body of their own, not a catalogued event."""
+
+
+def queue_bodies() -> dict[str, type[BaseModel]]:
+    found: dict[str, type[BaseModel]] = {}
+    for queue, (module, name) in QUEUE_BODIES.items():
+        try:
+            found[queue] = getattr(importlib.import_module(module), name)
+        except ModuleNotFoundError:
+            continue
+    return found
 
 
 def build(service: str) -> FastAPI | None:
@@ -52,7 +67,11 @@ def asyncapi(service: str, app: FastAPI) -> Any:
     spec = AsyncAPI(broker, title=f"Tarifa {service}", version=app.version,
                     description=f"Events {service} publishes and consumes on tarifa.events.",
                     schema_version="3.0.0")
-    return spec.to_specification().to_jsonable()
+    document = spec.to_specification().to_jsonable()
+    unknown = document_consumed(document, queue_bodies())
+    if unknown:
+        print(f"{service}: no payload schema for {', '.join(unknown)}", file=sys.stderr)
+    return document
 
 
 def write(path: Path, document: Any) -> None:
