@@ -17,6 +17,7 @@ from ..e2e.mail import MailBox
 from ..e2e.processes import SERVICES, Suite
 from .servers import PostgresCluster, RabbitNode, free_port, servers_installed
 from .stage import Stage
+from .tap import EventTap
 from .workload import PLAN, PLAN_CODE, operator
 
 SECRET = "tarifa-faults-secret-0123456789abcdef"
@@ -61,6 +62,8 @@ async def stage(tmp_path_factory: pytest.TempPathFactory,
     cluster, node = fault_servers
     suite = Suite(Path(tmp_path_factory.mktemp("faults")))
     env, databases = await _environment(suite, cluster, node, smtp_port)
+    tap = EventTap(node.url)
+    await tap.start()
     suite.start(env)
     try:
         await suite.wait_ready()
@@ -68,6 +71,7 @@ async def stage(tmp_path_factory: pytest.TempPathFactory,
             response = await http.put(f"{suite.url('rating')}/v1/plans/{PLAN_CODE}",
                                       headers=await operator(http, suite), json=PLAN)
             assert response.status_code == 201, response.text
-        yield Stage(cluster, node, suite, env, databases)
+        yield Stage(cluster, node, suite, env, databases, tap)
     finally:
         suite.stop()
+        await tap.stop()

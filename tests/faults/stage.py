@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ..e2e.processes import Suite
 from .servers import PostgresCluster, RabbitNode
+from .tap import EventTap
 
 __all__ = ["Stage"]
 
@@ -21,6 +22,7 @@ class Stage:
     suite: Suite
     env: dict[str, str]
     databases: dict[str, str]
+    tap: EventTap
 
     def logged(self, event: str) -> int:
         """How many log lines of all the services name ``event`` so far."""

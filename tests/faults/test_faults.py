@@ -19,7 +19,9 @@ import httpx
 import pytest
 
 from .customers import open_accounts
+from .cycle import bill_and_pay
 from .observe import Figures, dead_letters, rated, settle
+from .sdk import read_events
 from .stage import Stage
 from .workload import Workload, eventually, operator, publish
 
@@ -102,3 +104,23 @@ async def test_c_a_rating_process_killed_mid_batch_rates_exactly_once(stage: Sta
     await stage.suite.wait_ready()
     await settle(stage, work, accounts, back, figures)
     _check(stage, work, figures)
+
+
+async def test_d_every_event_published_is_a_cloudevent_the_sdk_reads(stage: Stage) -> None:
+    """Every event the services published in this module (faults included), and those of a
+    billing cycle and a payment, read by the CloudEvents SDK: no null attribute, and the
+    correlation id both as the ``correlationid`` attribute and as the AMQP property."""
+    work = Workload("ce", digit=4, records=30, lines=2, per_batch=30)
+    accounts = await _prepare(stage, work)
+    await publish(stage.node.url, work.batches())
+    await settle(stage, work, accounts, time.monotonic(), Figures.begin("no fault", stage))
+    await bill_and_pay(stage, accounts)
+
+    async def messages_announced() -> bool:
+        return any(b"tarifa.notifications.message." in t.body for t in stage.tap.seen)
+
+    await eventually(messages_announced, 60, "a notifications.message event")
+    counts = read_events(stage.tap.seen)
+    print(f"CloudEvents SDK read {sum(counts.values())} events of {len(counts)} types: {counts}")
+    assert {"tarifa.rating.plan.published", "tarifa.rating.usage.rated",
+            "tarifa.invoicing.invoice.issued"} <= set(counts)
