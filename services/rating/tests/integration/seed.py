@@ -73,7 +73,7 @@ async def open_line(settings: RatingSettings, client: httpx.AsyncClient, secret:
 
 
 async def post_usage(client: httpx.AsyncClient, secret: str, records: list[dict[str, Any]],
-                     role: Role = Role.PARTNER) -> httpx.Response:
+                     role: Role = Role.MEDIATION) -> httpx.Response:
     return await client.post("/v1/usage", json={"records": records}, headers=bearer(secret, role))
 
 

@@ -14,7 +14,7 @@ HEADER = "id,msisdn,type,direction,started_at,quantity,other_party,zone,roaming_
 
 
 async def _post_csv(client: httpx.AsyncClient, secret: str, content: bytes,
-                    role: Role = Role.PARTNER) -> httpx.Response:
+                    role: Role = Role.MEDIATION) -> httpx.Response:
     return await client.post("/v1/usage", content=content,
                              headers=bearer(secret, role) | {"content-type": "text/csv"})
 
@@ -81,10 +81,11 @@ async def test_a_file_that_is_no_usage_csv_is_refused_and_changes_nothing(
     assert usage["items"] == []
 
 
-async def test_csv_ingest_needs_an_operator_or_a_partner(
+async def test_csv_ingest_needs_an_operator_or_mediation(
     client: httpx.AsyncClient, jwt_secret: str
 ) -> None:
     content = (HEADER + "\n").encode()
     assert (await _post_csv(client, jwt_secret, content)).json()["accepted"] == 0
-    refused = await _post_csv(client, jwt_secret, content, Role.SUBSCRIBER)
-    assert refused.status_code == 403
+    for role in (Role.SUBSCRIBER, Role.PARTNER):
+        refused = await _post_csv(client, jwt_secret, content, role)
+        assert refused.status_code == 403

@@ -152,7 +152,7 @@ async def test_a_batch_above_ten_thousand_records_is_refused(
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
     for body in ({}, {"records": "many"}):
-        bad = await client.post("/v1/usage", json=body, headers=bearer(jwt_secret, Role.PARTNER))
+        bad = await client.post("/v1/usage", json=body, headers=bearer(jwt_secret, Role.MEDIATION))
         assert bad.status_code == 422
 
 

@@ -10,13 +10,15 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Response
-from tarifa.auth import CurrentPrincipal, Principal, Role
+from tarifa.auth import CurrentPrincipal, Principal
 from tarifa.idempotency import StoredResponse, once
 from tarifa.problems import NotFound
+from tarifa.web.access import GuardedRoute
 
 from invoicing.domain.credit_note import CREDIT_NOTE, CreditNote
 from invoicing.domain.detailed_bill import DETAILED_BILL, DetailedBill, DetailedBillStatus
 from invoicing.entrypoints.errors import refusals
+from invoicing.entrypoints.http import OPERATOR, OWN_ACCOUNT, READERS
 from invoicing.entrypoints.schemas import (
     CreditNoteBody,
     CreditNoteOut,
@@ -82,12 +84,10 @@ def _credit_routes(router: APIRouter, new_uow: Callable[[], UnitOfWork], runner:
         return note
 
     @router.post("/invoices/{invoice_id}/credit-notes", status_code=201,
-                 response_model=CreditNoteOut)
+                 response_model=CreditNoteOut, dependencies=OPERATOR)
     async def issue_credit_note(invoice_id: str, body: CreditNoteBody,
-                                principal: CurrentPrincipal,
                                 idempotency_key: IdempotencyKey = None) -> Any:
         """Credit part or all of an invoice's charges; the signed document follows."""
-        principal.require(Role.OPERATOR)
         command = CreditInvoice(invoice_id, body.amount, body.reason, series)
 
         async def work(uow: UnitOfWork) -> StoredResponse:
@@ -98,12 +98,13 @@ def _credit_routes(router: APIRouter, new_uow: Callable[[], UnitOfWork], runner:
         runner.documents_soon()
         return response
 
-    @router.get("/credit-notes/{note_id}", response_model=CreditNoteOut)
+    @router.get("/credit-notes/{note_id}", response_model=CreditNoteOut, dependencies=READERS)
     async def get_credit_note(note_id: str, principal: CurrentPrincipal) -> CreditNoteOut:
         return _note_out(await readable(note_id, principal))
 
     @router.get("/credit-notes/{note_id}/pdf", response_class=Response,
-                responses={200: {"content": PDF, "description": "the signed credit note"}})
+                responses={200: {"content": PDF, "description": "the signed credit note"}},
+                dependencies=READERS)
     async def get_credit_note_pdf(note_id: str, principal: CurrentPrincipal) -> Response:
         await readable(note_id, principal)
         return await _document(new_uow, note_id, CREDIT_NOTE)
@@ -120,11 +121,10 @@ def _detailed_routes(router: APIRouter, new_uow: Callable[[], UnitOfWork],
         return bill
 
     @router.post("/accounts/{account_id}/detailed-bills", status_code=202,
-                 response_model=DetailedBillStartedOut)
-    async def request_bill(account_id: str, body: DetailedBillBody, principal: CurrentPrincipal,
+                 response_model=DetailedBillStartedOut, dependencies=OWN_ACCOUNT)
+    async def request_bill(account_id: str, body: DetailedBillBody,
                            idempotency_key: IdempotencyKey = None) -> Any:
         """Itemised usage of an interval in one direction; the policy fee is charged."""
-        principal.require_account(account_id)
         command = RequestDetailedBill(account_id, body.from_date, body.to_date, body.direction)
 
         async def work(uow: UnitOfWork) -> StoredResponse:
@@ -136,12 +136,13 @@ def _detailed_routes(router: APIRouter, new_uow: Callable[[], UnitOfWork],
         runner.documents_soon()
         return response
 
-    @router.get("/detailed-bills/{bill_id}", response_model=DetailedBillOut)
+    @router.get("/detailed-bills/{bill_id}", response_model=DetailedBillOut, dependencies=READERS)
     async def get_detailed_bill(bill_id: str, principal: CurrentPrincipal) -> DetailedBillOut:
         return _bill_out(await readable(bill_id, principal))
 
     @router.get("/detailed-bills/{bill_id}/pdf", response_class=Response,
-                responses={200: {"content": PDF, "description": "the signed detailed bill"}})
+                responses={200: {"content": PDF, "description": "the signed detailed bill"}},
+                dependencies=READERS)
     async def get_detailed_bill_pdf(bill_id: str, principal: CurrentPrincipal) -> Response:
         await readable(bill_id, principal)
         return await _document(new_uow, bill_id, DETAILED_BILL)
@@ -149,7 +150,7 @@ def _detailed_routes(router: APIRouter, new_uow: Callable[[], UnitOfWork],
 
 def corrections_router(new_uow: Callable[[], UnitOfWork], runner: BillingRunner,
                        credit_series: str, detailed: DetailedBillPolicy) -> APIRouter:
-    router = APIRouter(prefix="/v1", tags=["invoicing"])
+    router = APIRouter(route_class=GuardedRoute, prefix="/v1", tags=["invoicing"])
     _credit_routes(router, new_uow, runner, credit_series)
     _detailed_routes(router, new_uow, runner, detailed)
     return router

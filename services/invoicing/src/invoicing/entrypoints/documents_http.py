@@ -6,8 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from tarifa.auth import CurrentPrincipal, Role
+from tarifa.auth import Role, allow
 from tarifa.problems import InvalidInput, NotFound
+from tarifa.web.access import GuardedRoute
 
 from invoicing.entrypoints.errors import TooLarge, UnsupportedMediaType
 from invoicing.entrypoints.schemas import VerificationOut
@@ -47,18 +48,21 @@ async def _pdf_body(request: Request, limit: int) -> bytes:
 
 def documents_router(new_uow: Callable[[], UnitOfWork], verifier: DocumentVerifier,
                      max_bytes: int) -> APIRouter:
-    router = APIRouter(prefix="/v1", tags=["documents"])
+    router = APIRouter(route_class=GuardedRoute, prefix="/v1", tags=["documents"])
 
-    @router.post("/documents/verify", response_model=VerificationOut, openapi_extra=_PDF_BODY)
-    async def verify_document(request: Request, principal: CurrentPrincipal) -> Any:
+    @router.post("/documents/verify", response_model=VerificationOut, openapi_extra=_PDF_BODY,
+                 dependencies=[allow(Role.OPERATOR, Role.SUBSCRIBER)],
+                 responses={413: {"description": "a document too large"},
+                            415: {"description": "not sent as application/pdf"}})
+    async def verify_document(request: Request) -> Any:
         """Whether a PDF is an intact e-bill of this operator, signed and timestamped."""
         verdict = await verifier.verify(await _pdf_body(request, max_bytes))
         return verdict.as_json()
 
     @router.get("/billing-runs/{run_id}/print-batch", response_class=Response,
-                responses={200: {"content": PDF, "description": "the run's paper statements"}})
-    async def get_print_batch(run_id: str, principal: CurrentPrincipal) -> Response:
-        principal.require(Role.OPERATOR)
+                responses={200: {"content": PDF, "description": "the run's paper statements"}},
+                dependencies=[allow(Role.OPERATOR)])
+    async def get_print_batch(run_id: str) -> Response:
         async with new_uow() as uow:
             content = await uow.documents.get(run_id, PRINT_BATCH)
         if content is None:

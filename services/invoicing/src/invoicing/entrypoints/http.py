@@ -8,9 +8,10 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from tarifa.auth import CurrentPrincipal, Principal, Role
+from tarifa.auth import CurrentPrincipal, Principal, Role, allow
 from tarifa.money import round_amount
 from tarifa.problems import InvalidInput, NotFound
+from tarifa.web.access import GuardedRoute
 
 from invoicing.domain.billing import BillingError
 from invoicing.domain.invoice import Invoice
@@ -32,7 +33,11 @@ from invoicing.service.billing import start_run
 from invoicing.service.ports import UnitOfWork
 from invoicing.service.runs import BillingRunner
 
-__all__ = ["invoicing_router"]
+__all__ = ["OPERATOR", "OWN_ACCOUNT", "READERS", "invoicing_router"]
+
+OPERATOR = [allow(Role.OPERATOR)]
+READERS = [allow(Role.OPERATOR, Role.SUBSCRIBER)]  # a subscriber's own documents: checked on them
+OWN_ACCOUNT = [allow(Role.OPERATOR, Role.SUBSCRIBER, own_account="account_id")]
 
 SUBSCRIBER_INVOICES = 6
 OPERATOR_INVOICES = 12
@@ -86,9 +91,9 @@ def _invoice_limit(principal: Principal, limit: int | None) -> int:
 
 
 def _account_routes(router: APIRouter, new_uow: Callable[[], UnitOfWork]) -> None:
-    @router.get("/accounts/{account_id}/balance", response_model=BalanceOut)
-    async def get_balance(account_id: str, principal: CurrentPrincipal) -> BalanceOut:
-        principal.require_account(account_id)
+    @router.get("/accounts/{account_id}/balance", response_model=BalanceOut,
+                dependencies=OWN_ACCOUNT)
+    async def get_balance(account_id: str) -> BalanceOut:
         async with new_uow() as uow:
             account = await uow.accounts.get(account_id)
             currency = account.currency if account else await uow.ledger.currency(account_id)
@@ -97,12 +102,12 @@ def _account_routes(router: APIRouter, new_uow: Callable[[], UnitOfWork]) -> Non
             raise NotFound(f"account {account_id} not found")
         return BalanceOut(balance=round_amount(balance, currency), currency=currency)
 
-    @router.get("/accounts/{account_id}/ledger", response_model=list[MovementOut])
-    async def get_ledger(account_id: str, principal: CurrentPrincipal,
+    @router.get("/accounts/{account_id}/ledger", response_model=list[MovementOut],
+                dependencies=OWN_ACCOUNT)
+    async def get_ledger(account_id: str,
                          since: Annotated[date | None, Query(alias="from")] = None,
                          until: Annotated[date | None, Query(alias="to")] = None,
                          limit: Annotated[int, Query(ge=1, le=5000)] = 1000) -> list[MovementOut]:
-        principal.require_account(account_id)
         if since and until and since > until:
             raise InvalidInput("from is after to", errors=[{"field": "from",
                                                             "message": "must not be after to"}])
@@ -113,11 +118,11 @@ def _account_routes(router: APIRouter, new_uow: Callable[[], UnitOfWork]) -> Non
             entries = await uow.ledger.movements(account_id, since, until, limit)
         return [_movement_out(entry) for entry in entries]
 
-    @router.get("/accounts/{account_id}/invoices", response_model=list[InvoiceOut])
+    @router.get("/accounts/{account_id}/invoices", response_model=list[InvoiceOut],
+                dependencies=OWN_ACCOUNT)
     async def list_invoices(account_id: str, principal: CurrentPrincipal,
                             limit: Annotated[int | None, Query(ge=1, le=100)] = None
                             ) -> list[InvoiceOut]:
-        principal.require_account(account_id)
         async with new_uow() as uow:
             found = await uow.invoices.list_for(account_id, _invoice_limit(principal, limit))
         return [_invoice_out(invoice) for invoice in found]
@@ -131,13 +136,14 @@ def _invoice_routes(router: APIRouter, new_uow: Callable[[], UnitOfWork]) -> Non
         principal.require_account(invoice.account_id)
         return invoice
 
-    @router.get("/invoices/{invoice_id}", response_model=InvoiceOut)
+    @router.get("/invoices/{invoice_id}", response_model=InvoiceOut, dependencies=READERS)
     async def get_invoice(invoice_id: str, principal: CurrentPrincipal) -> InvoiceOut:
         async with new_uow() as uow:
             return _invoice_out(await readable(invoice_id, principal, uow))
 
     @router.get("/invoices/{invoice_id}/pdf", response_class=Response,
-                responses={200: {"content": PDF, "description": "the signed document"}})
+                responses={200: {"content": PDF, "description": "the signed document"}},
+                dependencies=READERS)
     async def get_invoice_pdf(invoice_id: str, principal: CurrentPrincipal) -> Response:
         async with new_uow() as uow:
             await readable(invoice_id, principal, uow)
@@ -149,9 +155,9 @@ def _invoice_routes(router: APIRouter, new_uow: Callable[[], UnitOfWork]) -> Non
 
 def _run_routes(router: APIRouter, new_uow: Callable[[], UnitOfWork],
                 runner: BillingRunner) -> None:
-    @router.post("/billing-runs", status_code=202, response_model=RunStartedOut)
-    async def start_billing_run(body: BillingRunBody, principal: CurrentPrincipal) -> RunStartedOut:
-        principal.require(Role.OPERATOR)
+    @router.post("/billing-runs", status_code=202, response_model=RunStartedOut,
+                 dependencies=OPERATOR)
+    async def start_billing_run(body: BillingRunBody) -> RunStartedOut:
         try:
             run = await start_run(new_uow(), body.period_end, body.account_ids)
         except BillingError as exc:
@@ -160,9 +166,8 @@ def _run_routes(router: APIRouter, new_uow: Callable[[], UnitOfWork],
         runner.launch(run.id)
         return RunStartedOut(id=run.id, status=run.status)
 
-    @router.get("/billing-runs/{run_id}", response_model=BillingRunOut)
-    async def get_billing_run(run_id: str, principal: CurrentPrincipal) -> BillingRunOut:
-        principal.require(Role.OPERATOR)
+    @router.get("/billing-runs/{run_id}", response_model=BillingRunOut, dependencies=OPERATOR)
+    async def get_billing_run(run_id: str) -> BillingRunOut:
         async with new_uow() as uow:
             run = await uow.runs.get(run_id)
         if run is None:
@@ -171,7 +176,7 @@ def _run_routes(router: APIRouter, new_uow: Callable[[], UnitOfWork],
 
 
 def invoicing_router(new_uow: Callable[[], UnitOfWork], runner: BillingRunner) -> APIRouter:
-    router = APIRouter(prefix="/v1", tags=["invoicing"])
+    router = APIRouter(route_class=GuardedRoute, prefix="/v1", tags=["invoicing"])
     _account_routes(router, new_uow)
     _invoice_routes(router, new_uow)
     _run_routes(router, new_uow, runner)

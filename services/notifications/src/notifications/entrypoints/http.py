@@ -6,8 +6,9 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from tarifa.auth import CurrentPrincipal, Principal, Role
+from tarifa.auth import CurrentPrincipal, Principal, Role, allow
 from tarifa.problems import InvalidInput, NotFound
+from tarifa.web.access import GuardedRoute
 
 from notifications.domain.catalogue import UnknownEvent
 from notifications.domain.delivery import Delivery
@@ -29,6 +30,7 @@ AccountFilter = Annotated[str | None, Query(min_length=1, max_length=64)]
 EventFilter = Annotated[str | None, Query(min_length=1, max_length=200,
                                           examples=["invoicing.invoice.issued"])]
 Limit = Annotated[int, Query(ge=1, le=500)]
+OPERATOR = [allow(Role.OPERATOR)]
 
 
 def _out(delivery: Delivery) -> DeliveryOut:
@@ -44,8 +46,6 @@ def _visible_account(principal: Principal, account_id: str | None) -> str | None
     if principal.role is Role.SUBSCRIBER:
         account_id = account_id or principal.account_id or ""
         principal.require_account(account_id)
-        return account_id
-    principal.require(Role.OPERATOR)
     return account_id
 
 
@@ -55,9 +55,11 @@ def _template_out(key: TemplateKey, template: MessageTemplate) -> TemplateOut:
 
 
 def notifications_router(new_uow: Callable[[], UnitOfWork]) -> APIRouter:
-    router = APIRouter(prefix="/v1", tags=["notifications"])
+    router = APIRouter(route_class=GuardedRoute, prefix="/v1", tags=["notifications"])
 
-    @router.get("/notifications", response_model=list[DeliveryOut])
+    @router.get("/notifications", response_model=list[DeliveryOut],
+                dependencies=[allow(Role.OPERATOR, Role.SUBSCRIBER)],
+                responses={404: {"description": "another subscriber's account"}})
     async def get_notifications(principal: CurrentPrincipal, account_id: AccountFilter = None,
                                 event: EventFilter = None, limit: Limit = 100) -> list[DeliveryOut]:
         """Deliveries, newest first, with their channel, status and attempts."""
@@ -65,11 +67,11 @@ def notifications_router(new_uow: Callable[[], UnitOfWork]) -> APIRouter:
         found = await list_deliveries(new_uow(), account_id=visible, event=event, limit=limit)
         return [_out(delivery) for delivery in found]
 
-    @router.put("/templates/{event}/{channel}/{language}", response_model=TemplateOut)
+    @router.put("/templates/{event}/{channel}/{language}", response_model=TemplateOut,
+                dependencies=OPERATOR)
     async def put_template(event: str, channel: ChannelName, language: Language,
-                           body: TemplateBody, principal: CurrentPrincipal) -> TemplateOut:
+                           body: TemplateBody) -> TemplateOut:
         """Override the built-in text of an event's message on a channel in a language."""
-        principal.require(Role.OPERATOR)
         key = TemplateKey(event, channel, language)
         try:
             stored = await set_template(new_uow(), key, MessageTemplate(body.body, body.subject))
@@ -80,11 +82,10 @@ def notifications_router(new_uow: Callable[[], UnitOfWork]) -> APIRouter:
                                errors=[{"field": exc.field, "message": str(exc)}]) from exc
         return _template_out(key, stored)
 
-    @router.get("/templates/{event}/{channel}/{language}", response_model=TemplateOut)
-    async def get_template(event: str, channel: ChannelName, language: Language,
-                           principal: CurrentPrincipal) -> TemplateOut:
+    @router.get("/templates/{event}/{channel}/{language}", response_model=TemplateOut,
+                dependencies=OPERATOR)
+    async def get_template(event: str, channel: ChannelName, language: Language) -> TemplateOut:
         """The text in use: the override if there is one, else the built-in one."""
-        principal.require(Role.OPERATOR)
         key = TemplateKey(event, channel, language)
         try:
             return _template_out(key, await read_template(new_uow(), key))

@@ -6,9 +6,10 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header
-from tarifa.auth import CurrentPrincipal, Principal, Role
+from tarifa.auth import CurrentPrincipal, Principal, Role, allow
 from tarifa.idempotency import StoredResponse, once
 from tarifa.problems import NotFound, Problem
+from tarifa.web.access import GuardedRoute
 
 from payments.domain.limits import PaymentLimits
 from payments.domain.payment import Payment, PaymentError
@@ -26,7 +27,12 @@ from payments.service.offline import RegisterOfflinePayment, register_offline_pa
 from payments.service.ports import CardGateway, GatewayError, Gateways, UnitOfWork
 from payments.service.refunds import RefundPayment, refund_payment
 
-__all__ = ["CardPayments", "payer_of", "payments_router"]
+__all__ = ["CHANNELS", "GATEWAY_ANSWERS", "CardPayments", "payer_of", "payments_router"]
+
+CHANNELS = [allow(Role.PARTNER, Role.OPERATOR)]
+GATEWAY_ANSWERS: dict[int | str, dict[str, str]] = {
+    502: {"description": "the card gateway did not answer"},
+    503: {"description": "card payments are not configured"}}
 
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
@@ -105,13 +111,13 @@ async def _once(new_uow: Callable[[], UnitOfWork], scope: str, key: str | None,
 
 
 def payments_router(new_uow: Callable[[], UnitOfWork], cards: CardPayments) -> APIRouter:
-    router = APIRouter(prefix="/v1", tags=["payments"])
+    router = APIRouter(route_class=GuardedRoute, prefix="/v1", tags=["payments"])
 
-    @router.post("/payments", status_code=201, response_model=PaymentOut)
+    @router.post("/payments", status_code=201, response_model=PaymentOut,
+                 dependencies=[allow(Role.SUBSCRIBER, Role.OPERATOR)], responses=GATEWAY_ANSWERS)
     async def start_payment(body: CardPaymentBody, principal: CurrentPrincipal,
                             idempotency_key: IdempotencyKey = None) -> Any:
         """Open the gateway's page; the payment succeeds only when the gateway confirms it."""
-        principal.require(Role.SUBSCRIBER, Role.OPERATOR)
         command, gateway = _card_command(body, payer_of(principal)), cards.gateway()
 
         async def work(uow: UnitOfWork) -> StoredResponse:
@@ -121,10 +127,10 @@ def payments_router(new_uow: Callable[[], UnitOfWork], cards: CardPayments) -> A
         return await _once(new_uow, f"card:{payer_of(principal)}", idempotency_key,
                            body.model_dump(mode="json"), work)
 
-    @router.post("/payments/offline", status_code=201, response_model=PaymentOut)
+    @router.post("/payments/offline", status_code=201, response_model=PaymentOut,
+                 dependencies=CHANNELS)
     async def register_offline(body: OfflinePaymentBody, principal: CurrentPrincipal,
                                idempotency_key: IdempotencyKey = None) -> Any:
-        principal.require(Role.PARTNER, Role.OPERATOR)
         command = _offline_command(body, payer_of(principal))
 
         async def work(uow: UnitOfWork) -> StoredResponse:
@@ -134,7 +140,8 @@ def payments_router(new_uow: Callable[[], UnitOfWork], cards: CardPayments) -> A
         return await _once(new_uow, f"offline:{principal.subject}", idempotency_key,
                            body.model_dump(mode="json"), work)
 
-    @router.get("/payments/{payment_id}", response_model=PaymentOut)
+    @router.get("/payments/{payment_id}", response_model=PaymentOut,
+                dependencies=[allow(Role.OPERATOR, Role.SUBSCRIBER, Role.PARTNER)])
     async def get_payment(payment_id: str, principal: CurrentPrincipal) -> PaymentOut:
         """The payment; a pending card payment is first brought up to date from the gateway."""
         async with new_uow() as uow:
@@ -143,10 +150,10 @@ def payments_router(new_uow: Callable[[], UnitOfWork], cards: CardPayments) -> A
             raise NotFound(f"payment {payment_id} not found")
         return _out(await _refreshed(new_uow, cards, payment))
 
-    @router.post("/payments/{payment_id}/refunds", status_code=201, response_model=RefundOut)
-    async def refund(payment_id: str, body: RefundBody, principal: CurrentPrincipal,
+    @router.post("/payments/{payment_id}/refunds", status_code=201, response_model=RefundOut,
+                 dependencies=[allow(Role.OPERATOR)], responses={502: GATEWAY_ANSWERS[502]})
+    async def refund(payment_id: str, body: RefundBody,
                      idempotency_key: IdempotencyKey = None) -> Any:
-        principal.require(Role.OPERATOR)
 
         async def work(uow: UnitOfWork) -> StoredResponse:
             payment = await uow.payments.get(payment_id)

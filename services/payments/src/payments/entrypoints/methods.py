@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi import APIRouter
-from tarifa.auth import CurrentPrincipal
+from tarifa.auth import Role, allow
 from tarifa.problems import NotFound
+from tarifa.web.access import GuardedRoute
 
 from payments.domain.autopay import AutopayMandate, PaymentMethod
 from payments.entrypoints.errors import refusals
-from payments.entrypoints.http import CardPayments
+from payments.entrypoints.http import GATEWAY_ANSWERS, CardPayments
 from payments.entrypoints.schemas import AutopayBody, AutopayOut, PaymentMethodBody, PaymentMethodOut
 from payments.service.methods import SetAutopay, set_autopay, start_registration
 from payments.service.offline import UnknownBeneficiary
@@ -31,13 +32,14 @@ def _mandate_out(mandate: AutopayMandate) -> AutopayOut:
 
 
 def methods_router(new_uow: Callable[[], UnitOfWork], cards: CardPayments) -> APIRouter:
-    router = APIRouter(prefix="/v1/accounts/{account_id}", tags=["payment methods and autopay"])
+    router = APIRouter(route_class=GuardedRoute, prefix="/v1/accounts/{account_id}",
+                       tags=["payment methods and autopay"],
+                       dependencies=[allow(Role.OPERATOR, Role.SUBSCRIBER, own_account="account_id")])
 
-    @router.post("/payment-methods", status_code=201, response_model=PaymentMethodOut)
-    async def register_card(account_id: str, body: PaymentMethodBody,
-                            principal: CurrentPrincipal) -> PaymentMethodOut:
+    @router.post("/payment-methods", status_code=201, response_model=PaymentMethodOut,
+                 responses=GATEWAY_ANSWERS)
+    async def register_card(account_id: str, body: PaymentMethodBody) -> PaymentMethodOut:
         """Open the gateway's card registration page; the card's token arrives by webhook."""
-        principal.require_account(account_id)
         gateway = cards.gateway()
         with refusals():
             try:
@@ -47,9 +49,7 @@ def methods_router(new_uow: Callable[[], UnitOfWork], cards: CardPayments) -> AP
         return _method_out(method)
 
     @router.get("/payment-methods/{method_id}", response_model=PaymentMethodOut)
-    async def read_card(account_id: str, method_id: str,
-                        principal: CurrentPrincipal) -> PaymentMethodOut:
-        principal.require_account(account_id)
+    async def read_card(account_id: str, method_id: str) -> PaymentMethodOut:
         async with new_uow() as uow:
             method = await uow.methods.get(method_id)
         if method is None or method.account_id != account_id:
@@ -57,18 +57,15 @@ def methods_router(new_uow: Callable[[], UnitOfWork], cards: CardPayments) -> AP
         return _method_out(method)
 
     @router.put("/autopay", response_model=AutopayOut)
-    async def put_autopay(account_id: str, body: AutopayBody,
-                          principal: CurrentPrincipal) -> AutopayOut:
+    async def put_autopay(account_id: str, body: AutopayBody) -> AutopayOut:
         """Pay each new invoice, or top up when the balance falls below the threshold."""
-        principal.require_account(account_id)
         command = SetAutopay(account_id=account_id, payment_method_id=body.payment_method_id,
                              mode=body.mode, threshold=body.threshold, amount=body.amount)
         with refusals():
             return _mandate_out(await set_autopay(new_uow(), command))
 
     @router.get("/autopay", response_model=AutopayOut)
-    async def read_autopay(account_id: str, principal: CurrentPrincipal) -> AutopayOut:
-        principal.require_account(account_id)
+    async def read_autopay(account_id: str) -> AutopayOut:
         async with new_uow() as uow:
             mandate = await uow.methods.mandate(account_id)
         if mandate is None:

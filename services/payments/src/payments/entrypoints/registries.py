@@ -10,10 +10,11 @@ from starlette.datastructures import UploadFile
 from tarifa.auth import CurrentPrincipal, Role
 from tarifa.problems import InvalidInput, NotFound
 from tarifa.sanity import InsaneInput, text_file
+from tarifa.web.access import GuardedRoute
 
 from payments.domain.registry import COLUMNS, RegistryReport
 from payments.entrypoints.errors import refusals
-from payments.entrypoints.http import payer_of
+from payments.entrypoints.http import CHANNELS, payer_of
 from payments.entrypoints.schemas import RegistryOut, UnmatchedRowOut
 from payments.service.ports import UnitOfWork
 from payments.service.registry import ImportRegistry, import_registry
@@ -57,20 +58,19 @@ async def _file_text(request: Request, max_bytes: int) -> str:
 
 def registries_router(new_uow: Callable[[], UnitOfWork], max_rows: int,
                       max_bytes: int) -> APIRouter:
-    router = APIRouter(prefix="/v1", tags=["payment registries"])
+    router = APIRouter(route_class=GuardedRoute, prefix="/v1", tags=["payment registries"])
 
     @router.post("/payment-registries", status_code=201, response_model=RegistryOut,
-                 openapi_extra=_UPLOAD)
+                 openapi_extra=_UPLOAD, dependencies=CHANNELS)
     async def upload(request: Request, principal: CurrentPrincipal) -> Any:
         """Pay the rows that match an account; keep the rest for manual matching; skip repeats."""
-        principal.require(Role.PARTNER, Role.OPERATOR)
         command = ImportRegistry(await _file_text(request, max_bytes), payer_of(principal), max_rows)
         with refusals():
             return _out(await import_registry(new_uow(), command))
 
-    @router.get("/payment-registries/{registry_id}", response_model=RegistryOut)
+    @router.get("/payment-registries/{registry_id}", response_model=RegistryOut,
+                dependencies=CHANNELS)
     async def read(registry_id: str, principal: CurrentPrincipal) -> Any:
-        principal.require(Role.PARTNER, Role.OPERATOR)
         async with new_uow() as uow:
             report = await uow.registries.get_registry(registry_id)
         mine = report is not None and (principal.role is Role.OPERATOR

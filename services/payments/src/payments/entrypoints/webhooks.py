@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi import APIRouter, Request
+from tarifa.auth import public
 from tarifa.problems import InvalidInput, NotFound, Unauthorized
+from tarifa.web.access import GuardedRoute
 
 from payments.service.ports import Gateways, InvalidSignature, UnitOfWork
 from payments.service.webhooks import receive_notification
@@ -16,7 +18,8 @@ MAX_BODY = 64 * 1024
 
 
 def webhooks_router(new_uow: Callable[[], UnitOfWork], gateways: Gateways) -> APIRouter:
-    router = APIRouter(prefix="/v1", tags=["webhooks"])
+    router = APIRouter(route_class=GuardedRoute, prefix="/v1", tags=["webhooks"],
+                       dependencies=[public("signed by the gateway instead")])
 
     @router.post("/webhooks/{gateway}", responses={401: {"description": "bad signature"}})
     async def notification(gateway: str, request: Request) -> dict[str, bool]:

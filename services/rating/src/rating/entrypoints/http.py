@@ -11,8 +11,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
-from tarifa.auth import CurrentPrincipal, Principal, Role
+from tarifa.auth import CurrentPrincipal, Principal, Role, allow
 from tarifa.problems import Conflict, InvalidInput, NotFound
+from tarifa.web.access import GuardedRoute
 
 from rating.domain.plan import PlanError
 from rating.domain.policy import RatingPolicy
@@ -39,11 +40,13 @@ __all__ = ["rating_router"]
 
 PlanCode = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
 Msisdn = Annotated[str, Path(pattern=r"^\+?[1-9][0-9]{6,14}$")]
+OPERATOR = [allow(Role.OPERATOR)]
+READERS = [allow(Role.OPERATOR, Role.SUBSCRIBER)]
+INGEST = [allow(Role.OPERATOR, Role.MEDIATION)]
 
 
 def _account_scope(principal: Principal) -> str | None:
     """Operators read every line; a subscriber only its account's lines."""
-    principal.require(Role.OPERATOR, Role.SUBSCRIBER)
     if principal.role is Role.SUBSCRIBER:
         return principal.account_id or ""
     return None
@@ -68,11 +71,10 @@ def _after(cursor: str | None) -> tuple[datetime, str] | None:
 
 def _plans(router: APIRouter, new_uow: Callable[[], UnitOfWork]) -> None:
     @router.put("/plans/{code}", response_model=PlanOut, status_code=200,
-                responses={201: {"model": PlanOut, "description": "a new plan"}})
-    async def put_plan(code: PlanCode, body: PlanBody, principal: CurrentPrincipal,
-                       response: Response) -> PlanOut:
+                responses={201: {"model": PlanOut, "description": "a new plan"}},
+                dependencies=OPERATOR)
+    async def put_plan(code: PlanCode, body: PlanBody, response: Response) -> PlanOut:
         """Publish a plan version: 201 for a new plan, 200 for a new or unchanged version."""
-        principal.require(Role.OPERATOR)
         try:
             published = await publish_plan(new_uow(), plan_version(code, body))
         except PlanError as exc:
@@ -80,8 +82,8 @@ def _plans(router: APIRouter, new_uow: Callable[[], UnitOfWork]) -> None:
         response.status_code = 201 if published.new_plan else 200
         return plan_out(published.plan)
 
-    @router.get("/plans/{code}", response_model=PlanOut)
-    async def get_plan(code: PlanCode, _principal: CurrentPrincipal) -> PlanOut:
+    @router.get("/plans/{code}", response_model=PlanOut, dependencies=READERS)
+    async def get_plan(code: PlanCode) -> PlanOut:
         """The version in effect now (or the first one, when none is in effect yet)."""
         plan = await current_plan(new_uow(), code)
         if plan is None:
@@ -132,11 +134,12 @@ async def _records(request: Request, limit: int) -> list[Any]:
 
 def _usage(router: APIRouter, new_uow: Callable[[], UnitOfWork], policy: RatingPolicy,
            csv_limit: int) -> None:
-    @router.post("/usage", response_model=IngestOut, openapi_extra={"requestBody": _USAGE_BODY})
-    async def post_usage(request: Request, principal: CurrentPrincipal) -> IngestOut:
+    @router.post("/usage", response_model=IngestOut, openapi_extra={"requestBody": _USAGE_BODY},
+                 dependencies=INGEST, responses={409: {"description": "a batch of the same "
+                                                                     "records is being rated"}})
+    async def post_usage(request: Request) -> IngestOut:
         """Rate a batch of at most 10 000 records, as JSON ``{"records": [...]}`` or as a CSV
         file (``text/csv``); each invalid record is rejected on its own."""
-        principal.require(Role.OPERATOR, Role.PARTNER)
         records = await _records(request, csv_limit)
         try:
             report = await ingest_usage(new_uow(), records, str(uuid.uuid4()), policy)
@@ -150,7 +153,8 @@ def _usage(router: APIRouter, new_uow: Callable[[], UnitOfWork], policy: RatingP
 
 
 def _lines(router: APIRouter, new_uow: Callable[[], UnitOfWork]) -> None:
-    @router.get("/lines/{msisdn}/allowances", response_model=LineAllowancesOut)
+    @router.get("/lines/{msisdn}/allowances", response_model=LineAllowancesOut,
+                dependencies=READERS)
     async def get_allowances(msisdn: Msisdn, principal: CurrentPrincipal) -> LineAllowancesOut:
         """Remaining allowances of the line in the current calendar month."""
         try:
@@ -159,7 +163,7 @@ def _lines(router: APIRouter, new_uow: Callable[[], UnitOfWork]) -> None:
             raise NotFound(str(exc)) from exc
         return LineAllowancesOut.model_validate(found, from_attributes=True)
 
-    @router.get("/lines/{msisdn}/usage", response_model=UsagePageOut)
+    @router.get("/lines/{msisdn}/usage", response_model=UsagePageOut, dependencies=READERS)
     async def get_usage(
         msisdn: Msisdn, principal: CurrentPrincipal,
         first_day: Annotated[date | None, Query(alias="from")] = None,
@@ -179,7 +183,7 @@ def _lines(router: APIRouter, new_uow: Callable[[], UnitOfWork]) -> None:
 
 
 def _fees(router: APIRouter, new_uow: Callable[[], UnitOfWork]) -> None:
-    @router.get("/lines/{msisdn}/fees", response_model=FeesOut)
+    @router.get("/lines/{msisdn}/fees", response_model=FeesOut, dependencies=READERS)
     async def get_fees(
         msisdn: Msisdn, principal: CurrentPrincipal,
         first_day: Annotated[date | None, Query(alias="from")] = None,
@@ -196,7 +200,7 @@ def _fees(router: APIRouter, new_uow: Callable[[], UnitOfWork]) -> None:
 
 def rating_router(new_uow: Callable[[], UnitOfWork], policy: RatingPolicy,
                   csv_limit: int) -> APIRouter:
-    router = APIRouter(prefix="/v1", tags=["rating"])
+    router = APIRouter(route_class=GuardedRoute, prefix="/v1", tags=["rating"])
     _plans(router, new_uow)
     _usage(router, new_uow, policy, csv_limit)
     _lines(router, new_uow)
