@@ -99,13 +99,13 @@ async def _correct_and_rerate(http: httpx.AsyncClient, suite: Suite, op: dict[st
     assert (version.status_code, version.json()["version"]) == (200, 2), version.text
     run = await _rerate(http, suite, op)
     assert (run["records"], run["changed"]) == (10, 10)
-    assert run["differences"] == [{"currency": "MDL", "net": "0.208333334", "gross": "0.25"}]
+    assert run["difference"] == {"MDL": {"currency": "MDL", "net": "0.208333334", "gross": "0.25"}}
     await _balance(http, suite, op, account_id, "-0.50")
     second = await http.post(f"{suite.url('rating')}/v1/rerating-runs", headers=op, json={
         "from": "2026-10-01", "to": "2026-10-31", "msisdns": [RERATED.msisdn]})
     again = (await http.get(f"{suite.url('rating')}/v1/rerating-runs/{second.json()['id']}",
                             headers=op)).json()
-    assert (again["records"], again["changed"], again["differences"]) == (10, 0, [])
+    assert (again["records"], again["changed"], again["difference"]) == (10, 0, {})
 
 
 async def _bill(http: httpx.AsyncClient, suite: Suite, op: dict[str, str], period_end: str) -> None:

@@ -97,7 +97,7 @@ async def test_a_corrected_price_is_rerated_once_with_allowances_in_usage_order(
         "c1": (90, D("0"), 2), "c2": (30, D("0.01"), 2), "c3": (0, D("0.0416666667"), 2)}
     assert (run["status"], run["from"], run["to"], run["records"], run["changed"],
             run["kept"]) == ("completed", "2026-05-10", "2026-05-20", 3, 3, 0)
-    assert run["differences"] == [{"currency": "MDL", "net": "0.0258333334", "gross": "0.031"}]
+    assert run["difference"] == {"MDL": {"currency": "MDL", "net": "0.0258333334", "gross": "0.031"}}
     assert (D(event.data["difference_net"]), D(event.data["difference_gross"])) == (
         D("0.0258333334"), D("0.031"))
     [item] = event.data["items"]
@@ -117,7 +117,7 @@ async def test_a_second_run_changes_nothing(
     second = await _run(client, jwt_secret, {"from": "2026-05-01", "to": "2026-05-31"})
     run = await _get_run(client, jwt_secret, second.json()["id"])
     assert first.json()["id"] != second.json()["id"]
-    assert (run["changed"], run["differences"]) == (0, [])
+    assert (run["changed"], run["difference"]) == (0, {})
     assert run["records"] >= 3
     assert await _usage(client, jwt_secret, msisdn) == before
     assert await _rerated_in_outbox(settings, account_id) == 1

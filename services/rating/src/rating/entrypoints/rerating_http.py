@@ -11,9 +11,10 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header
-from tarifa.auth import CurrentPrincipal, Role
+from tarifa.auth import Role, allow
 from tarifa.idempotency import KeyInFlight, KeyReused, StoredResponse, once
 from tarifa.problems import Conflict, InvalidInput, NotFound
+from tarifa.web.access import GuardedRoute
 
 from rating.domain.rerating_run import ReratingRun
 from rating.entrypoints.rerating_schemas import (
@@ -28,6 +29,7 @@ from rating.service.rerating import PeriodClosed, RerateRequest, rerate_usage, r
 __all__ = ["rerating_router"]
 
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+OPERATOR = [allow(Role.OPERATOR)]
 
 
 def run_out(run: ReratingRun) -> ReratingRunOut:
@@ -35,8 +37,8 @@ def run_out(run: ReratingRun) -> ReratingRunOut:
         id=run.id, status=run.status, requested_at=run.requested_at, from_date=run.from_date,
         to_date=run.to_date, msisdns=list(run.msisdns) if run.msisdns else None,
         plan_code=run.plan_code, records=run.records, changed=run.changed, kept=run.kept,
-        differences=[CurrencyDifferenceOut(currency=d.currency, net=d.net, gross=d.gross)
-                     for d in run.differences])
+        difference={d.currency: CurrencyDifferenceOut(currency=d.currency, net=d.net,
+                                                      gross=d.gross) for d in run.differences})
 
 
 def _request(body: ReratingBody) -> RerateRequest:
@@ -64,19 +66,19 @@ async def _start(new_uow: Callable[[], UnitOfWork], body: ReratingBody,
 
 
 def rerating_router(new_uow: Callable[[], UnitOfWork]) -> APIRouter:
-    router = APIRouter(prefix="/v1", tags=["rating"])
+    router = APIRouter(route_class=GuardedRoute, prefix="/v1", tags=["rating"])
 
-    @router.post("/rerating-runs", status_code=202, response_model=ReratingStartedOut)
-    async def start_rerating(body: ReratingBody, principal: CurrentPrincipal,
-                             idempotency_key: IdempotencyKey = None) -> Any:
+    @router.post("/rerating-runs", status_code=202, response_model=ReratingStartedOut,
+                 dependencies=OPERATOR, responses={409: {
+                     "description": "the window reaches into an invoiced period"}})
+    async def start_rerating(body: ReratingBody, idempotency_key: IdempotencyKey = None) -> Any:
         """Re-price the rated usage of an open period with the plan versions in effect for its
         dates; the ledger receives only the differences. 409 for an invoiced period."""
-        principal.require(Role.OPERATOR)
         return await _start(new_uow, body, idempotency_key)
 
-    @router.get("/rerating-runs/{run_id}", response_model=ReratingRunOut, response_model_by_alias=True)
-    async def get_rerating_run(run_id: str, principal: CurrentPrincipal) -> ReratingRunOut:
-        principal.require(Role.OPERATOR)
+    @router.get("/rerating-runs/{run_id}", response_model=ReratingRunOut,
+                response_model_by_alias=True, dependencies=OPERATOR)
+    async def get_rerating_run(run_id: str) -> ReratingRunOut:
         run = await rerating_run(new_uow(), run_id)
         if run is None:
             raise NotFound(f"re-rating run {run_id} not found")

@@ -57,7 +57,8 @@ class CurrencyDifferenceOut(BaseModel):
 class ReratingRunOut(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
     id: str
-    status: str = Field(description="`completed`: the run is one transaction, done when answered")
+    status: str = Field(description="`completed` (a run is one transaction, done when answered), "
+                                    "`running` or `failed`")
     requested_at: datetime
     from_date: date = Field(serialization_alias="from")
     to_date: date = Field(serialization_alias="to")
@@ -66,4 +67,5 @@ class ReratingRunOut(BaseModel):
     records: int = Field(description="records re-priced")
     changed: int = Field(description="records whose price or allowance use changed")
     kept: int = Field(description="records that no longer rate (no price): their price is kept")
-    differences: list[CurrencyDifferenceOut]
+    difference: dict[str, CurrencyDifferenceOut] = Field(
+        description="per currency code: what the run changed, new − old (exact)")
