@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 import pytest
 import pytest_asyncio
 
+from tarifa.testing.events import SDK_READ
 from tarifa.testing.servers import (
     amqp_server,
     create_vhost,
@@ -56,3 +57,11 @@ async def make_database(database_server_url: str) -> AsyncIterator[Callable[[str
 @pytest.fixture(scope="session")
 def jwt_secret() -> str:
     return TEST_SECRET
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Name the published event types the CloudEvents SDK read in this run, if any."""
+    if SDK_READ:
+        terminalreporter.write_line(
+            f"CloudEvents SDK read {sum(SDK_READ.values())} published events of "
+            f"{len(SDK_READ)} types: {', '.join(sorted(SDK_READ))}")
