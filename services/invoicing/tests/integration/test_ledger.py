@@ -49,6 +49,23 @@ async def test_rated_usage_and_payments_move_the_balance_and_announce_it(
     assert (charge["net"], charge["vat"], charge["gross"]) == ("20.00", "4.00", "24.00")
 
 
+async def test_one_batch_event_charges_each_of_its_accounts_with_its_own_carries(
+    client: httpx.AsyncClient, settings: InvoicingSettings
+) -> None:
+    first_id, first_msisdn = await open_account(settings, client)
+    second_id, second_msisdn = await open_account(settings, client)
+    one = usage(first_id, item(first_msisdn, "voice", 125, "0.0208333333", "0.0041666667", MAY))
+    two = usage(second_id, item(second_msisdn, "sms", 1, "0.50", "0.10", MAY))
+    batch = one.model_copy(update={"accounts": [*one.accounts, *two.accounts]})
+    await publish_event(settings.amqp_url, batch)
+    await publish_event(settings.amqp_url, one)
+    await balance_becomes(client, second_id, "-0.60")
+    # 0.0208333333 twice: 0.02 posted, then 0.04 - 0.02; VAT 0.0083333334 rounds to 0.01.
+    await balance_becomes(client, first_id, "-0.05")
+    rows = (await client.get(f"/v1/accounts/{first_id}/ledger", headers=operator())).json()
+    assert sorted((r["net"], r["vat"]) for r in rows) == [("0.02", "0.00"), ("0.02", "0.01")]
+
+
 async def test_the_same_event_delivered_twice_is_one_ledger_movement(
     client: httpx.AsyncClient, settings: InvoicingSettings
 ) -> None:

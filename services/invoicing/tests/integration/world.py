@@ -14,10 +14,12 @@ from invoicing.settings import InvoicingSettings
 from tarifa.auth import Role
 from tarifa.messaging.catalogue import (
     AccountOpened,
+    AccountUsage,
     LineActivated,
     PaymentSucceeded,
     RatedItem,
     UsageRated,
+    UsageTotals,
 )
 from tarifa.testing.apps import bearer
 from tarifa.testing.events import publish_event
@@ -78,11 +80,11 @@ def item(msisdn: str, kind: str, quantity: int, net: str, vat: str, day: date,
 
 
 def usage(account_id: str, *items: RatedItem) -> UsageRated:
-    return UsageRated(
-        account_id=account_id, batch_id=str(uuid.uuid4()), currency="MDL", items=list(items),
-        total_net=sum((i.net for i in items), Decimal(0)),
-        total_vat=sum((i.vat for i in items), Decimal(0)),
-        total_gross=sum((i.gross for i in items), Decimal(0)))
+    totals = UsageTotals(net=sum((i.net for i in items), Decimal(0)),
+                         vat=sum((i.vat for i in items), Decimal(0)),
+                         gross=sum((i.gross for i in items), Decimal(0)))
+    return UsageRated(batch_id=str(uuid.uuid4()), accounts=[AccountUsage(
+        account_id=account_id, currency="MDL", items=list(items), totals=totals)])
 
 
 def payment(account_id: str, amount: str, **extra: Any) -> PaymentSucceeded:

@@ -65,10 +65,11 @@ async def test_batches_from_the_queue_are_rated_once_and_announced(
     async with tap_events(settings.amqp_url, ["rating.usage.rated"]) as tap:
         await _publish(settings.amqp_url, first, first, second)
         ids = await _rated_ids(client, jwt_secret, msisdn, "q3")
-        events = await tap.wait_for("rating.usage.rated", count=2, account_id=account_id)
+        events = await tap.wait_for("rating.usage.rated", count=2, subject=account_id)
     assert sorted(ids) == ["q1", "q2", "q3"]
-    assert [Decimal(e.data["total_net"]) for e in events] == [Decimal("0.515"), Decimal("0.50")]
-    assert [Decimal(e.data["total_gross"]) for e in events] == [Decimal("0.618"), Decimal("0.60")]
+    totals = [e.data["accounts"][0]["totals"] for e in events]
+    assert [Decimal(t["net"]) for t in totals] == [Decimal("0.515"), Decimal("0.50")]
+    assert [Decimal(t["gross"]) for t in totals] == [Decimal("0.618"), Decimal("0.60")]
     assert len({e.data["batch_id"] for e in events}) == 2
 
 

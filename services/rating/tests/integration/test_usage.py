@@ -68,17 +68,33 @@ async def test_records_are_priced_exactly_and_announced_with_totals(
     records = [record(msisdn, key, **fields) for key, (fields, *_rest) in CASES.items()]
     async with tap_events(settings.amqp_url, ["rating.usage.rated"]) as tap:
         report = await post_usage(client, jwt_secret, records)
-        [event] = await tap.wait_for("rating.usage.rated", account_id=account_id)
+        [event] = await tap.wait_for("rating.usage.rated", subject=account_id)
+    [charged] = event.data["accounts"]
     assert report.json() == {"accepted": len(CASES), "duplicates": 0, "rejected": []}
     rated = {r["id"]: r for r in await _usage(client, jwt_secret, msisdn)}
     for key, (_fields, billed, net, vat, gross) in CASES.items():
         assert (rated[key]["billed_quantity"], rated[key]["net"], rated[key]["vat"],
                 rated[key]["gross"]) == (billed, net, vat, gross), key
     assert rated["voice-roam"]["zone"] == "roaming"
-    assert event.data["currency"] == "MDL" and event.subject == account_id
-    for total, column in (("total_net", 2), ("total_vat", 3), ("total_gross", 4)):
-        assert D(event.data[total]) == sum(D(str(case[column])) for case in CASES.values())
-    assert sum(D(i["gross"]) for i in event.data["items"]) == D(event.data["total_gross"])
+    assert (charged["account_id"], charged["currency"]) == (account_id, "MDL")
+    for total, column in (("net", 2), ("vat", 3), ("gross", 4)):
+        assert D(charged["totals"][total]) == sum(D(str(case[column])) for case in CASES.values())
+    assert sum(D(i["gross"]) for i in charged["items"]) == D(charged["totals"]["gross"])
+
+
+async def test_a_batch_of_two_accounts_is_one_event(
+    client: httpx.AsyncClient, settings: RatingSettings, jwt_secret: str
+) -> None:
+    await put_plan(client, jwt_secret, "exact", _exact_plan())
+    first, first_msisdn = await open_line(settings, client, jwt_secret, "exact")
+    second, second_msisdn = await open_line(settings, client, jwt_secret, "exact")
+    records = [record(first_msisdn, type="sms", quantity=1), record(second_msisdn, quantity=90)]
+    async with tap_events(settings.amqp_url, ["rating.usage.rated"]) as tap:
+        await post_usage(client, jwt_secret, records)
+        [event] = await tap.wait_for("rating.usage.rated")
+    assert event.subject is None  # the batch touched two accounts
+    assert sorted((a["account_id"], D(a["totals"]["gross"])) for a in event.data["accounts"]) == \
+        sorted([(first, D("0.60")), (second, D("1.08"))])
 
 
 async def test_prices_that_include_vat_are_split(

@@ -138,15 +138,28 @@ class RatedItem(BaseModel):
     """Amounts are exact (unrounded); the ledger rounds them once per period with a carry."""
 
 
-class UsageRated(EventData):
-    routing_key = "rating.usage.rated"
+class UsageTotals(BaseModel):
+    net: Decimal
+    vat: Decimal
+    gross: Decimal
+
+
+class AccountUsage(BaseModel):
+    """What one ingest batch charged one account: its items and their exact totals."""
+
     account_id: str
-    batch_id: str
     currency: str
     items: list[RatedItem]
-    total_net: Decimal
-    total_vat: Decimal
-    total_gross: Decimal
+    totals: UsageTotals
+
+
+class UsageRated(EventData):
+    """One event per ingest batch, with the charges of every account it touched; ``subject`` is
+    the account id when the batch touched one account."""
+
+    routing_key = "rating.usage.rated"
+    batch_id: str
+    accounts: list[AccountUsage]
 
 
 class FeeCharged(EventData):

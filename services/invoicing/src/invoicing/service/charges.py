@@ -69,30 +69,37 @@ async def _usage_entries(uow: UnitOfWork, account_id: str, currency: str,
             for item, done in zip(items, posted, strict=True)]
 
 
-async def _post_usage(uow: UnitOfWork, consumer: str, event: CloudEvent,
-                      data: UsageRated | UsageRerated, reference: str) -> None:
-    async with uow:
-        if not await uow.first_time(consumer, event.id):
-            return
-        await uow.ledger.lock(data.account_id)
-        await _check_currency(uow, data.account_id, data.currency)
-        await uow.ledger.add(await _usage_entries(uow, data.account_id, data.currency,
-                                                  data.items, (event.id, reference)))
-        await announce_balance(uow, data.account_id, data.currency,
-                               "rerating" if isinstance(data, UsageRerated) else "usage")
-        await uow.commit()
+async def _post_account(uow: UnitOfWork, account_id: str, currency: str,
+                        items: Sequence[RatedItem], source: tuple[str, str], cause: str) -> None:
+    await uow.ledger.lock(account_id)
+    await _check_currency(uow, account_id, currency)
+    await uow.ledger.add(await _usage_entries(uow, account_id, currency, items, source))
+    await announce_balance(uow, account_id, currency, cause)
 
 
 async def record_usage(uow: UnitOfWork, consumer: str, event: CloudEvent) -> None:
+    """An ingest batch's charges, every account of it in one transaction (accounts locked in
+    id order, so two batches never wait on each other in a cycle)."""
     data = event.parse(UsageRated)
-    await _post_usage(uow, consumer, event, data, data.batch_id)
+    async with uow:
+        if not await uow.first_time(consumer, event.id):
+            return
+        for account in sorted(data.accounts, key=lambda a: a.account_id):
+            await _post_account(uow, account.account_id, account.currency, account.items,
+                                (event.id, data.batch_id), "usage")
+        await uow.commit()
 
 
 async def record_rerating(uow: UnitOfWork, consumer: str, event: CloudEvent) -> None:
     """A re-rating run's difference: each item posts new − old with the usage's own carries, so
     the period ends charged what the re-rated records cost."""
     data = event.parse(UsageRerated)
-    await _post_usage(uow, consumer, event, data, data.run_id)
+    async with uow:
+        if not await uow.first_time(consumer, event.id):
+            return
+        await _post_account(uow, data.account_id, data.currency, data.items,
+                            (event.id, data.run_id), "rerating")
+        await uow.commit()
 
 
 def _fee_charge(data: FeeCharged) -> ExactCharge:

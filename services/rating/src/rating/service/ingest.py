@@ -4,7 +4,7 @@ A batch is rated in one transaction. The lines it names are row-locked (in msisd
 the whole transaction, so two consumers never rate the same line at once and never spend an
 allowance twice; record ids already stored are counted as duplicates, and the rated records are
 inserted in bulk with ``ON CONFLICT (id) DO NOTHING`` as a last guard. One ``rating.usage.rated``
-event per account of the batch carries its charges.
+event per batch carries the charges of every account it touched.
 """
 
 from __future__ import annotations
@@ -13,7 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from tarifa.messaging.catalogue import AllowanceExhausted, RatedItem, UsageRated
+from tarifa.messaging.catalogue import (
+    AccountUsage,
+    AllowanceExhausted,
+    RatedItem,
+    UsageRated,
+    UsageTotals,
+)
 
 from rating.domain.allowances import Buckets, period_of
 from rating.domain.policy import RatingPolicy
@@ -79,19 +85,20 @@ def _rate_all(records: Sequence[UsageRecord], parsed: ParsedBatch, context: Rati
     return outcome
 
 
-def _usage_rated(charges: AccountCharges, batch_id: str) -> UsageRated:
+def _account_usage(charges: AccountCharges) -> AccountUsage:
     items = [RatedItem(msisdn=i.msisdn, type=i.type, direction=i.direction, quantity=i.quantity,
                        net=i.net, vat=i.vat, gross=i.gross, usage_date=i.usage_date, zone=i.zone,
                        unit=i.unit, late=i.late, vat_rate=i.vat_rate,
                        prices_include_vat=i.prices_include_vat) for i in charges.items.values()]
-    return UsageRated(account_id=charges.account_id, batch_id=batch_id, currency=charges.currency,
-                      items=items, total_net=charges.total("net"), total_vat=charges.total("vat"),
-                      total_gross=charges.total("gross"))
+    return AccountUsage(account_id=charges.account_id, currency=charges.currency, items=items,
+                        totals=UsageTotals(net=charges.total("net"), vat=charges.total("vat"),
+                                           gross=charges.total("gross")))
 
 
 def _announce(uow: UnitOfWork, outcome: _Outcome, batch_id: str) -> None:
-    for charges in summarise(outcome.rated):
-        uow.emit(_usage_rated(charges, batch_id), subject=charges.account_id)
+    accounts = [_account_usage(charges) for charges in summarise(outcome.rated)]
+    subject = accounts[0].account_id if len(accounts) == 1 else None
+    uow.emit(UsageRated(batch_id=batch_id, accounts=accounts), subject=subject)
     lines = outcome.context.lines
     for msisdn, _period, allowance in sorted(outcome.context.buckets.exhausted):
         account_id = lines[msisdn].account_id
