@@ -26,7 +26,8 @@ SECRET = "tarifa-faults-secret-0123456789abcdef"
 @pytest.fixture(scope="module")
 def fault_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[PostgresCluster, RabbitNode]]:
     if not servers_installed():
-        pytest.skip("the fault suite needs pg_createcluster and a local RabbitMQ installation")
+        pytest.skip("the fault suite needs pg_createcluster (run as root or postgres) and a local "
+                    "RabbitMQ installation")
     base = tmp_path_factory.mktemp("faults-rabbitmq")
     cluster, node = PostgresCluster(), RabbitNode(base)
     try:

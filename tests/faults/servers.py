@@ -56,6 +56,7 @@ def servers_installed() -> bool:
     """Whether this machine can run a cluster and a node of the suite's own."""
     tools = ("pg_createcluster", "pg_ctlcluster", "pg_dropcluster")
     return (all(shutil.which(t) for t in tools) and _postgres_version() is not None
+            and os.access("/etc/postgresql", os.W_OK)  # pg_createcluster registers it there
             and RABBITMQ_SERVER.exists())
 
 
