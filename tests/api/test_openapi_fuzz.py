@@ -1,7 +1,7 @@
 """schemathesis against each service's live OpenAPI: no 5xx, no undocumented status or media
 type, every answer in its documented schema.
 
-Each operation gets ``TARIFA_FUZZ_EXAMPLES`` generated requests (default 10) that fit its
+Each operation gets ``TARIFA_FUZZ_EXAMPLES`` generated requests (default 25) that fit its
 schema and as many that do not, sent as an operator; the role-matrix tests cover the other
 callers. Every failure of every operation is reported together.
 """
@@ -29,7 +29,7 @@ from tarifa.auth import Role
 from tarifa.testing.apps import bearer
 from tarifa.testing.plugin import TEST_SECRET
 
-EXAMPLES = int(os.environ.get("TARIFA_FUZZ_EXAMPLES", "10"))
+EXAMPLES = int(os.environ.get("TARIFA_FUZZ_EXAMPLES", "25"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
 OPERATOR = bearer(TEST_SECRET, Role.OPERATOR)
