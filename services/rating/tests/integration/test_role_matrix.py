@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import httpx
 from fastapi import FastAPI
 from rating.bootstrap import MIGRATIONS, build_app
 from rating.settings import RatingSettings
