@@ -14,7 +14,7 @@ from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
 from tarifa.currencies import check_currency
 from tarifa.sanity import EARLIEST, LATEST, check_date, check_instant, check_text
 
-__all__ = ["CurrencyCode", "MultilineText", "SaneDate", "SaneDatetime", "Text"]
+__all__ = ["CurrencyCode", "MultilineText", "NoControl", "SaneDate", "SaneDatetime", "Text"]
 
 
 def _multiline(text: str) -> str:
@@ -23,7 +23,12 @@ def _multiline(text: str) -> str:
 
 _RANGE = f"from {EARLIEST.isoformat()} to {LATEST.isoformat()}"
 
-Text = Annotated[str, AfterValidator(check_text)]
+NoControl = AfterValidator(check_text)
+"""The check of ``Text``, to put after a field's ``StringConstraints``:
+``Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), NoControl]``
+(constraints given after a validator are not applied to the stripped text)."""
+
+Text = Annotated[str, NoControl]
 """One line of text: no control characters (NUL, escape, newline, ...)."""
 
 MultilineText = Annotated[str, AfterValidator(_multiline)]

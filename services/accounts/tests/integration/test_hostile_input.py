@@ -18,6 +18,7 @@ Problem = Callable[[httpx.Response, int], str]
 @pytest.mark.parametrize("change", [
     {"name": "Ion\x00Popescu"}, {"name": "Ion\x1b[2J"}, {"name": "Ion\nPopescu"},
     {"address": "str. Unirii\x00 1"}, {"email": "ion\x00@example.md"}, {"name": "x" * 10_000},
+    {"name": "   "},
 ])
 async def test_a_customer_with_a_control_character_is_refused(
     client: httpx.AsyncClient, operator: dict[str, str], settings: AccountsSettings,

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
-from tarifa.fields import CurrencyCode, SaneDatetime, Text
+from tarifa.fields import CurrencyCode, NoControl, SaneDatetime
 
 __all__ = [
     "AccountBody",
@@ -31,10 +31,10 @@ __all__ = [
     "TokenOut",
 ]
 
-Email = Annotated[Text, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
-Phone = Annotated[Text, StringConstraints(pattern=r"^\+?[1-9][0-9]{6,14}$")]
-Address = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-Id = Annotated[Text, StringConstraints(min_length=1, max_length=64)]
+Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254), NoControl]
+Phone = Annotated[str, StringConstraints(pattern=r"^\+?[1-9][0-9]{6,14}$"), NoControl]
+Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), NoControl]
+Id = Annotated[str, StringConstraints(min_length=1, max_length=64), NoControl]
 
 
 class _Body(BaseModel):
@@ -43,7 +43,7 @@ class _Body(BaseModel):
 
 class CustomerBody(_Body):
     kind: Literal["person", "business"]
-    name: Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoControl]
     language: Literal["ro", "ru", "en"]
     email: Email | None = None
     phone: Phone | None = None
@@ -71,7 +71,8 @@ class AccountBody(_Body):
     customer_id: Id
     payment_mode: Literal["prepaid", "postpaid"]
     currency: CurrencyCode
-    timezone: Annotated[Text, StringConstraints(max_length=64)] = Field(examples=["Europe/Chisinau"])
+    timezone: Annotated[str, StringConstraints(max_length=64), NoControl] = Field(
+        examples=["Europe/Chisinau"])
     bill_delivery: BillDeliveryBody
 
 
@@ -106,7 +107,7 @@ class AccountOut(BaseModel):
 
 
 class LineBody(_Body):
-    msisdn: Annotated[Text, StringConstraints(max_length=16)] = Field(examples=["37369000001"])
+    msisdn: Annotated[str, StringConstraints(max_length=16), NoControl] = Field(examples=["37369000001"])
     plan_code: Id
     connected_at: SaneDatetime | None = None
 
@@ -153,7 +154,7 @@ class BonusOut(BaseModel):
 
 
 class OtpBody(_Body):
-    msisdn: Annotated[Text, StringConstraints(max_length=16)] = Field(examples=["37369000001"])
+    msisdn: Annotated[str, StringConstraints(max_length=16), NoControl] = Field(examples=["37369000001"])
 
 
 class OtpRequestedOut(BaseModel):
@@ -162,7 +163,7 @@ class OtpRequestedOut(BaseModel):
 
 
 class OtpVerifyBody(OtpBody):
-    code: Annotated[Text, StringConstraints(max_length=12)] = Field(examples=["123456"])
+    code: Annotated[str, StringConstraints(max_length=12), NoControl] = Field(examples=["123456"])
 
 
 class RedemptionBody(_Body):

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from tarifa.fields import SaneDate, Text
+from tarifa.fields import NoControl, SaneDate
 
 __all__ = [
     "BalanceOut",
@@ -26,7 +26,7 @@ __all__ = [
     "VerificationOut",
 ]
 
-AccountId = Annotated[Text, StringConstraints(min_length=1, max_length=64)]
+AccountId = Annotated[str, StringConstraints(min_length=1, max_length=64), NoControl]
 AmountText = Annotated[str, StringConstraints(pattern=r"^[0-9]+(\.[0-9]+)?$", max_length=20)]
 
 
@@ -130,8 +130,8 @@ class CreditNoteBody(BaseModel):
 
     amount: AmountText = Field(description="positive, at most what is left to credit",
                                examples=["12.50"])
-    reason: Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1,
-                                             max_length=500)]
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                             max_length=500), NoControl]
 
 
 class CreditNoteOut(BaseModel):

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
-from tarifa.fields import CurrencyCode, Text
+from tarifa.fields import CurrencyCode, NoControl, Text
 
 __all__ = ["AmountText", "AutopayBody", "AutopayOut", "CardPaymentBody", "OfflinePaymentBody",
            "PaymentMethodBody", "PaymentMethodOut", "PaymentOut", "RefundBody", "RefundOut",
@@ -16,7 +16,7 @@ __all__ = ["AmountText", "AutopayBody", "AutopayOut", "CardPaymentBody", "Offlin
 Currency = CurrencyCode
 Msisdn = Annotated[str, StringConstraints(pattern=r"^\+?[1-9][0-9]{6,14}$")]
 AmountText = Annotated[str, StringConstraints(pattern=r"^[0-9]+(\.[0-9]+)?$", max_length=20)]
-Url = Annotated[Text, StringConstraints(pattern=r"^https?://", max_length=2000)]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://", max_length=2000), NoControl]
 
 
 class _Beneficiary(BaseModel):
