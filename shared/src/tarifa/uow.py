@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -49,9 +49,11 @@ class SqlUnitOfWork:
         await self.session.rollback()
         await self.session.close()
 
-    def emit(self, data: EventData | BaseModel, *, subject: str | None = None,
+    def emit(self, data: EventData | BaseModel | dict[str, Any], *, subject: str | None = None,
              routing_key: str | None = None) -> CloudEvent:
-        """Stage an event; it leaves through the outbox if and only if the work commits."""
+        """Stage an event; it leaves through the outbox if and only if the work commits.
+
+        ``data`` given as a dict (JSON values, built in bulk) needs its ``routing_key``."""
         key = routing_key or getattr(data, "routing_key")  # noqa: B009 - ClassVar of EventData
         event = new_event(self._service, key, data, now=self.clock.now(), subject=subject,
                           correlation_id=correlation.current())
@@ -84,5 +86,5 @@ class UnitOfWork(Protocol):
 
     async def first_time(self, consumer: str, event_id: str) -> bool: ...
 
-    def emit(self, data: EventData | BaseModel, *, subject: str | None = None,
+    def emit(self, data: EventData | BaseModel | dict[str, Any], *, subject: str | None = None,
              routing_key: str | None = None) -> CloudEvent: ...

@@ -13,6 +13,8 @@ from rating.domain.plan import Allowance, PlanVersion, Price
 from rating.domain.rating import RatingContext, parse_batch, rate_record, version_on
 from rating.domain.summary import summarise
 from rating.domain.usage import RecordError, parse_record
+from rating.service.ingest import usage_rated
+from tarifa.messaging.catalogue import UsageRated
 
 D = Decimal
 MSISDN = "37369000001"
@@ -103,3 +105,18 @@ def test_the_summary_aggregates_per_day_and_totals_exactly() -> None:
     assert len(charges.items) == 3
     assert charges.total("net") == D("0.50") * 3 + D("6.00")
     assert charges.total("gross") == charges.total("net") + charges.total("vat")
+
+
+def test_a_batch_event_is_built_in_the_catalogue_shape_with_exact_totals() -> None:
+    context = _context()
+    raws = [_raw(id="a"), _raw(id="b", type="voice", roaming_country="RO", quantity=61)]
+    data, subject = usage_rated([rate_record(parse_record(r), context) for r in raws], "batch-1")
+    event = UsageRated.model_validate(data)
+    [account] = event.accounts
+    assert (subject, event.batch_id, account.account_id, account.currency) == (
+        "a1", "batch-1", "a1", "MDL")
+    assert (account.totals.net, account.totals.vat, account.totals.gross) == (
+        D("6.00"), D("1.20"), D("7.20"))
+    assert sum(i.gross for i in account.items) == account.totals.gross
+    assert {(i.type, i.vat_rate, i.prices_include_vat) for i in account.items} == {
+        ("sms", D("0.20"), False), ("voice", D("0.20"), False)}

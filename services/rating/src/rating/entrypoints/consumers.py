@@ -10,11 +10,11 @@ queue's delivery limit.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import orjson
 from faststream import AckPolicy
 from faststream.rabbit.annotations import RabbitMessage
 from tarifa.correlation import accepted, correlated
@@ -54,8 +54,8 @@ log = get_logger(__name__)
 
 def _records(body: bytes) -> list[Any] | None:
     try:
-        batch = json.loads(body)
-    except ValueError:
+        batch = orjson.loads(body)
+    except orjson.JSONDecodeError:
         return None
     records = batch.get("records") if isinstance(batch, dict) else None
     return records if isinstance(records, list) and len(records) <= MAX_BATCH else None

@@ -13,13 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from tarifa.messaging.catalogue import (
-    AccountUsage,
-    AllowanceExhausted,
-    RatedItem,
-    UsageRated,
-    UsageTotals,
-)
+from tarifa.messaging.catalogue import AllowanceExhausted, UsageRated
 
 from rating.domain.allowances import Buckets, period_of
 from rating.domain.policy import RatingPolicy
@@ -30,11 +24,12 @@ from rating.domain.rating import (
     parse_batch,
     rate_record,
 )
-from rating.domain.summary import AccountCharges, summarise
+from rating.domain.summary import AccountCharges, ChargedItem, summarise
 from rating.domain.usage import RecordError, Rejection, UsageRecord
 from rating.service.ports import UnitOfWork
 
-__all__ = ["MAX_BATCH", "BatchTooLarge", "ConcurrentIngest", "IngestReport", "ingest_usage"]
+__all__ = ["MAX_BATCH", "BatchTooLarge", "ConcurrentIngest", "IngestReport", "ingest_usage",
+           "usage_rated"]
 
 MAX_BATCH = 10_000
 
@@ -85,20 +80,32 @@ def _rate_all(records: Sequence[UsageRecord], parsed: ParsedBatch, context: Rati
     return outcome
 
 
-def _account_usage(charges: AccountCharges) -> AccountUsage:
-    items = [RatedItem(msisdn=i.msisdn, type=i.type, direction=i.direction, quantity=i.quantity,
-                       net=i.net, vat=i.vat, gross=i.gross, usage_date=i.usage_date, zone=i.zone,
-                       unit=i.unit, late=i.late, vat_rate=i.vat_rate,
-                       prices_include_vat=i.prices_include_vat) for i in charges.items.values()]
-    return AccountUsage(account_id=charges.account_id, currency=charges.currency, items=items,
-                        totals=UsageTotals(net=charges.total("net"), vat=charges.total("vat"),
-                                           gross=charges.total("gross")))
+def _item(i: ChargedItem) -> dict[str, object]:
+    return {"msisdn": i.msisdn, "type": i.type, "direction": i.direction, "quantity": i.quantity,
+            "net": str(i.net), "vat": str(i.vat), "gross": str(i.gross),
+            "usage_date": i.usage_date.isoformat(), "zone": i.zone, "unit": i.unit,
+            "late": i.late, "vat_rate": str(i.vat_rate),
+            "prices_include_vat": i.prices_include_vat}
+
+
+def _account_usage(charges: AccountCharges) -> dict[str, object]:
+    """One account's part of ``UsageRated`` (``tarifa.messaging.catalogue``), as JSON values:
+    a batch's event is built once, not validated field by field."""
+    return {"account_id": charges.account_id, "currency": charges.currency,
+            "items": [_item(i) for i in charges.items.values()],
+            "totals": {name: str(charges.total(name)) for name in ("net", "vat", "gross")}}
+
+
+def usage_rated(rated: Sequence[RatedRecord], batch_id: str) -> tuple[dict[str, object], str | None]:
+    """The data of a batch's ``rating.usage.rated`` event and its subject."""
+    accounts = [_account_usage(charges) for charges in summarise(rated)]
+    subject = str(accounts[0]["account_id"]) if len(accounts) == 1 else None
+    return {"batch_id": batch_id, "accounts": accounts}, subject
 
 
 def _announce(uow: UnitOfWork, outcome: _Outcome, batch_id: str) -> None:
-    accounts = [_account_usage(charges) for charges in summarise(outcome.rated)]
-    subject = accounts[0].account_id if len(accounts) == 1 else None
-    uow.emit(UsageRated(batch_id=batch_id, accounts=accounts), subject=subject)
+    data, subject = usage_rated(outcome.rated, batch_id)
+    uow.emit(data, subject=subject, routing_key=UsageRated.routing_key)
     lines = outcome.context.lines
     for msisdn, _period, allowance in sorted(outcome.context.buckets.exhausted):
         account_id = lines[msisdn].account_id
