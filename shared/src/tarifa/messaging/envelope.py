@@ -5,8 +5,10 @@ from __future__ import annotations
 import builtins
 import uuid
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, TypeVar
 
+import orjson
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -43,6 +45,13 @@ class CloudEvent(BaseModel):
         dumped: dict[str, Any] = handler(self)
         return {name: value for name, value in dumped.items() if value is not None}
 
+    def to_json(self) -> str:
+        """The structured-mode JSON of the event, as ``model_dump_json`` writes it but in one
+        pass of orjson (an ingest batch's event is large); absent attributes left out."""
+        attributes = {**self.__dict__, **(self.model_extra or {})}
+        present = {name: value for name, value in attributes.items() if value is not None}
+        return orjson.dumps(present, default=_json_value).decode()
+
     @property
     def routing_key(self) -> str:
         return self.type.removeprefix("tarifa.")
@@ -59,6 +68,12 @@ class CloudEvent(BaseModel):
             return model.model_validate(self.data)
         except ValidationError as exc:
             raise PoisonMessage(f"{self.type} {self.id}: {exc.error_count()} invalid fields") from exc
+
+
+def _json_value(value: object) -> str:
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not a JSON value")
 
 
 def new_event(

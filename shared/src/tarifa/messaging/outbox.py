@@ -37,7 +37,7 @@ def _unnest(name: str) -> Any:
 _STAGE = outbox.insert().from_select(
     ["id", "routing_key", "body"],
     select(cast(_unnest("ids"), UUID), _unnest("keys"), cast(_unnest("bodies"), JSONB)))
-"""One statement for all the events of a transaction, each body serialised once by pydantic."""
+"""One statement for all the events of a transaction, each body serialised once."""
 
 
 async def stage_events(session: AsyncSession, events: Sequence[CloudEvent]) -> None:
@@ -45,7 +45,7 @@ async def stage_events(session: AsyncSession, events: Sequence[CloudEvent]) -> N
     if events:
         await session.execute(_STAGE, {"ids": [e.id for e in events],
                                        "keys": [e.routing_key for e in events],
-                                       "bodies": [e.model_dump_json() for e in events]})
+                                       "bodies": [e.to_json() for e in events]})
 
 
 def _message(row: Any) -> aio_pika.Message:
