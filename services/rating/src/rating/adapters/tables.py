@@ -11,12 +11,14 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Identity,
     Index,
     Integer,
     MetaData,
     Numeric,
     String,
     Table,
+    Text,
     any_,
     bindparam,
     false,
@@ -27,8 +29,8 @@ from tarifa.idempotency.tables import metadata as idempotency
 from tarifa.messaging.tables import metadata as messaging
 
 __all__ = ["accounts", "allowance_buckets", "among", "fee_charges", "invoiced_periods",
-           "line_plan_changes", "lines", "metadata", "plan_versions", "rerating_runs",
-           "suspensions", "usage_records"]
+           "line_plan_changes", "lines", "metadata", "parked_usage", "plan_versions",
+           "rerating_runs", "suspensions", "usage_records", "usage_rejections"]
 
 metadata = MetaData()
 for table in (*messaging.tables.values(), *idempotency.tables.values()):
@@ -149,6 +151,30 @@ rerating_runs = Table(
     Column("kept", Integer, nullable=False),
     Column("differences", JSONB, nullable=False),
 )
+
+usage_rejections = Table(
+    "usage_rejections", metadata,
+    Column("seq", BigInteger, Identity(), primary_key=True),
+    Column("batch_id", String(64), nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("record_id", String(100)),
+    Column("position", Integer, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("record", JSONB, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+)
+Index("usage_rejections_by_time", usage_rejections.c.received_at, usage_rejections.c.seq)
+
+parked_usage = Table(
+    "parked_usage", metadata,
+    Column("record_id", String(100), primary_key=True),
+    Column("msisdn", String(32), nullable=False),
+    Column("batch_id", String(64), nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("record", JSONB, nullable=False),
+    Column("parked_at", DateTime(timezone=True), nullable=False),
+)
+Index("parked_usage_by_line", parked_usage.c.msisdn)
 
 allowance_buckets = Table(
     "allowance_buckets", metadata,
