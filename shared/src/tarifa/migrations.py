@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 
+import sqlalchemy as sa
 from alembic import context, op
 from sqlalchemy import MetaData, pool
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import async_engine_from_config
 
 from tarifa.messaging.tables import metadata as messaging_metadata
 
-__all__ = ["create_messaging_tables", "drop_messaging_tables", "run_env"]
+__all__ = ["create_audit_table", "create_messaging_tables", "drop_messaging_tables", "run_env"]
 
 
 def create_messaging_tables() -> None:
@@ -21,6 +23,26 @@ def create_messaging_tables() -> None:
 
 def drop_messaging_tables() -> None:
     messaging_metadata.drop_all(op.get_bind())
+
+
+def create_audit_table() -> None:
+    """Create the ``audit`` table of ``tarifa.audit.tables`` (``op.drop_table("audit")`` undoes
+    it); spelled out so that this revision stays what it was when the table changes later."""
+    op.create_table(
+        "audit",
+        sa.Column("id", sa.BigInteger(), sa.Identity(), primary_key=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("actor", sa.String(200), nullable=False),
+        sa.Column("actor_role", sa.String(32), nullable=False),
+        sa.Column("action", sa.String(64), nullable=False),
+        sa.Column("target_type", sa.String(32), nullable=False),
+        sa.Column("target_id", sa.String(200), nullable=False),
+        sa.Column("before", JSONB()),
+        sa.Column("after", JSONB()),
+        sa.Column("correlation_id", sa.String(128)),
+    )
+    op.create_index("audit_target", "audit", ["target_type", "target_id", "at"])
+    op.create_index("audit_at", "audit", ["at"])
 
 
 def _run(connection: Connection, target: MetaData | None) -> None:

@@ -1,7 +1,8 @@
 """The unit of work: one transaction, rolled back unless the use case commits it.
 
 Events a use case emits are staged in the outbox in the same transaction at ``commit``; the
-relay is woken once the transaction is durable.
+relay is woken once the transaction is durable. Audit rows (``trail``, see ``tarifa.audit``) are
+written in that transaction too, so a change and its audit row commit or roll back together.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tarifa import correlation
+from tarifa.audit import AuditTrail
+from tarifa.audit.sql import SqlAuditTrail
 from tarifa.clock import Clock
 from tarifa.messaging.catalogue import EventData
 from tarifa.messaging.envelope import CloudEvent, new_event
@@ -27,6 +30,7 @@ class SqlUnitOfWork:
     """Base of each service's unit of work; subclasses add their repositories in ``_open``."""
 
     session: AsyncSession
+    trail: AuditTrail
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], *, service: str, clock: Clock,
                  on_commit: Callable[[], None] = lambda: None) -> None:
@@ -38,6 +42,7 @@ class SqlUnitOfWork:
     async def __aenter__(self) -> Self:
         self.session = self._sessions()
         self._events = []
+        self.trail = SqlAuditTrail(self.session, self.clock)
         self._open(self.session)
         return self
 
@@ -76,6 +81,7 @@ class UnitOfWork(Protocol):
     """What every service's unit of work offers its use cases; services extend it."""
 
     clock: Clock
+    trail: AuditTrail
 
     async def __aenter__(self) -> Self: ...
 
