@@ -15,7 +15,7 @@ CONTRACT_CHECK := $(wildcard ../shared/tools/contract-check)
 help:
 	@echo "make run    install what is missing, prepare databases, start the five services"
 	@echo "make test   install what is missing and run the whole test suite"
-	@echo "make check  ruff, mypy --strict, import-linter, contract check"
+	@echo "make check  ruff, mypy --strict, import-linter, Kubernetes and compose files, contract check"
 	@echo "make docs   regenerate docs/openapi and docs/asyncapi"
 	@echo "make bench  print throughput figures against a baseline measured in the same run"
 
@@ -44,8 +44,9 @@ test-quick: install servers
 check: install
 	$(RUN) ruff check .
 	$(RUN) mypy --strict $(PACKAGES)
-	$(RUN) mypy --strict deploy/local/run.py deploy/local/generate_docs.py
+	$(RUN) mypy --strict deploy/local/run.py deploy/local/generate_docs.py deploy/check_manifests.py
 	$(RUN) lint-imports
+	$(RUN) python deploy/check_manifests.py
 ifneq ($(CONTRACT_CHECK),)
 	$(CONTRACT_CHECK) .
 endif
