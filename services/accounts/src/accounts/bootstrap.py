@@ -10,6 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from tarifa.runtime import build_runtime, create_app
 from tarifa.scheduling import Scheduler
+from tarifa.web.audit import audit_router
 
 from accounts.adapters.otp_sender import AmqpCodeSender
 from accounts.adapters.uow import AccountsUnitOfWork
@@ -99,7 +100,8 @@ def build_app(settings: AccountsSettings) -> FastAPI:
     codes = OtpServices(_code_hasher(settings), sender, runtime.authenticator,
                         _otp_policy(settings))
     routers = [token_router(_clients(settings), runtime.authenticator), otp_router(new_uow, codes),
-               accounts_router(new_uow), lifecycle_router(new_uow, policy)]
+               accounts_router(new_uow), lifecycle_router(new_uow, policy),
+               audit_router(new_uow, tag="accounts")]
     return create_app(runtime, title="Tarifa accounts", routers=routers,
                       description="Accounts: customers, billing accounts, lines, lifecycle, "
                                   "bonus points and tokens.")

@@ -129,7 +129,7 @@ def audit_actions(settings: AccountsSettings) -> Callable[[str], Awaitable[list[
         try:
             async with engine.connect() as conn:
                 rows = await conn.execute(text(
-                    "SELECT action FROM audit_log WHERE entity_id = :id ORDER BY id"),
+                    "SELECT action FROM audit WHERE target_id = :id ORDER BY id"),
                     {"id": entity_id})
                 return [row[0] for row in rows]
         finally:

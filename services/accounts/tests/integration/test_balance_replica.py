@@ -33,7 +33,7 @@ async def _audited(settings: AccountsSettings, account_id: str) -> int:
     try:
         async with engine.connect() as conn:
             return int(await conn.scalar(text(
-                "SELECT count(*) FROM audit_log WHERE entity_id = :id "
+                "SELECT count(*) FROM audit WHERE target_id = :id "
                 "AND action = 'balance.replicated'"), {"id": account_id}) or 0)
     finally:
         await engine.dispose()

@@ -8,7 +8,7 @@ from accounts.bootstrap import MIGRATIONS
 from accounts.settings import AccountsSettings
 from tarifa.testing.migrations import stairway
 
-TABLES = {"customers", "accounts", "lines", "plans", "balances", "audit_log", "bonus_movements",
+TABLES = {"customers", "accounts", "lines", "plans", "balances", "audit", "bonus_movements",
           "invoices", "otp_challenges", "otp_requests", "outbox", "inbox"}
 
 

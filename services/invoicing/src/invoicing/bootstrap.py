@@ -10,6 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from tarifa.runtime import build_runtime, create_app
 from tarifa.scheduling import Scheduler
+from tarifa.web.audit import audit_router
 
 from invoicing.adapters.pdf import (
     PdfRenderer,
@@ -133,7 +134,8 @@ def build_app(settings: InvoicingSettings, renderer: DocumentRenderer | None = N
     runtime.publishes(PUBLISHES)
     routers = [invoicing_router(new_uow, runner),
                corrections_router(new_uow, runner, settings.credit_series, detailed),
-               documents_router(new_uow, _Verifier(settings), settings.verify_max_bytes)]
+               documents_router(new_uow, _Verifier(settings), settings.verify_max_bytes),
+               audit_router(new_uow, tag="invoicing")]
     return create_app(runtime, title="Tarifa invoicing", routers=routers,
                       description="Invoicing: the ledger, balances, billing runs, invoices, "
                                   "credit notes, detailed bills, e-bills and their verification.")

@@ -11,6 +11,7 @@ from tarifa.auth import Principal, Role
 from tarifa.logging import get_logger
 from tarifa.runtime import Runtime, build_runtime, create_app
 from tarifa.scheduling import Scheduler
+from tarifa.web.audit import audit_router
 
 from notifications.adapters.invoicing import HttpInvoiceDocuments
 from notifications.adapters.smpp import ReceiptHandler, SmppSender
@@ -97,6 +98,7 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
     runtime.on_clock_move.append(clock_moved)
     runtime.publishes(PUBLISHES)
     return create_app(runtime, title="Tarifa notifications",
-                      routers=[notifications_router(new_uow)],
+                      routers=[notifications_router(new_uow),
+                               audit_router(new_uow, tag="notifications")],
                       description="Notifications: e-bills and notices by email and SMS (SMPP), "
                                   "one-time codes, delivery status, templates.")

@@ -14,4 +14,5 @@ async def test_every_revision_goes_up_down_and_up_again(
 ) -> None:
     url = await make_database("notifications_stairway")
     dsn = NotificationsSettings(database_url=url, jwt_secret=jwt_secret).dsn
-    assert {"contacts", "deliveries", "templates", "outbox", "inbox"} <= await stairway(MIGRATIONS, dsn)
+    expected = {"contacts", "deliveries", "templates", "outbox", "inbox", "audit"}
+    assert expected <= await stairway(MIGRATIONS, dsn)

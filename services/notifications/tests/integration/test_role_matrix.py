@@ -13,6 +13,7 @@ TABLE = {
     "GET /health/live": Row(ANYONE, 200),
     "GET /health/ready": Row(ANYONE, 200),
     "GET /metrics": Row(ANYONE, 200),
+    "GET /v1/audit": Row(OPERATOR, 200),
     "GET /v1/test/clock": Row(ANYONE, 200),
     "PUT /v1/test/clock": Row(ANYONE, 422),
     "GET /v1/notifications": Row(SUBSCRIBERS, 200),  # a subscriber sees its own account's

@@ -7,6 +7,7 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 from tarifa.runtime import Runtime, build_runtime, create_app
+from tarifa.web.audit import audit_router
 
 from payments.adapters.gateways.sandbox import SandboxGateway
 from payments.adapters.uow import PaymentsUnitOfWork
@@ -62,7 +63,7 @@ def build_app(settings: PaymentsSettings) -> FastAPI:
     cards = CardPayments(_gateways(settings, runtime), CARD_GATEWAY, _limits(settings))
     routers = [payments_router(new_uow, cards), webhooks_router(new_uow, cards.gateways),
                registries_router(new_uow, settings.registry_max_rows, settings.registry_max_bytes),
-               methods_router(new_uow, cards)]
+               methods_router(new_uow, cards), audit_router(new_uow, tag="payments")]
     return create_app(runtime, title="Tarifa payments", routers=routers,
                       description="Payments: card gateways, partner channels, registry files, "
                                   "refunds, stored cards and autopay.")

@@ -9,7 +9,8 @@ from payments.settings import PaymentsSettings
 from tarifa.testing.migrations import stairway
 
 TABLES = {"accounts", "lines", "payments", "idempotency_keys", "refunds", "payment_registries",
-          "registry_entries", "payment_methods", "autopay_mandates", "outbox", "inbox"}
+          "registry_entries", "payment_methods", "autopay_mandates", "outbox", "inbox",
+          "audit"}
 
 
 async def test_every_revision_goes_up_down_and_up_again(

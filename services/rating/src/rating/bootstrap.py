@@ -9,6 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from tarifa.runtime import Runtime, build_runtime, create_app
 from tarifa.scheduling import Scheduler
+from tarifa.web.audit import audit_router
 
 from rating.adapters.uow import RatingUnitOfWork
 from rating.domain.policy import RatingPolicy
@@ -53,6 +54,7 @@ def build_app(settings: RatingSettings) -> FastAPI:
     _schedule_fees(runtime, settings, new_uow)
     runtime.publishes(PUBLISHES)
     router = rating_router(new_uow, policy, settings.usage_body_max_bytes)
-    return create_app(runtime, title="Tarifa rating", routers=[router, rerating_router(new_uow)],
+    return create_app(runtime, title="Tarifa rating", routers=[router, rerating_router(new_uow),
+                                                          audit_router(new_uow, tag="rating")],
                       description="Rating: tariff plans, usage ingest and pricing, allowances, "
                                   "recurring fees, re-rating.")

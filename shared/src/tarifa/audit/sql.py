@@ -13,7 +13,16 @@ from tarifa.audit import Actor, AuditPage, AuditQuery, AuditRecord, as_json
 from tarifa.audit.tables import audit
 from tarifa.clock import Clock
 
-__all__ = ["SqlAuditTrail"]
+__all__ = ["SqlAuditTrail", "insert"]
+
+
+async def insert(session: AsyncSession, record: AuditRecord) -> None:
+    """Write ``record`` as it is (its time and correlation id included)."""
+    await session.execute(audit.insert().values(
+        at=record.at, actor=record.actor.subject, actor_role=record.actor.role,
+        action=record.action, target_type=record.target_type, target_id=record.target_id,
+        before=as_json(record.before), after=as_json(record.after),
+        correlation_id=record.correlation_id))
 
 
 class SqlAuditTrail:
@@ -22,10 +31,8 @@ class SqlAuditTrail:
 
     async def record(self, actor: Actor, action: str, target_type: str, target_id: str, *,
                      before: Any = None, after: Any = None) -> None:
-        await self._session.execute(audit.insert().values(
-            at=self._clock.now(), actor=actor.subject, actor_role=actor.role, action=action,
-            target_type=target_type, target_id=target_id, before=as_json(before),
-            after=as_json(after), correlation_id=correlation.current()))
+        await insert(self._session, AuditRecord(self._clock.now(), actor, action, target_type,
+                                                target_id, before, after, correlation.current()))
 
     async def page(self, query: AuditQuery) -> AuditPage:
         where = _conditions(query)

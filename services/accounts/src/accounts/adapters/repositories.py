@@ -11,8 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from tarifa import correlation
+from tarifa.audit import SYSTEM, Actor, AuditRecord
+from tarifa.audit.sql import insert as insert_audit
 
-from accounts.adapters.tables import audit_log, balances, customers, lines, plans
+from accounts.adapters.tables import balances, customers, lines, plans
 from accounts.domain.account import Balance, PaymentMode
 from accounts.domain.audit import AuditEntry
 from accounts.domain.customer import Customer, CustomerKind, Language
@@ -104,8 +107,20 @@ class SqlBalances(_Repository):
             where=balances.c.as_of < statement.excluded.as_of))
 
 
+def _actor(actor: str) -> Actor:
+    """``role:subject``; consumers (``event:<source>``) and jobs (``system:<job>``) are the
+    system role under their whole name."""
+    role, _, subject = actor.partition(":")
+    if not subject or role in ("event", SYSTEM):
+        return Actor.system(actor)
+    return Actor(subject, role)
+
+
 class SqlAuditLog(_Repository):
+    """The accounts entries in the suite's ``audit`` table: their data as ``after``."""
+
     async def record(self, entry: AuditEntry) -> None:
-        values = asdict(entry)
-        values["data"] = json.loads(json.dumps(entry.data, default=str))
-        await self._session.execute(audit_log.insert().values(values))
+        data = json.loads(json.dumps(entry.data, default=str))
+        await insert_audit(self._session, AuditRecord(
+            entry.at, _actor(entry.actor), entry.action, entry.entity, entry.entity_id, None,
+            data, correlation.current()))

@@ -19,13 +19,14 @@ from sqlalchemy import (
     Text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from tarifa.audit.tables import metadata as audit
 from tarifa.messaging.tables import metadata as messaging
 
-__all__ = ["accounts", "audit_log", "balances", "bonus_movements", "customers", "invoices", "lines",
+__all__ = ["accounts", "balances", "bonus_movements", "customers", "invoices", "lines",
            "metadata", "otp_challenges", "otp_requests", "plans"]
 
 metadata = MetaData()
-for table in messaging.tables.values():
+for table in (*messaging.tables.values(), *audit.tables.values()):
     table.to_metadata(metadata)
 
 customers = Table(
@@ -90,18 +91,6 @@ balances = Table(
     Column("currency", String(3), nullable=False),
     Column("as_of", DateTime(timezone=True), nullable=False),
 )
-
-audit_log = Table(
-    "audit_log", metadata,
-    Column("id", BigInteger, Identity(), primary_key=True),
-    Column("at", DateTime(timezone=True), nullable=False),
-    Column("actor", String(200), nullable=False),
-    Column("action", String(64), nullable=False),
-    Column("entity", String(32), nullable=False),
-    Column("entity_id", String(64), nullable=False),
-    Column("data", JSONB, nullable=False),
-)
-Index("audit_log_entity", audit_log.c.entity, audit_log.c.entity_id)
 
 bonus_movements = Table(
     "bonus_movements", metadata,

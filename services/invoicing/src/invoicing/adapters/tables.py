@@ -22,6 +22,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from tarifa.audit.tables import metadata as audit
 from tarifa.idempotency.tables import metadata as idempotency
 from tarifa.messaging.tables import metadata as messaging
 
@@ -29,7 +30,8 @@ __all__ = ["accounts", "allocations", "billing_runs", "carries", "credit_notes",
            "documents", "invoice_counters", "invoice_lines", "invoices", "ledger", "lines", "metadata"]
 
 metadata = MetaData()
-for table in (*messaging.tables.values(), *idempotency.tables.values()):
+for table in (*messaging.tables.values(), *idempotency.tables.values(),
+              *audit.tables.values()):
     table.to_metadata(metadata)
 
 accounts = Table(

@@ -16,12 +16,13 @@ from sqlalchemy import (
     func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from tarifa.audit.tables import metadata as audit
 from tarifa.messaging.tables import metadata as messaging
 
 __all__ = ["balances", "contacts", "deliveries", "metadata", "templates"]
 
 metadata = MetaData()
-for table in messaging.tables.values():
+for table in (*messaging.tables.values(), *audit.tables.values()):
     table.to_metadata(metadata)
 
 contacts = Table(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Column, DateTime, Index, Integer, MetaData, Numeric, String, Table, text
+from tarifa.audit.tables import metadata as audit
 from tarifa.idempotency.tables import metadata as idempotency
 from tarifa.messaging.tables import metadata as messaging
 
@@ -10,7 +11,8 @@ __all__ = ["accounts", "autopay_mandates", "lines", "metadata", "payment_methods
            "payment_registries", "payments", "refunds", "registry_entries"]
 
 metadata = MetaData()
-for table in (*messaging.tables.values(), *idempotency.tables.values()):
+for table in (*messaging.tables.values(), *idempotency.tables.values(),
+              *audit.tables.values()):
     table.to_metadata(metadata)
 
 accounts = Table(

@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.sql.elements import ColumnElement
+from tarifa.audit.tables import metadata as audit
 from tarifa.idempotency.tables import metadata as idempotency
 from tarifa.messaging.tables import metadata as messaging
 
@@ -33,7 +34,8 @@ __all__ = ["accounts", "allowance_buckets", "among", "fee_charges", "invoiced_pe
            "rerating_runs", "suspensions", "usage_records", "usage_rejections"]
 
 metadata = MetaData()
-for table in (*messaging.tables.values(), *idempotency.tables.values()):
+for table in (*messaging.tables.values(), *idempotency.tables.values(),
+              *audit.tables.values()):
     table.to_metadata(metadata)
 
 accounts = Table(
