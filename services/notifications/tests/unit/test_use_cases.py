@@ -19,6 +19,8 @@ from notifications.service.notices import plan_notices as plan_invoice_email
 from notifications.service.ports import ContactChanges, SendFailed
 from notifications.service.templates import set_template
 from pydantic import BaseModel
+from tarifa.audit import Actor
+from tarifa.audit.memory import MemoryAuditTrail
 from tarifa.messaging.catalogue import AccountOpened, InvoiceIssued
 from tarifa.messaging.envelope import CloudEvent, new_event
 
@@ -96,6 +98,7 @@ class FakeUnitOfWork:
         self.clock = FixedClock()
         self.contacts, self.deliveries = FakeContacts(), FakeDeliveries()
         self.templates = FakeTemplates()
+        self.trail = MemoryAuditTrail(self.clock)
         self.seen: set[tuple[str, str]] = set()
         self.emitted: list[CloudEvent] = []
         self.commits = 0
@@ -250,13 +253,18 @@ async def test_an_unknown_contact_is_waited_for() -> None:
                for row in rows)
 
 
+OPERATOR = Actor("ops-1", "operator")
+
+
 async def test_a_stored_template_is_used_and_a_bad_one_stores_nothing() -> None:
     uow, mailer = await _uow_with_ebill_account(), FakeMailer()
     key = TemplateKey(EVENT, "email", "ro")
     with pytest.raises(TemplateError):
-        await set_template(uow, key, MessageTemplate("$iban"))
-    assert uow.templates.rows == {}
-    stored = await set_template(uow, key, MessageTemplate("De plată: $amount_due"))
+        await set_template(uow, key, MessageTemplate("$iban"), actor=OPERATOR)
+    assert uow.templates.rows == {} and uow.trail.records == []
+    stored = await set_template(uow, key, MessageTemplate("De plată: $amount_due"),
+                                actor=OPERATOR)
+    assert uow.trail.actions == ["template.changed"]
     assert stored.subject is not None and stored.subject.startswith("Factura nr.")
     await plan_invoice_email(uow, "c", _issued())
     await deliver_next(uow, _sending(mailer))

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from tarifa.audit import Actor
 from tarifa.auth import CurrentPrincipal, Principal, Role, allow
 from tarifa.problems import InvalidInput, NotFound
 from tarifa.web.access import GuardedRoute
@@ -70,11 +71,12 @@ def notifications_router(new_uow: Callable[[], UnitOfWork]) -> APIRouter:
     @router.put("/templates/{event}/{channel}/{language}", response_model=TemplateOut,
                 dependencies=OPERATOR)
     async def put_template(event: str, channel: ChannelName, language: Language,
-                           body: TemplateBody) -> TemplateOut:
+                           body: TemplateBody, principal: CurrentPrincipal) -> TemplateOut:
         """Override the built-in text of an event's message on a channel in a language."""
         key = TemplateKey(event, channel, language)
         try:
-            stored = await set_template(new_uow(), key, MessageTemplate(body.body, body.subject))
+            stored = await set_template(new_uow(), key, MessageTemplate(body.body, body.subject),
+                                        actor=Actor.of(principal))
         except UnknownEvent as exc:
             raise NotFound(str(exc), slug="unknown-event") from exc
         except TemplateError as exc:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
+from tarifa.audit import Actor
+
 from notifications.domain.catalogue import notified_event
 from notifications.domain.templates import MessageTemplate, TemplateError, TemplateKey
 from notifications.service.ports import UnitOfWork
@@ -9,8 +13,10 @@ from notifications.service.ports import UnitOfWork
 __all__ = ["read_template", "set_template", "template_for"]
 
 
-async def set_template(uow: UnitOfWork, key: TemplateKey, template: MessageTemplate) -> MessageTemplate:
-    """Store an override; raises ``UnknownEvent`` or ``TemplateError`` and then stores nothing."""
+async def set_template(uow: UnitOfWork, key: TemplateKey, template: MessageTemplate, *,
+                       actor: Actor) -> MessageTemplate:
+    """Store an override and audit it (the text in effect before, the new one); raises
+    ``UnknownEvent`` or ``TemplateError`` and then stores nothing."""
     event = notified_event(key.event)
     if key.channel == "sms" and template.subject is not None:
         raise TemplateError("an SMS has no subject", field="subject")
@@ -18,9 +24,16 @@ async def set_template(uow: UnitOfWork, key: TemplateKey, template: MessageTempl
         template = MessageTemplate(template.body, event.default(key).subject)
     template.check(event.placeholders)
     async with uow:
+        before = await template_for(uow, key)
         await uow.templates.put(key, template)
+        await uow.trail.record(actor, "template.changed", "template", _target(key),
+                               before=asdict(before), after=asdict(template))
         await uow.commit()
     return template
+
+
+def _target(key: TemplateKey) -> str:
+    return f"{key.event}/{key.channel}/{key.language}"
 
 
 async def template_for(uow: UnitOfWork, key: TemplateKey) -> MessageTemplate:
