@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tarifa import correlation
-from tarifa.audit import AuditTrail
+from tarifa.audit import Actor, AuditTrail
 from tarifa.audit.sql import SqlAuditTrail
 from tarifa.clock import Clock
 from tarifa.messaging.catalogue import EventData
@@ -38,6 +38,12 @@ class SqlUnitOfWork:
         self.clock = clock
         self._on_commit = on_commit
         self._events: list[CloudEvent] = []
+        self.actor = Actor.system(service)
+
+    def acting(self, actor: Actor) -> Self:
+        """This work done for ``actor`` (``actor`` names it for use cases that take no actor)."""
+        self.actor = actor
+        return self
 
     async def __aenter__(self) -> Self:
         self.session = self._sessions()
@@ -82,6 +88,10 @@ class UnitOfWork(Protocol):
 
     clock: Clock
     trail: AuditTrail
+    actor: Actor
+    """Who the work is done for: the service itself (a job, a consumer) unless ``acting``."""
+
+    def acting(self, actor: Actor) -> Self: ...
 
     async def __aenter__(self) -> Self: ...
 

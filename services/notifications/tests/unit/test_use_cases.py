@@ -99,9 +99,14 @@ class FakeUnitOfWork:
         self.contacts, self.deliveries = FakeContacts(), FakeDeliveries()
         self.templates = FakeTemplates()
         self.trail = MemoryAuditTrail(self.clock)
+        self.actor = Actor.system("notifications")
         self.seen: set[tuple[str, str]] = set()
         self.emitted: list[CloudEvent] = []
         self.commits = 0
+
+    def acting(self, actor: Actor) -> Self:
+        self.actor = actor
+        return self
 
     async def __aenter__(self) -> Self:
         return self
@@ -260,11 +265,10 @@ async def test_a_stored_template_is_used_and_a_bad_one_stores_nothing() -> None:
     uow, mailer = await _uow_with_ebill_account(), FakeMailer()
     key = TemplateKey(EVENT, "email", "ro")
     with pytest.raises(TemplateError):
-        await set_template(uow, key, MessageTemplate("$iban"), actor=OPERATOR)
+        await set_template(uow.acting(OPERATOR), key, MessageTemplate("$iban"))
     assert uow.templates.rows == {} and uow.trail.records == []
-    stored = await set_template(uow, key, MessageTemplate("De plată: $amount_due"),
-                                actor=OPERATOR)
-    assert uow.trail.actions == ["template.changed"]
+    stored = await set_template(uow, key, MessageTemplate("De plată: $amount_due"))
+    assert [(r.action, r.actor) for r in uow.trail.records] == [("template.changed", OPERATOR)]
     assert stored.subject is not None and stored.subject.startswith("Factura nr.")
     await plan_invoice_email(uow, "c", _issued())
     await deliver_next(uow, _sending(mailer))

@@ -75,8 +75,8 @@ def notifications_router(new_uow: Callable[[], UnitOfWork]) -> APIRouter:
         """Override the built-in text of an event's message on a channel in a language."""
         key = TemplateKey(event, channel, language)
         try:
-            stored = await set_template(new_uow(), key, MessageTemplate(body.body, body.subject),
-                                        actor=Actor.of(principal))
+            stored = await set_template(new_uow().acting(Actor.of(principal)), key,
+                                        MessageTemplate(body.body, body.subject))
         except UnknownEvent as exc:
             raise NotFound(str(exc), slug="unknown-event") from exc
         except TemplateError as exc:

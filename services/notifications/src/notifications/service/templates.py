@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from tarifa.audit import Actor
-
 from notifications.domain.catalogue import notified_event
 from notifications.domain.templates import MessageTemplate, TemplateError, TemplateKey
 from notifications.service.ports import UnitOfWork
@@ -13,9 +11,8 @@ from notifications.service.ports import UnitOfWork
 __all__ = ["read_template", "set_template", "template_for"]
 
 
-async def set_template(uow: UnitOfWork, key: TemplateKey, template: MessageTemplate, *,
-                       actor: Actor) -> MessageTemplate:
-    """Store an override and audit it (the text in effect before, the new one); raises
+async def set_template(uow: UnitOfWork, key: TemplateKey, template: MessageTemplate) -> MessageTemplate:
+    """Store an override and audit it for ``uow.actor`` (the text in effect before, the new one); raises
     ``UnknownEvent`` or ``TemplateError`` and then stores nothing."""
     event = notified_event(key.event)
     if key.channel == "sms" and template.subject is not None:
@@ -26,7 +23,7 @@ async def set_template(uow: UnitOfWork, key: TemplateKey, template: MessageTempl
     async with uow:
         before = await template_for(uow, key)
         await uow.templates.put(key, template)
-        await uow.trail.record(actor, "template.changed", "template", _target(key),
+        await uow.trail.record(uow.actor, "template.changed", "template", _target(key),
                                before=asdict(before), after=asdict(template))
         await uow.commit()
     return template

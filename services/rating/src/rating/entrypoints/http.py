@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
+from tarifa.audit import Actor
 from tarifa.auth import CurrentPrincipal, Principal, Role, allow
 from tarifa.problems import Conflict, InvalidInput, NotFound
 from tarifa.web.access import GuardedRoute
@@ -73,10 +74,12 @@ def _plans(router: APIRouter, new_uow: Callable[[], UnitOfWork]) -> None:
     @router.put("/plans/{code}", response_model=PlanOut, status_code=200,
                 responses={201: {"model": PlanOut, "description": "a new plan"}},
                 dependencies=OPERATOR)
-    async def put_plan(code: PlanCode, body: PlanBody, response: Response) -> PlanOut:
+    async def put_plan(code: PlanCode, body: PlanBody, response: Response,
+                       principal: CurrentPrincipal) -> PlanOut:
         """Publish a plan version: 201 for a new plan, 200 for a new or unchanged version."""
         try:
-            published = await publish_plan(new_uow(), plan_version(code, body))
+            published = await publish_plan(new_uow().acting(Actor.of(principal)),
+                                           plan_version(code, body))
         except PlanError as exc:
             raise InvalidInput(str(exc), errors=[{"field": exc.field, "message": exc.message}]) from exc
         response.status_code = 201 if published.new_plan else 200

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header
-from tarifa.auth import Role, allow
+from tarifa.audit import Actor
+from tarifa.auth import CurrentPrincipal, Role, allow
 from tarifa.idempotency import KeyInFlight, KeyReused, StoredResponse, once
 from tarifa.problems import Conflict, InvalidInput, NotFound
 from tarifa.web.access import GuardedRoute
@@ -47,13 +48,13 @@ def _request(body: ReratingBody) -> RerateRequest:
 
 
 async def _start(new_uow: Callable[[], UnitOfWork], body: ReratingBody,
-                 key: str | None) -> dict[str, Any]:
+                 key: str | None, actor: Actor) -> dict[str, Any]:
     async def work() -> StoredResponse:
         run = await rerate_usage(uow, _request(body))
         return 202, {"id": run.id, "status": run.status}
 
     try:
-        async with new_uow() as uow:
+        async with new_uow().acting(actor) as uow:
             _status, response = await once(uow, "rerating", key,
                                            body.model_dump(mode="json", by_alias=True), work)
     except PeriodClosed as exc:
@@ -71,10 +72,11 @@ def rerating_router(new_uow: Callable[[], UnitOfWork]) -> APIRouter:
     @router.post("/rerating-runs", status_code=202, response_model=ReratingStartedOut,
                  dependencies=OPERATOR, responses={409: {
                      "description": "the window reaches into an invoiced period"}})
-    async def start_rerating(body: ReratingBody, idempotency_key: IdempotencyKey = None) -> Any:
+    async def start_rerating(body: ReratingBody, principal: CurrentPrincipal,
+                             idempotency_key: IdempotencyKey = None) -> Any:
         """Re-price the rated usage of an open period with the plan versions in effect for its
         dates; the ledger receives only the differences. 409 for an invoiced period."""
-        return await _start(new_uow, body, idempotency_key)
+        return await _start(new_uow, body, idempotency_key, Actor.of(principal))
 
     @router.get("/rerating-runs/{run_id}", response_model=ReratingRunOut,
                 response_model_by_alias=True, dependencies=OPERATOR)

@@ -38,7 +38,8 @@ def _check_order(latest: PlanVersion, terms: PlanVersion) -> None:
 
 
 async def publish_plan(uow: UnitOfWork, terms: PlanVersion) -> Published:
-    """Store ``terms`` as the plan's next version (its ``version`` is ignored) and announce it."""
+    """Store ``terms`` as the plan's next version (its ``version`` is ignored), audit it for
+    ``uow.actor`` (the latest version before, the new one after) and announce it."""
     async with uow:
         await uow.plans.lock(terms.code)
         versions = await uow.plans.versions(terms.code)
@@ -49,6 +50,8 @@ async def publish_plan(uow: UnitOfWork, terms: PlanVersion) -> Published:
             _check_order(latest, terms)
         plan = replace(terms, version=len(versions) + 1)
         await uow.plans.add(plan, uow.clock.now())
+        await uow.trail.record(uow.actor, "plan.published", "plan", plan.code, before=latest,
+                               after=plan)
         uow.emit(_published(plan))
         await uow.commit()
     return Published(plan, new_plan=latest is None, new_version=True)

@@ -117,6 +117,7 @@ async def rerate_usage(uow: UnitOfWork, request: RerateRequest) -> ReratingRun:
     _announce(uow, found, request.run_id)
     run = _run(uow, request, outcome, found)
     await uow.rerating.add_run(run)
+    await uow.trail.record(uow.actor, "rerating_run.completed", "rerating_run", run.id, after=run)
     return run
 
 
