@@ -12,6 +12,8 @@ from invoicing.domain.account import BillingAccount
 from invoicing.domain.invoice import OPEN, Allocation, Invoice, InvoiceStatus, OpenInvoice
 from invoicing.domain.ledger import LedgerEntry
 from invoicing.service.ports import Credit
+from tarifa.audit import Actor
+from tarifa.audit.memory import MemoryAuditTrail
 
 
 class FixedClock:
@@ -102,6 +104,12 @@ class FakeUnitOfWork:
         self.invoices = FakeInvoices()
         self.events: list[Any] = []
         self.committed = 0
+        self.trail = MemoryAuditTrail(self.clock)
+        self.actor = Actor.system("invoicing")
+
+    def acting(self, actor: Actor) -> FakeUnitOfWork:
+        self.actor = actor
+        return self
 
     async def __aenter__(self) -> FakeUnitOfWork:
         return self

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Response
+from tarifa.audit import Actor
 from tarifa.auth import CurrentPrincipal, Principal
 from tarifa.idempotency import StoredResponse, once
 from tarifa.problems import NotFound
@@ -43,9 +44,9 @@ Work = Callable[[UnitOfWork], Awaitable[StoredResponse]]
 
 
 async def _once(new_uow: Callable[[], UnitOfWork], scope: str, key: str | None,
-                body: dict[str, Any], work: Work) -> dict[str, Any]:
+                body: dict[str, Any], work: Work, principal: Principal) -> dict[str, Any]:
     with refusals():
-        async with new_uow() as uow:
+        async with new_uow().acting(Actor.of(principal)) as uow:
             _status, response = await once(uow, scope, key, body, lambda: work(uow))
     return response
 
@@ -85,7 +86,7 @@ def _credit_routes(router: APIRouter, new_uow: Callable[[], UnitOfWork], runner:
 
     @router.post("/invoices/{invoice_id}/credit-notes", status_code=201,
                  response_model=CreditNoteOut, dependencies=OPERATOR)
-    async def issue_credit_note(invoice_id: str, body: CreditNoteBody,
+    async def issue_credit_note(invoice_id: str, body: CreditNoteBody, principal: CurrentPrincipal,
                                 idempotency_key: IdempotencyKey = None) -> Any:
         """Credit part or all of an invoice's charges; the signed document follows."""
         command = CreditInvoice(invoice_id, body.amount, body.reason, series)
@@ -94,7 +95,7 @@ def _credit_routes(router: APIRouter, new_uow: Callable[[], UnitOfWork], runner:
             return 201, _note_out(await credit_invoice(uow, command)).model_dump(mode="json")
 
         response = await _once(new_uow, f"credit:{invoice_id}", idempotency_key,
-                               body.model_dump(mode="json"), work)
+                               body.model_dump(mode="json"), work, principal)
         runner.documents_soon()
         return response
 
@@ -122,7 +123,7 @@ def _detailed_routes(router: APIRouter, new_uow: Callable[[], UnitOfWork],
 
     @router.post("/accounts/{account_id}/detailed-bills", status_code=202,
                  response_model=DetailedBillStartedOut, dependencies=OWN_ACCOUNT)
-    async def request_bill(account_id: str, body: DetailedBillBody,
+    async def request_bill(account_id: str, body: DetailedBillBody, principal: CurrentPrincipal,
                            idempotency_key: IdempotencyKey = None) -> Any:
         """Itemised usage of an interval in one direction; the policy fee is charged."""
         command = RequestDetailedBill(account_id, body.from_date, body.to_date, body.direction)
@@ -132,7 +133,7 @@ def _detailed_routes(router: APIRouter, new_uow: Callable[[], UnitOfWork],
             return 202, {"id": bill.id}
 
         response = await _once(new_uow, f"detailed:{account_id}", idempotency_key,
-                               body.model_dump(mode="json", by_alias=True), work)
+                               body.model_dump(mode="json", by_alias=True), work, principal)
         runner.documents_soon()
         return response
 

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
+from tarifa.audit import Actor
 from tarifa.auth import CurrentPrincipal, Principal, Role, allow
 from tarifa.money import round_amount
 from tarifa.problems import InvalidInput, NotFound
@@ -157,9 +158,10 @@ def _run_routes(router: APIRouter, new_uow: Callable[[], UnitOfWork],
                 runner: BillingRunner) -> None:
     @router.post("/billing-runs", status_code=202, response_model=RunStartedOut,
                  dependencies=OPERATOR)
-    async def start_billing_run(body: BillingRunBody) -> RunStartedOut:
+    async def start_billing_run(body: BillingRunBody, principal: CurrentPrincipal) -> RunStartedOut:
         try:
-            run = await start_run(new_uow(), body.period_end, body.account_ids)
+            run = await start_run(new_uow().acting(Actor.of(principal)), body.period_end,
+                                  body.account_ids)
         except BillingError as exc:
             raise InvalidInput(str(exc), slug="invalid-period", errors=[
                 {"field": "period_end", "message": str(exc)}]) from exc

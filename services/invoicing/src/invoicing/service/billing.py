@@ -49,6 +49,7 @@ async def start_run(uow: UnitOfWork, period_end: date,
                      status=RunStatus.RUNNING, created_at=now)
     async with uow:
         await uow.runs.add(run)
+        await uow.trail.record(uow.actor, "billing_run.started", "billing_run", run.id, after=run)
         await uow.commit()
     return run
 
@@ -102,6 +103,14 @@ async def _period_start(uow: UnitOfWork, account: BillingAccount, period_end: da
     return start if start is not None and start <= period_end else None
 
 
+def _issued(invoice: Invoice) -> dict[str, object]:
+    """What the audit keeps of an issued invoice (its lines stay in the invoice)."""
+    return {"number": invoice.number, "account_id": invoice.account_id,
+            "period": [invoice.period_start, invoice.period_end], "currency": invoice.currency,
+            "total_charges": invoice.total_charges, "amount_due": invoice.amount_due,
+            "status": invoice.status, "run_id": invoice.run_id}
+
+
 async def bill_account(uow: UnitOfWork, policy: BillingPolicy, run: BillingRun,
                        account_id: str) -> Invoice | None:
     """Issue the account's invoice for the run's period, unless it has one or nothing to bill."""
@@ -115,5 +124,7 @@ async def bill_account(uow: UnitOfWork, policy: BillingPolicy, run: BillingRun,
         invoice = await _invoice(uow, policy, account, start, run, stated)
         await uow.invoices.add(invoice, account)
         await uow.ledger.state(entry_ids, invoice.id)
+        await uow.trail.record(uow.actor, "invoice.issued", "invoice", invoice.id,
+                               after=_issued(invoice))
         await uow.commit()
         return invoice

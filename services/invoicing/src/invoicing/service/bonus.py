@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
+from tarifa.audit import Actor
 from tarifa.messaging.catalogue import BonusRedeemed
 from tarifa.messaging.envelope import CloudEvent
 
@@ -48,5 +49,7 @@ async def record_bonus_credit(uow: UnitOfWork, consumer: str, event: CloudEvent)
             entry = _credit(data, await uow.accounts.get(data.account_id), event)
             await uow.ledger.add([entry])
             await settle(uow, data.account_id, entry.id, entry.amount)
+            await uow.trail.record(Actor.system(consumer), "bonus.credited", "account",
+                                   data.account_id, after=entry)
             await announce_balance(uow, data.account_id, entry.currency, BONUS)
         await uow.commit()

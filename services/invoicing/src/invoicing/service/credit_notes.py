@@ -72,7 +72,8 @@ async def _entry(uow: UnitOfWork, note: CreditNote) -> LedgerEntry:
 
 
 async def credit_invoice(uow: UnitOfWork, command: CreditInvoice) -> CreditNote:
-    """Issue a credit note within ``uow`` (the caller commits): credit, allocate, announce."""
+    """Issue a credit note within ``uow`` (the caller commits): credit, allocate, audit for
+    ``uow.actor`` (the invoice's status before and after, the note), announce."""
     invoice = await uow.invoices.get(command.invoice_id)
     if invoice is None:
         raise InvoiceNotFound(f"invoice {command.invoice_id} not found")
@@ -82,8 +83,13 @@ async def credit_invoice(uow: UnitOfWork, command: CreditInvoice) -> CreditNote:
     await uow.ledger.add([entry])
     await uow.credit_notes.add(note, entry.id)
     await settle(uow, note.account_id, entry.id, note.amount, preferred=invoice.id)
+    status = invoice.status
     if fully_credited(invoice.total_charges, await uow.credit_notes.credited(invoice.id)):
-        await uow.invoices.set_status(invoice.id, InvoiceStatus.CREDITED)
+        status = InvoiceStatus.CREDITED
+        await uow.invoices.set_status(invoice.id, status)
+    await uow.trail.record(uow.actor, "credit_note.issued", "invoice", invoice.id,
+                           before={"status": invoice.status},
+                           after={"status": status, "credit_note": note})
     await announce_balance(uow, note.account_id, note.currency, CREDIT_NOTE)
     return note
 

@@ -75,6 +75,8 @@ async def request_detailed_bill(uow: UnitOfWork, policy: DetailedBillPolicy,
         to_date=command.to_date, direction=command.direction, status=DetailedBillStatus.PENDING,
         fee=_fee(policy, account.currency), currency=account.currency, requested_at=now)
     await uow.detailed_bills.add(bill)
+    await uow.trail.record(uow.actor, "detailed_bill.requested", "detailed_bill", bill.id,
+                           after=bill)
     return bill
 
 

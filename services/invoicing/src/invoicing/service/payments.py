@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from tarifa.audit import Actor
 from tarifa.messaging.catalogue import PaymentSucceeded
 from tarifa.messaging.envelope import CloudEvent
 
@@ -44,5 +45,7 @@ async def record_payment(uow: UnitOfWork, consumer: str, event: CloudEvent) -> N
         entry = _entry(data, account, event, uow)
         await uow.ledger.add([entry])
         await settle(uow, data.account_id, entry.id, entry.amount, preferred=data.invoice_id)
+        await uow.trail.record(Actor.system(consumer), "payment.posted", "account",
+                               data.account_id, after=entry)
         await announce_balance(uow, data.account_id, data.currency, "payment")
         await uow.commit()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 
+from tarifa.audit import Actor
 from tarifa.messaging.catalogue import RefundSucceeded
 from tarifa.messaging.envelope import CloudEvent
 
@@ -48,5 +49,7 @@ async def record_refund(uow: UnitOfWork, consumer: str, event: CloudEvent) -> No
                              entry_id=str(uuid.uuid4()), refund_id=data.refund_id,
                              event_id=event.id, at=event.time, on=local_date(account, event.time))
         await uow.ledger.add([entry])
+        await uow.trail.record(Actor.system(consumer), "refund.posted", "account",
+                               data.account_id, after=entry)
         await announce_balance(uow, data.account_id, data.currency, "refund")
         await uow.commit()

@@ -13,6 +13,7 @@ import asyncio
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from tarifa.audit import Actor
 from tarifa.logging import get_logger
 from tarifa.scheduling import attempt
 
@@ -27,6 +28,8 @@ from invoicing.service.print_batches import make_print_batch
 __all__ = ["BillingRunner"]
 
 log = get_logger(__name__)
+RUNNER = Actor.system("invoicing.billing-run")
+"""Who executes a run an operator started (the invoices and the run's end are audited so)."""
 
 
 async def _done(work: Coroutine[Any, Any, object]) -> bool:
@@ -113,7 +116,7 @@ class BillingRunner:
         run, account_ids = found
         failed = []
         for account_id in account_ids:
-            billed = bill_account(self._new_uow(), self._policy, run, account_id)
+            billed = bill_account(self._new_uow().acting(RUNNER), self._policy, run, account_id)
             if await attempt("invoicing-billing-run", account_id, _done(billed)) is None:
                 failed.append(account_id)
         return run, failed
@@ -130,6 +133,9 @@ class BillingRunner:
         return run, account_ids
 
     async def _finish(self, run_id: str, status: RunStatus, error: str | None = None) -> None:
-        async with self._new_uow() as uow:
+        async with self._new_uow().acting(RUNNER) as uow:
             await uow.runs.finish(run_id, status, uow.clock.now(), error)
+            await uow.trail.record(uow.actor, f"billing_run.{status}", "billing_run", run_id,
+                                   before={"status": RunStatus.RUNNING},
+                                   after={"status": status, "error": error})
             await uow.commit()
