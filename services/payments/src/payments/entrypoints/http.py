@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header
+from tarifa.audit import Actor
 from tarifa.auth import CurrentPrincipal, Principal, Role, allow
 from tarifa.idempotency import StoredResponse, once
 from tarifa.problems import NotFound, Problem
@@ -102,10 +103,10 @@ def _card_command(body: CardPaymentBody, payer: str) -> StartCardPayment:
 
 
 async def _once(new_uow: Callable[[], UnitOfWork], scope: str, key: str | None,
-                body: dict[str, Any], work: Callable[[UnitOfWork], Awaitable[StoredResponse]]
-                ) -> dict[str, Any]:
+                body: dict[str, Any], work: Callable[[UnitOfWork], Awaitable[StoredResponse]],
+                principal: Principal) -> dict[str, Any]:
     with refusals():
-        async with new_uow() as uow:
+        async with new_uow().acting(Actor.of(principal)) as uow:
             _status, response = await once(uow, scope, key, body, lambda: work(uow))
     return response
 
@@ -125,7 +126,7 @@ def payments_router(new_uow: Callable[[], UnitOfWork], cards: CardPayments) -> A
             return 201, _out(payment).model_dump(mode="json")
 
         return await _once(new_uow, f"card:{payer_of(principal)}", idempotency_key,
-                           body.model_dump(mode="json"), work)
+                           body.model_dump(mode="json"), work, principal)
 
     @router.post("/payments/offline", status_code=201, response_model=PaymentOut,
                  dependencies=CHANNELS)
@@ -138,7 +139,7 @@ def payments_router(new_uow: Callable[[], UnitOfWork], cards: CardPayments) -> A
             return 201, _out(payment).model_dump(mode="json")
 
         return await _once(new_uow, f"offline:{principal.subject}", idempotency_key,
-                           body.model_dump(mode="json"), work)
+                           body.model_dump(mode="json"), work, principal)
 
     @router.get("/payments/{payment_id}", response_model=PaymentOut,
                 dependencies=[allow(Role.OPERATOR, Role.SUBSCRIBER, Role.PARTNER)])
@@ -152,7 +153,7 @@ def payments_router(new_uow: Callable[[], UnitOfWork], cards: CardPayments) -> A
 
     @router.post("/payments/{payment_id}/refunds", status_code=201, response_model=RefundOut,
                  dependencies=[allow(Role.OPERATOR)], responses={502: GATEWAY_ANSWERS[502]})
-    async def refund(payment_id: str, body: RefundBody,
+    async def refund(payment_id: str, body: RefundBody, principal: CurrentPrincipal,
                      idempotency_key: IdempotencyKey = None) -> Any:
 
         async def work(uow: UnitOfWork) -> StoredResponse:
@@ -165,7 +166,7 @@ def payments_router(new_uow: Callable[[], UnitOfWork], cards: CardPayments) -> A
                 mode="json")
 
         return await _once(new_uow, f"refund:{payment_id}", idempotency_key,
-                           body.model_dump(mode="json"), work)
+                           body.model_dump(mode="json"), work, principal)
 
     return router
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi import APIRouter
-from tarifa.auth import Role, allow
+from tarifa.audit import Actor
+from tarifa.auth import CurrentPrincipal, Role, allow
 from tarifa.problems import NotFound
 from tarifa.web.access import GuardedRoute
 
@@ -38,12 +39,14 @@ def methods_router(new_uow: Callable[[], UnitOfWork], cards: CardPayments) -> AP
 
     @router.post("/payment-methods", status_code=201, response_model=PaymentMethodOut,
                  responses=GATEWAY_ANSWERS)
-    async def register_card(account_id: str, body: PaymentMethodBody) -> PaymentMethodOut:
+    async def register_card(account_id: str, body: PaymentMethodBody,
+                            principal: CurrentPrincipal) -> PaymentMethodOut:
         """Open the gateway's card registration page; the card's token arrives by webhook."""
         gateway = cards.gateway()
         with refusals():
             try:
-                method = await start_registration(new_uow(), gateway, account_id, body.return_url)
+                method = await start_registration(new_uow().acting(Actor.of(principal)), gateway,
+                                                  account_id, body.return_url)
             except UnknownBeneficiary as exc:
                 raise NotFound(str(exc)) from exc
         return _method_out(method)
@@ -57,12 +60,13 @@ def methods_router(new_uow: Callable[[], UnitOfWork], cards: CardPayments) -> AP
         return _method_out(method)
 
     @router.put("/autopay", response_model=AutopayOut)
-    async def put_autopay(account_id: str, body: AutopayBody) -> AutopayOut:
+    async def put_autopay(account_id: str, body: AutopayBody,
+                          principal: CurrentPrincipal) -> AutopayOut:
         """Pay each new invoice, or top up when the balance falls below the threshold."""
         command = SetAutopay(account_id=account_id, payment_method_id=body.payment_method_id,
                              mode=body.mode, threshold=body.threshold, amount=body.amount)
         with refusals():
-            return _mandate_out(await set_autopay(new_uow(), command))
+            return _mandate_out(await set_autopay(new_uow().acting(Actor.of(principal)), command))
 
     @router.get("/autopay", response_model=AutopayOut)
     async def read_autopay(account_id: str) -> AutopayOut:

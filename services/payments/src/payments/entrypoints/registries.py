@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from starlette.datastructures import UploadFile
+from tarifa.audit import Actor
 from tarifa.auth import CurrentPrincipal, Role
 from tarifa.problems import InvalidInput, NotFound
 from tarifa.sanity import InsaneInput, text_file
@@ -66,7 +67,7 @@ def registries_router(new_uow: Callable[[], UnitOfWork], max_rows: int,
         """Pay the rows that match an account; keep the rest for manual matching; skip repeats."""
         command = ImportRegistry(await _file_text(request, max_bytes), payer_of(principal), max_rows)
         with refusals():
-            return _out(await import_registry(new_uow(), command))
+            return _out(await import_registry(new_uow().acting(Actor.of(principal)), command))
 
     @router.get("/payment-registries/{registry_id}", response_model=RegistryOut,
                 dependencies=CHANNELS)

@@ -45,6 +45,7 @@ async def start_card_payment(uow: UnitOfWork, gateway: CardGateway, limits: Paym
                                           command.return_url)
     payment = replace(payment, gateway_ref=session.ref, redirect_url=session.redirect_url)
     await uow.payments.add(payment)
+    await uow.trail.record(uow.actor, "payment.started", "payment", payment.id, after=payment)
     return payment
 
 
@@ -69,6 +70,9 @@ async def apply_payment_outcome(uow: UnitOfWork, outcome: GatewayOutcome) -> Pay
     if settled is None:
         return payment
     await uow.payments.save(settled)
+    await uow.trail.record(uow.actor, f"payment.{settled.status}", "payment", settled.id,
+                           before={"status": payment.status},
+                           after={"status": settled.status, "failure_reason": settled.failure_reason})
     event = succeeded(settled) if settled.status is PaymentStatus.SUCCEEDED else failed(settled)
     uow.emit(event, subject=settled.account_id)
     return settled

@@ -33,6 +33,8 @@ async def start_registration(uow: UnitOfWork, gateway: CardGateway, account_id: 
         session = await gateway.start_registration(method.id, return_url)
         method = replace(method, gateway_ref=session.ref, redirect_url=session.redirect_url)
         await uow.methods.add(method)
+        await uow.trail.record(uow.actor, "payment_method.started", "payment_method", method.id,
+                               after={"status": method.status, "account_id": account_id})
         await uow.commit()
     return method
 
@@ -49,6 +51,9 @@ async def apply_registration_outcome(uow: UnitOfWork, outcome: GatewayOutcome) -
         changed = method.refused()
     if changed is not None:
         await uow.methods.save(changed)
+        await uow.trail.record(uow.actor, f"payment_method.{changed.status}", "payment_method",
+                               method.id, before={"status": method.status},
+                               after={"status": changed.status})
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +79,10 @@ async def set_autopay(uow: UnitOfWork, command: SetAutopay) -> AutopayMandate:
             updated_at=uow.clock.now(), threshold=_amount(command.threshold, currency),
             amount=_amount(command.amount, currency))
         mandate.check(method)
+        before = await uow.methods.mandate(command.account_id)
         await uow.methods.put_mandate(mandate)
+        await uow.trail.record(uow.actor, "autopay.set", "account", command.account_id,
+                               before=before, after=mandate)
         await uow.commit()
     return mandate
 

@@ -50,5 +50,6 @@ async def register_offline_payment(uow: UnitOfWork, command: RegisterOfflinePaym
     )
     payment.check_currency(account)
     await uow.payments.add(payment)
+    await uow.trail.record(uow.actor, "payment.registered", "payment", payment.id, after=payment)
     uow.emit(succeeded(payment), subject=payment.account_id)
     return payment

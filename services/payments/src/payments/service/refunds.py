@@ -37,6 +37,8 @@ async def refund_payment(uow: UnitOfWork, gateways: Gateways, command: RefundPay
     refund = await _through_gateway(gateways, payment, refund)
     await uow.payments.save(after)
     await uow.refunds.add(refund)
+    await uow.trail.record(uow.actor, "payment.refunded", "payment", payment.id,
+                           before={"payment": payment}, after={"payment": after, "refund": refund})
     uow.emit(refunded(refund), subject=refund.account_id)
     return refund
 

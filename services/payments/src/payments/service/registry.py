@@ -43,6 +43,10 @@ async def import_registry(uow: UnitOfWork, command: ImportRegistry) -> RegistryR
             duplicates=_count(entries, EntryStatus.DUPLICATE),
             unmatched=[e for e in entries if e.status is EntryStatus.UNMATCHED])
         await uow.registries.add_registry(report)
+        await uow.trail.record(uow.actor, "registry.imported", "registry", registry_id,
+                               after={"rows": report.rows, "matched": report.matched,
+                                      "duplicates": report.duplicates,
+                                      "unmatched": len(report.unmatched)})
         await uow.commit()
     return report
 
@@ -113,4 +117,7 @@ async def _pay(uow: UnitOfWork, entry: RegistryEntry, account: AccountRef, payer
         currency=account.currency, channel=CHANNEL, reference=entry.reference, purpose="advance",
         status=PaymentStatus.SUCCEEDED, payer=payer, created_at=uow.clock.now())
     await uow.payments.add(payment)
+    await uow.trail.record(uow.actor, "payment.registered", "payment", payment.id,
+                           after={"payment": payment, "registry_id": entry.registry_id,
+                                  "row": entry.row})
     uow.emit(succeeded(payment), subject=payment.account_id)
