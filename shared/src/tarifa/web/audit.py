@@ -22,7 +22,7 @@ from tarifa.web.access import GuardedRoute
 
 __all__ = ["AuditEntryOut", "AuditPageOut", "audit_router"]
 
-Name = Annotated[str | None, Query(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._:@\-]+$")]
+Name = Annotated[str | None, Query(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._:@/\-]+$")]
 Since = Annotated[AwareDatetime | None, Query(alias="from", description="inclusive, RFC 3339")]
 Until = Annotated[AwareDatetime | None, Query(alias="to", description="exclusive, RFC 3339")]
 
