@@ -25,6 +25,7 @@ from invoicing.entrypoints.consumers import register_consumers
 from invoicing.entrypoints.corrections_http import corrections_router
 from invoicing.entrypoints.documents_http import documents_router
 from invoicing.entrypoints.http import invoicing_router
+from invoicing.entrypoints.statistics_http import statistics_router
 from invoicing.service.billing import BillingPolicy
 from invoicing.service.detailed_bills import DetailedBillPolicy
 from invoicing.service.overdue import mark_overdue
@@ -135,6 +136,7 @@ def build_app(settings: InvoicingSettings, renderer: DocumentRenderer | None = N
     routers = [invoicing_router(new_uow, runner),
                corrections_router(new_uow, runner, settings.credit_series, detailed),
                documents_router(new_uow, _Verifier(settings), settings.verify_max_bytes),
+               statistics_router(new_uow),
                audit_router(new_uow, tag="invoicing")]
     return create_app(runtime, title="Tarifa invoicing", routers=routers,
                       description="Invoicing: the ledger, balances, billing runs, invoices, "

@@ -28,6 +28,7 @@ TABLE = {
     "GET /v1/accounts/{account_id}/balance": Row(ACCOUNT, 200),
     "GET /v1/accounts/{account_id}/ledger": Row(ACCOUNT, 200),
     "GET /v1/accounts/{account_id}/invoices": Row(ACCOUNT, 200),
+    "GET /v1/accounts/{account_id}/statistics": Row(ACCOUNT, 200),
     "POST /v1/accounts/{account_id}/detailed-bills": Row(ACCOUNT, 422),
     "GET /v1/invoices/{invoice_id}": Row(SUBSCRIBERS, 404),
     "GET /v1/invoices/{invoice_id}/pdf": Row(SUBSCRIBERS, 404),

@@ -11,6 +11,7 @@ from invoicing.adapters.corrections import SqlCreditNotes, SqlDetailedBills
 from invoicing.adapters.documents import SqlDocuments
 from invoicing.adapters.invoices import SqlInvoices
 from invoicing.adapters.repositories import SqlAccountsReplica, SqlBillingRuns, SqlLedger
+from invoicing.adapters.statistics import SqlLedgerStatistics
 
 __all__ = ["InvoicingUnitOfWork"]
 
@@ -26,3 +27,4 @@ class InvoicingUnitOfWork(SqlUnitOfWork):
         self.detailed_bills = SqlDetailedBills(session)
         self.idempotency = SqlIdempotencyStore(session)
         self.carries = SqlCarries(session)
+        self.statistics = SqlLedgerStatistics(session)

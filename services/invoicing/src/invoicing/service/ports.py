@@ -19,10 +19,11 @@ from invoicing.domain.ledger import LedgerEntry
 from invoicing.domain.posting import CarryKey
 from invoicing.domain.run import BillingRun, RunStatus
 from invoicing.domain.statement import Statement
+from invoicing.domain.statistics import LedgerSum
 
 __all__ = ["AccountsReplica", "BillingRuns", "Carries", "Credit", "CreditNotes", "DetailedBills",
            "DocumentRenderer", "DocumentVerifier", "Documents", "Invoices", "Ledger",
-           "UnitOfWork", "Verdict"]
+           "LedgerStatistics", "UnitOfWork", "Verdict"]
 
 Credit = tuple[str, Decimal]
 """A payment or credit note entry's id and the part of it not allocated to any invoice yet."""
@@ -89,6 +90,11 @@ class Ledger(Protocol):
     async def usage(self, account_id: str, since: date, until: date,
                     direction: str) -> list[LedgerEntry]:
         """The rated usage items of the interval in one direction."""
+
+
+class LedgerStatistics(Protocol):
+    async def monthly(self, account_id: str, since: date, before: date) -> list[LedgerSum]:
+        """The account's movements dated in [since, before), summed per month, kind, type, unit."""
 
 
 class Carries(Protocol):
@@ -182,3 +188,6 @@ class UnitOfWork(BaseUnitOfWork, Protocol):
 
     @property
     def carries(self) -> Carries: ...
+
+    @property
+    def statistics(self) -> LedgerStatistics: ...
