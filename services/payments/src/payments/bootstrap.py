@@ -13,6 +13,7 @@ from payments.adapters.gateways.sandbox import SandboxGateway
 from payments.adapters.uow import PaymentsUnitOfWork
 from payments.domain.limits import PaymentLimits
 from payments.entrypoints.consumers import register_consumers
+from payments.entrypoints.history import history_router
 from payments.entrypoints.http import CardPayments, payments_router
 from payments.entrypoints.methods import methods_router
 from payments.entrypoints.registries import registries_router
@@ -63,7 +64,8 @@ def build_app(settings: PaymentsSettings) -> FastAPI:
     cards = CardPayments(_gateways(settings, runtime), CARD_GATEWAY, _limits(settings))
     routers = [payments_router(new_uow, cards), webhooks_router(new_uow, cards.gateways),
                registries_router(new_uow, settings.registry_max_rows, settings.registry_max_bytes),
-               methods_router(new_uow, cards), audit_router(new_uow, tag="payments")]
+               methods_router(new_uow, cards), history_router(new_uow),
+               audit_router(new_uow, tag="payments")]
     return create_app(runtime, title="Tarifa payments", routers=routers,
                       description="Payments: card gateways, partner channels, registry files, "
                                   "refunds, stored cards and autopay.")

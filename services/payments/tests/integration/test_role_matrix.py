@@ -38,6 +38,7 @@ TABLE = {
     "GET /v1/accounts/{account_id}/payment-methods/{method_id}": Row(ACCOUNT, 404),
     "PUT /v1/accounts/{account_id}/autopay": Row(ACCOUNT, 422),
     "GET /v1/accounts/{account_id}/autopay": Row(ACCOUNT, 404),
+    "GET /v1/accounts/{account_id}/payments": Row(ACCOUNT, 404),
 }
 UNKNOWN = {"payment_id": str(uuid.uuid4()), "registry_id": str(uuid.uuid4()),
            "method_id": str(uuid.uuid4()), "gateway": "no-such-gateway"}

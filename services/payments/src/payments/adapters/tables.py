@@ -49,6 +49,7 @@ payments = Table(
     Column("refunded", Numeric(), nullable=False, server_default=text("0")),
     Column("failure_reason", String(500)),
 )
+Index("payments_payer", payments.c.payer)
 Index("payments_registry_reference", payments.c.channel, payments.c.reference, unique=True,
       postgresql_where=payments.c.channel == "registry")
 

@@ -11,13 +11,14 @@ from tarifa.uow import UnitOfWork as BaseUnitOfWork
 
 from payments.domain.autopay import AutopayMandate, PaymentMethod
 from payments.domain.gateway import GatewayNotification, GatewayOutcome, GatewaySession
+from payments.domain.history import HistoryEntry, Position
 from payments.domain.payment import AccountRef, Payment
 from payments.domain.refund import Refund
 from payments.domain.registry import RegistryEntry, RegistryReport
 
 __all__ = ["AccountsReplica", "CardGateway", "GatewayError", "Gateways", "InvalidSignature",
-           "PaymentMethodRepository", "PaymentRepository", "RefundRepository", "RegistryRepository",
-           "UnitOfWork"]
+           "PaymentHistory", "PaymentMethodRepository", "PaymentRepository", "RefundRepository",
+           "RegistryRepository", "UnitOfWork"]
 
 
 class GatewayError(Exception):
@@ -63,6 +64,12 @@ class PaymentRepository(Protocol):
     async def save(self, payment: Payment) -> None: ...
 
 
+class PaymentHistory(Protocol):
+    async def page(self, account_id: str, after: Position | None,
+                   limit: int) -> list[HistoryEntry]:
+        """Up to ``limit`` payments into the account or paid by it, newest first, after ``after``."""
+
+
 class RefundRepository(Protocol):
     async def add(self, refund: Refund) -> None: ...
 
@@ -103,3 +110,6 @@ class UnitOfWork(BaseUnitOfWork, Protocol):
 
     @property
     def idempotency(self) -> IdempotencyStore: ...
+
+    @property
+    def history(self) -> PaymentHistory: ...
