@@ -4,6 +4,7 @@ what it paid for other accounts and what was refunded."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import uuid
 from typing import Any
 
@@ -73,6 +74,10 @@ async def _all_pages(client: httpx.AsyncClient, secret: str, account_id: str,
             return pages
 
 
+def _cursor(instant: str, payment_id: str) -> str:
+    return base64.urlsafe_b64encode(f"{instant}|{payment_id}".encode()).decode()
+
+
 async def test_every_channel_newest_first_with_refunds_and_payers(
     client: httpx.AsyncClient, settings: PaymentsSettings, jwt_secret: str
 ) -> None:
@@ -137,7 +142,9 @@ async def test_other_subscribers_unknown_accounts_and_bad_pages_are_problems(
     assert (refused.status_code, unknown.status_code) == (404, 404)
     assert unknown.headers["content-type"] == "application/problem+json"
     for params in ({"limit": 0}, {"limit": 101}, {"cursor": "not-a-cursor"},
-                   {"cursor": "bm8tdGltZXxpZA=="}, {"cursor": "x" * 401}):
+                   {"cursor": _cursor("no-time", "id")}, {"cursor": _cursor("2026-02-03", "id")},
+                   {"cursor": _cursor("0001-01-01T00:00:00+14:00", "id")},
+                   {"cursor": _cursor("2026-02-03T10:00:00+00:00", "")}, {"cursor": "x" * 401}):
         response = await _history(client, jwt_secret, account_id, **params)
         assert response.status_code == 422, (params, response.text)
         assert response.headers["content-type"] == "application/problem+json"

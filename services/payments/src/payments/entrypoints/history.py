@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
@@ -14,6 +13,7 @@ from pydantic import BaseModel, Field
 from tarifa.auth import Role, allow
 from tarifa.money import round_amount
 from tarifa.problems import InvalidInput, NotFound
+from tarifa.sanity import check_instant
 from tarifa.web.access import GuardedRoute
 
 from payments.domain.history import HistoryEntry, HistoryPage, Position
@@ -56,19 +56,23 @@ def _cursor(after: Position | None) -> str | None:
     return base64.urlsafe_b64encode(f"{after[0].isoformat()}|{after[1]}".encode()).decode()
 
 
+def _decoded(cursor: str) -> Position:
+    """The position in a cursor; ValueError (of base64, UTF-8, ISO 8601 or sanity) otherwise."""
+    instant, _, payment_id = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
+    after = check_instant(datetime.fromisoformat(instant))
+    if after.tzinfo is None or not payment_id:
+        raise ValueError("a cursor names an aware instant and a payment")
+    return after, payment_id
+
+
 def _after(cursor: str | None) -> Position | None:
     if not cursor:
         return None
     try:
-        instant, _, payment_id = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        after = datetime.fromisoformat(instant), payment_id
-    except (ValueError, binascii.Error) as exc:
+        return _decoded(cursor)
+    except ValueError as exc:
         raise InvalidInput("cursor is not valid", errors=[{"field": "cursor",
                                                            "message": "not a cursor"}]) from exc
-    if after[0].tzinfo is None or not payment_id:
-        raise InvalidInput("cursor is not valid", errors=[{"field": "cursor",
-                                                           "message": "not a cursor"}])
-    return after
 
 
 def _entry_out(entry: HistoryEntry, account_id: str) -> HistoryEntryOut:
