@@ -40,7 +40,8 @@ async def test_usage_of_an_invoiced_period_is_marked_late_and_older_usage_is_ref
                    started_at="2026-04-21T11:59:59+00:00")])
         [event] = await tap.wait_for("rating.usage.rated", subject=account_id)
     assert report.json() == {"accepted": 2, "duplicates": 0,
-                             "rejected": [{"id": "too-late", "reason": "too late", "index": 2}]}
+                             "rejected": [{"id": "too-late", "reason": "too late", "index": 2}],
+                             "parked": 0}
     items = sorted((i["usage_date"], i["late"], i["quantity"], Decimal(i["net"]))
                    for i in event.data["accounts"][0]["items"])
     assert items == [("2026-04-29", True, 1, Decimal("0.50")), ("2026-05-02", False, 2, Decimal("1.00"))]

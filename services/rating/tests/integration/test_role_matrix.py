@@ -24,6 +24,7 @@ TABLE = {
     "GET /v1/lines/{msisdn}/fees": Row(SUBSCRIBERS, 404),
     "POST /v1/rerating-runs": Row(OPERATOR, 422),
     "GET /v1/rerating-runs/{run_id}": Row(OPERATOR, 404),
+    "GET /v1/usage/rejections": Row(INGEST, 200),
 }
 
 

@@ -70,7 +70,8 @@ async def test_records_are_priced_exactly_and_announced_with_totals(
         report = await post_usage(client, jwt_secret, records)
         [event] = await tap.wait_for("rating.usage.rated", subject=account_id)
     [charged] = event.data["accounts"]
-    assert report.json() == {"accepted": len(CASES), "duplicates": 0, "rejected": []}
+    assert report.json() == {"accepted": len(CASES), "duplicates": 0, "rejected": [],
+                             "parked": 0}
     rated = {r["id"]: r for r in await _usage(client, jwt_secret, msisdn)}
     for key, (_fields, billed, net, vat, gross) in CASES.items():
         assert (rated[key]["billed_quantity"], rated[key]["net"], rated[key]["vat"],
@@ -135,7 +136,7 @@ async def test_allowances_are_consumed_first_then_priced(
         ("voice", 120, 0), ("sms", 1, 0)]
 
 
-async def test_invalid_records_are_rejected_alone_and_a_repeated_batch_is_all_duplicates(
+async def test_bad_records_are_rejected_alone_strangers_parked_and_a_repeated_batch_all_duplicates(
     client: httpx.AsyncClient, settings: RatingSettings, jwt_secret: str
 ) -> None:
     await put_plan(client, jwt_secret, "strict", _exact_plan())
@@ -151,11 +152,11 @@ async def test_invalid_records_are_rejected_alone_and_a_repeated_batch_is_all_du
     first = (await post_usage(client, jwt_secret, batch, role=Role.OPERATOR)).json()
     again = (await post_usage(client, jwt_secret, batch)).json()
     reasons = {r["id"]: r["reason"] for r in first["rejected"]}
-    assert (first["accepted"], first["duplicates"]) == (2, 1)
-    assert set(reasons) == {"stranger", "early", "negative", "no-price", "naive", None}
-    assert "unknown msisdn" in reasons["stranger"] and "before" in reasons["early"]
+    assert (first["accepted"], first["duplicates"], first["parked"]) == (2, 1, 1)
+    assert set(reasons) == {"early", "negative", "no-price", "naive", None}
+    assert "before" in reasons["early"]
     assert "negative" in reasons["negative"] and "no price" in reasons["no-price"]
-    assert (again["accepted"], again["duplicates"]) == (0, 3)
+    assert (again["accepted"], again["duplicates"], again["parked"]) == (0, 4, 0)
     assert again["rejected"] == first["rejected"]
     assert sorted(r["id"] for r in await _usage(client, jwt_secret, msisdn)) == ["ok-1", "ok-2"]
 

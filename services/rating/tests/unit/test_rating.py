@@ -13,7 +13,7 @@ from rating.domain.plan import Allowance, PlanVersion, Price
 from rating.domain.rating import RatingContext, parse_batch, rate_record, version_on
 from rating.domain.summary import summarise
 from rating.domain.usage import RecordError, parse_record
-from rating.service.ingest import usage_rated
+from rating.service.batch import usage_rated
 from tarifa.messaging.catalogue import UsageRated
 
 D = Decimal

@@ -162,10 +162,15 @@ usage_rejections = Table(
     Column("record_id", String(100)),
     Column("position", Integer, nullable=False),
     Column("reason", Text, nullable=False),
-    Column("record", JSONB, nullable=False),
+    Column("record", JSONB(none_as_null=False), nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("detail", Text, nullable=False, server_default=""),
 )
 Index("usage_rejections_by_time", usage_rejections.c.received_at, usage_rejections.c.seq)
+Index("usage_rejections_once", usage_rejections.c.batch_id, usage_rejections.c.position,
+      unique=True)
+Index("usage_rejections_by_reason", usage_rejections.c.reason, usage_rejections.c.received_at,
+      usage_rejections.c.seq)
 
 parked_usage = Table(
     "parked_usage", metadata,
@@ -175,8 +180,10 @@ parked_usage = Table(
     Column("source", String(16), nullable=False),
     Column("record", JSONB, nullable=False),
     Column("parked_at", DateTime(timezone=True), nullable=False),
+    Column("position", Integer, nullable=False, server_default="0"),
 )
 Index("parked_usage_by_line", parked_usage.c.msisdn)
+Index("parked_usage_by_time", parked_usage.c.parked_at)
 
 allowance_buckets = Table(
     "allowance_buckets", metadata,

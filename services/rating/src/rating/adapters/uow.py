@@ -7,6 +7,8 @@ from tarifa.idempotency.sql import SqlIdempotencyStore
 from tarifa.uow import SqlUnitOfWork
 
 from rating.adapters.fees import SqlFees
+from rating.adapters.parked import SqlParked
+from rating.adapters.rejections import SqlRejections
 from rating.adapters.repositories import SqlBuckets, SqlPlans, SqlReplica
 from rating.adapters.rerating import SqlRerating
 from rating.adapters.usage import SqlUsage
@@ -23,3 +25,5 @@ class RatingUnitOfWork(SqlUnitOfWork):
         self.fees = SqlFees(session)
         self.rerating = SqlRerating(session)
         self.idempotency = SqlIdempotencyStore(session)
+        self.rejections = SqlRejections(session)
+        self.parked = SqlParked(session)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 __all__ = ["RatingPolicy"]
 
@@ -12,3 +12,8 @@ __all__ = ["RatingPolicy"]
 class RatingPolicy:
     late_usage: timedelta
     """How late a usage record may arrive, counted from its start."""
+    parked_usage: timedelta = timedelta(hours=72)
+    """How long a record of a line rating does not know yet waits for the line."""
+
+    def parked_too_long(self, parked_at: datetime, now: datetime) -> bool:
+        return parked_at <= now - self.parked_usage

@@ -22,8 +22,15 @@ from rating.domain.plan import PlanVersion
 from rating.domain.pricing import Charge, charge
 from rating.domain.usage import Malformed, RecordError, Rejection, UsageRecord, parse_record
 
-__all__ = ["ParsedBatch", "RatedRecord", "RatingContext", "parse_batch", "rate_record",
-           "version_on"]
+__all__ = ["ParsedBatch", "RatedRecord", "RatingContext", "UnknownLine", "parse_batch",
+           "rate_record", "version_on"]
+
+
+class UnknownLine(RecordError):
+    """The record names a line the replica does not hold (yet): it is parked, not refused."""
+
+    def __init__(self, msisdn: str) -> None:
+        super().__init__(f"unknown msisdn {msisdn}", "unknown_line")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +58,7 @@ def parse_batch(raws: Sequence[object]) -> ParsedBatch:
         try:
             record = parse_record(raw)
         except RecordError as exc:
-            rejected.append(Rejection(_raw_id(raw), str(exc), index))
+            rejected.append(Rejection(_raw_id(raw), str(exc), index, exc.code))
             continue
         if record.id in records:
             duplicates += 1
@@ -101,12 +108,13 @@ def version_on(versions: Sequence[PlanVersion], day: date) -> PlanVersion | None
 
 def _line(record: UsageRecord, context: RatingContext) -> Line:
     if context.too_late(record):
-        raise RecordError("too late")
+        raise RecordError("too late", "too_late")
     line = context.lines.get(record.msisdn)
     if line is None:
-        raise RecordError(f"unknown msisdn {record.msisdn}")
+        raise UnknownLine(record.msisdn)
     if record.started_at < line.connected_at:
-        raise RecordError(f"started_at is before the line's connection {line.connected_at.isoformat()}")
+        raise RecordError(f"started_at is before the line's connection "
+                          f"{line.connected_at.isoformat()}", "before_connection")
     return line
 
 
@@ -115,9 +123,11 @@ def _plan(record: UsageRecord, line: Line, account: Account | None, day: date,
     code = line.plan_at(record.started_at)
     plan = version_on(context.plans.get(code, []), day)
     if plan is None:
-        raise RecordError(f"no version of plan {code} in effect on {day.isoformat()}")
+        raise RecordError(f"no version of plan {code} in effect on {day.isoformat()}",
+                          "no_plan_version")
     if account is not None and account.currency != plan.currency:
-        raise RecordError(f"plan {plan.code} is in {plan.currency}, the account in {account.currency}")
+        raise RecordError(f"plan {plan.code} is in {plan.currency}, the account in "
+                          f"{account.currency}", "currency_mismatch")
     return plan
 
 
@@ -142,7 +152,8 @@ def rate_record(record: UsageRecord, context: RatingContext) -> RatedRecord:
     zone = record.rated_zone
     price = plan.price_for(record.type, record.direction, zone)
     if price is None:
-        raise RecordError(f"no price for {record.type}/{record.direction}/{zone} in plan {plan.code}")
+        raise RecordError(f"no price for {record.type}/{record.direction}/{zone} in plan "
+                          f"{plan.code}", "no_price")
     allowance = plan.allowance_for(record.type, record.direction, zone)
     if allowance is None:
         return RatedRecord(record, line.account_id, plan, day, None,

@@ -16,7 +16,7 @@ from tarifa.sanity import InsaneInput, check_instant, control_character
 
 from rating.domain.plan import DIRECTIONS, USAGE_TYPES
 
-__all__ = ["Malformed", "RecordError", "Rejection", "UsageRecord", "parse_record"]
+__all__ = ["REASONS", "Malformed", "RecordError", "Rejection", "UsageRecord", "parse_record"]
 
 _MSISDN = re.compile(r"^\+?[1-9][0-9]{6,14}$")
 _ZONE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
@@ -26,8 +26,19 @@ _FIELDS = {"id", "msisdn", "type", "direction", "started_at", "quantity", "other
            "roaming_country"}
 
 
+REASONS = ("invalid", "too_late", "unknown_line", "before_connection", "no_plan_version",
+           "currency_mismatch", "no_price")
+"""The kinds of reasons a record is refused for: ``invalid`` (it cannot be read as a record),
+``too_late`` (past the late window), ``unknown_line`` (parked longer than the policy allows),
+``before_connection``, ``no_plan_version``, ``currency_mismatch``, ``no_price``."""
+
+
 class RecordError(ValueError):
-    """Why a usage record cannot be rated."""
+    """Why a usage record cannot be rated: a message and its kind (one of ``REASONS``)."""
+
+    def __init__(self, message: str, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +46,8 @@ class Rejection:
     id: str | None
     reason: str
     index: int
+    code: str = "invalid"
+    """The kind of reason, one of ``REASONS``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +56,8 @@ class Malformed:
 
     id: str | None
     reason: str
+    sent: object = None
+    """What the transport read (e.g. the CSV line's fields), kept with the rejection."""
 
 
 @dataclass(frozen=True, slots=True)

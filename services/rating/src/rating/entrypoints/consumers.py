@@ -10,6 +10,7 @@ queue's delivery limit.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -23,9 +24,10 @@ from tarifa.messaging.envelope import CloudEvent
 from tarifa.messaging.retry import retry_transient
 from tarifa.messaging.topology import quorum_queue
 from tarifa.runtime import Runtime
+from tarifa.sanity import control_character
 
 from rating.domain.policy import RatingPolicy
-from rating.service.ingest import MAX_BATCH, ingest_usage
+from rating.service.ingest import MAX_BATCH, Batch, ingest_usage
 from rating.service.ports import UnitOfWork
 from rating.service.replica import (
     record_account,
@@ -39,17 +41,30 @@ __all__ = ["INGEST_QUEUE", "register_consumers"]
 
 ACCOUNT_OPENED = "rating.account-opened"
 LINE_ACTIVATED = "rating.line-activated"
-REPLICA: dict[str, tuple[str, Callable[[UnitOfWork, str, CloudEvent], Awaitable[None]]]] = {
-    ACCOUNT_OPENED: ("accounts.account.opened", record_account),
-    LINE_ACTIVATED: ("accounts.line.activated", record_line),
-    "rating.line-plan-changed": ("accounts.line.plan_changed", record_plan_change),
-    "rating.account-suspended": ("accounts.account.suspended", record_suspension),
-    "rating.account-resumed": ("accounts.account.resumed", record_suspension),
-    "rating.invoice-issued": ("invoicing.invoice.issued", record_invoice),
-}
-"""Replica queues: consumer name → (routing key, use case)."""
+UseCase = Callable[[UnitOfWork, str, CloudEvent], Awaitable[None]]
+
+
+def _replica(policy: RatingPolicy) -> dict[str, tuple[str, UseCase]]:
+    """Replica queues: consumer name → (routing key, use case)."""
+    return {
+        ACCOUNT_OPENED: ("accounts.account.opened", record_account),
+        LINE_ACTIVATED: ("accounts.line.activated", functools.partial(record_line, policy=policy)),
+        "rating.line-plan-changed": ("accounts.line.plan_changed", record_plan_change),
+        "rating.account-suspended": ("accounts.account.suspended", record_suspension),
+        "rating.account-resumed": ("accounts.account.resumed", record_suspension),
+        "rating.invoice-issued": ("invoicing.invoice.issued", record_invoice),
+    }
+
+
 INGEST_QUEUE = "rating.usage.ingest"
 log = get_logger(__name__)
+
+
+def _batch_id(message_id: str | None) -> str:
+    """The message id names the batch (a redelivery is the same batch), when a column holds it."""
+    if message_id and len(message_id) <= 64 and not control_character(message_id):
+        return message_id
+    return str(uuid.uuid4())
 
 
 def _records(body: bytes) -> list[Any] | None:
@@ -69,14 +84,15 @@ def _subscribe_ingest(runtime: Runtime, new_uow: Callable[[], UnitOfWork],
             log.warning("usage_batch_rejected", queue=INGEST_QUEUE, reason="not a usage batch")
             await message.reject()
             return
-        batch_id = message.message_id or str(uuid.uuid4())
-        with correlated(accepted(message.correlation_id, batch_id)):
+        batch = Batch(_batch_id(message.message_id), "amqp")
+        with correlated(accepted(message.correlation_id, batch.id)):
             # a fresh unit of work per try: a transient failure waits instead of spending the
             # queue's delivery limit
             report = await retry_transient(
-                lambda: ingest_usage(new_uow(), records, batch_id, policy), what=INGEST_QUEUE)
-            log.info("usage_batch_rated", batch_id=batch_id, accepted=report.accepted,
-                     duplicates=report.duplicates, rejected=len(report.rejected))
+                lambda: ingest_usage(new_uow(), records, batch, policy), what=INGEST_QUEUE)
+            log.info("usage_batch_rated", batch_id=batch.id, accepted=report.accepted,
+                     duplicates=report.duplicates, rejected=len(report.rejected),
+                     parked=report.parked)
 
     runtime.broker.subscriber(
         quorum_queue(INGEST_QUEUE), ack_policy=AckPolicy.NACK_ON_ERROR, title=INGEST_QUEUE,
@@ -86,8 +102,7 @@ def _subscribe_ingest(runtime: Runtime, new_uow: Callable[[], UnitOfWork],
 
 
 def _subscribe_replica(runtime: Runtime, new_uow: Callable[[], UnitOfWork], consumer: str,
-                       routing_key: str,
-                       use_case: Callable[[UnitOfWork, str, CloudEvent], Awaitable[None]]) -> None:
+                       routing_key: str, use_case: UseCase) -> None:
     async def on_event(event: CloudEvent) -> None:
         await use_case(new_uow(), consumer, event)
 
@@ -96,6 +111,6 @@ def _subscribe_replica(runtime: Runtime, new_uow: Callable[[], UnitOfWork], cons
 
 def register_consumers(runtime: Runtime, new_uow: Callable[[], UnitOfWork],
                        policy: RatingPolicy) -> None:
-    for consumer, (routing_key, use_case) in REPLICA.items():
+    for consumer, (routing_key, use_case) in _replica(policy).items():
         _subscribe_replica(runtime, new_uow, consumer, routing_key, use_case)
     _subscribe_ingest(runtime, new_uow, policy)

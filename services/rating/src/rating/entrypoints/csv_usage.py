@@ -55,7 +55,7 @@ def _record(header: list[str], row: list[str], line: int) -> object:
     if len(row) != len(header):
         record_id = row[header.index("id")] if len(row) > header.index("id") else None
         return Malformed(record_id or None,
-                         f"line {line} has {len(row)} fields, the header {len(header)}")
+                         f"line {line} has {len(row)} fields, the header {len(header)}", row)
     record: dict[str, object] = {name: value for name, value in zip(header, row, strict=True)
                                  if value != ""}
     quantity = record.get("quantity")

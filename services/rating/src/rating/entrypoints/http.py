@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import base64
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -19,6 +18,7 @@ from tarifa.web.access import GuardedRoute
 from rating.domain.plan import PlanError
 from rating.domain.policy import RatingPolicy
 from rating.entrypoints.csv_usage import COLUMNS, BadCsv, records_from_csv
+from rating.entrypoints.cursors import after_cursor, cursor_of
 from rating.entrypoints.plans import plan_out, plan_version
 from rating.entrypoints.schemas import (
     FeeOut,
@@ -32,7 +32,7 @@ from rating.entrypoints.schemas import (
     UsagePageOut,
     UsageRecordOut,
 )
-from rating.service.ingest import MAX_BATCH, BatchTooLarge, ConcurrentIngest, ingest_usage
+from rating.service.ingest import MAX_BATCH, Batch, BatchTooLarge, ConcurrentIngest, ingest_usage
 from rating.service.plans import current_plan, publish_plan
 from rating.service.ports import UnitOfWork, UsageQuery
 from rating.service.queries import LineNotFound, line_allowances, line_fees, line_usage
@@ -51,23 +51,6 @@ def _account_scope(principal: Principal) -> str | None:
     if principal.role is Role.SUBSCRIBER:
         return principal.account_id or ""
     return None
-
-
-def _cursor(after: tuple[datetime, str] | None) -> str | None:
-    if after is None:
-        return None
-    return base64.urlsafe_b64encode(f"{after[0].isoformat()}|{after[1]}".encode()).decode()
-
-
-def _after(cursor: str | None) -> tuple[datetime, str] | None:
-    if not cursor:
-        return None
-    try:
-        instant, _, record_id = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        return datetime.fromisoformat(instant), record_id
-    except ValueError as exc:
-        raise InvalidInput("cursor is not valid", errors=[{"field": "cursor",
-                                                           "message": "not a cursor"}]) from exc
 
 
 def _plans(router: APIRouter, new_uow: Callable[[], UnitOfWork]) -> None:
@@ -120,17 +103,18 @@ async def _body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-async def _records(request: Request, limit: int) -> list[Any]:
-    """The records of a JSON batch or of a CSV file, by the request's content type."""
+async def _records(request: Request, limit: int) -> tuple[list[Any], str]:
+    """The records of a JSON batch or of a CSV file, by the request's content type, and the
+    ingest path (``http`` or ``csv``)."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = await _body(request, limit)
     if content_type == "text/csv":
         try:
-            return records_from_csv(body, MAX_BATCH)
+            return records_from_csv(body, MAX_BATCH), "csv"
         except BadCsv as exc:
             raise _bad_csv(exc) from exc
     try:
-        return UsageBody.model_validate_json(body).records
+        return UsageBody.model_validate_json(body).records, "http"
     except ValidationError as exc:
         raise RequestValidationError(exc.errors(include_url=False)) from exc
 
@@ -142,17 +126,20 @@ def _usage(router: APIRouter, new_uow: Callable[[], UnitOfWork], policy: RatingP
                                                                      "records is being rated"}})
     async def post_usage(request: Request) -> IngestOut:
         """Rate a batch of at most 10 000 records, as JSON ``{"records": [...]}`` or as a CSV
-        file (``text/csv``); each invalid record is rejected on its own."""
-        records = await _records(request, csv_limit)
+        file (``text/csv``); each invalid record is rejected on its own (and kept, see
+        ``GET /v1/usage/rejections``), a record of a line not known yet is parked and rated
+        when the line is."""
+        records, source = await _records(request, csv_limit)
         try:
-            report = await ingest_usage(new_uow(), records, str(uuid.uuid4()), policy)
+            report = await ingest_usage(new_uow(), records, Batch(str(uuid.uuid4()), source),
+                                        policy)
         except BatchTooLarge as exc:
             raise InvalidInput(str(exc), slug="batch-too-large") from exc
         except ConcurrentIngest as exc:
             raise Conflict(str(exc), slug="concurrent-ingest") from exc
         return IngestOut(accepted=report.accepted, duplicates=report.duplicates,
                          rejected=[RejectedOut(id=r.id, reason=r.reason, index=r.index)
-                                   for r in report.rejected])
+                                   for r in report.rejected], parked=report.parked)
 
 
 def _lines(router: APIRouter, new_uow: Callable[[], UnitOfWork]) -> None:
@@ -176,13 +163,13 @@ def _lines(router: APIRouter, new_uow: Callable[[], UnitOfWork]) -> None:
         cursor: Annotated[str | None, Query(max_length=400)] = None,
     ) -> UsagePageOut:
         """Rated records of the line, oldest first, by usage date (``from``/``to`` inclusive)."""
-        query = UsageQuery(msisdn, first_day, last_day, direction, _after(cursor), limit)
+        query = UsageQuery(msisdn, first_day, last_day, direction, after_cursor(cursor), limit)
         try:
             page = await line_usage(new_uow(), query, _account_scope(principal))
         except LineNotFound as exc:
             raise NotFound(str(exc)) from exc
         return UsagePageOut(items=[UsageRecordOut.model_validate(r) for r in page.records],
-                            next_cursor=_cursor(page.next_after))
+                            next_cursor=cursor_of(page.next_after))
 
 
 def _fees(router: APIRouter, new_uow: Callable[[], UnitOfWork]) -> None:

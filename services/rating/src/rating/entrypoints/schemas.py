@@ -101,6 +101,9 @@ class IngestOut(BaseModel):
     accepted: int
     duplicates: int
     rejected: list[RejectedOut]
+    parked: int = Field(description="records of lines rating does not know yet: rated once the "
+                                    "line is known, rejected (unknown_line) after the policy's "
+                                    "age")
 
 
 class AllowanceLeftOut(BaseModel):

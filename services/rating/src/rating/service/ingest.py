@@ -1,35 +1,29 @@
-"""Ingesting a batch of usage records: the one use case behind HTTP and AMQP ingest.
+"""Ingesting a batch of usage records: the one use case behind AMQP, HTTP and CSV ingest.
 
-A batch is rated in one transaction. The lines it names are row-locked (in msisdn order) for
-the whole transaction, so two consumers never rate the same line at once and never spend an
-allowance twice; record ids already stored are counted as duplicates, and the rated records are
-inserted in bulk with ``ON CONFLICT (id) DO NOTHING`` as a last guard. One ``rating.usage.rated``
-event per batch carries the charges of every account it touched.
+A batch is handled in one transaction: its valid records are rated (``rating.service.batch``);
+record ids stored or parked already are counted as duplicates (so is a record a concurrent
+batch parked meanwhile); records of lines rating does not know yet are parked
+(``parked_usage``) until the line event arrives; refused records are kept with their reasons
+and as they were sent (``usage_rejections``; a redelivered batch keeps them once). The batch's
+report is published as ``rating.usage.batch_processed`` through the outbox, in the same
+transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime
 
-from tarifa.messaging.catalogue import AllowanceExhausted, UsageRated
-
-from rating.domain.allowances import Buckets, period_of
 from rating.domain.policy import RatingPolicy
-from rating.domain.rating import (
-    ParsedBatch,
-    RatedRecord,
-    RatingContext,
-    parse_batch,
-    rate_record,
-)
-from rating.domain.summary import AccountCharges, ChargedItem, summarise
-from rating.domain.usage import RecordError, Rejection, UsageRecord
-from rating.service.ports import UnitOfWork
+from rating.domain.rating import ParsedBatch, parse_batch
+from rating.domain.usage import Malformed, Rejection, UsageRecord
+from rating.service.batch import ConcurrentIngest, Outcome, lock_lines, rate_records, store_rated
+from rating.service.events import UsageBatchProcessed
+from rating.service.ports import ParkedRecord, RejectedRecord, UnitOfWork
 
-__all__ = ["MAX_BATCH", "BatchTooLarge", "ConcurrentIngest", "IngestReport", "ingest_usage",
-           "usage_rated"]
+__all__ = ["MAX_BATCH", "Batch", "BatchTooLarge", "ConcurrentIngest", "IngestReport",
+           "ingest_usage"]
 
 MAX_BATCH = 10_000
 
@@ -38,8 +32,11 @@ class BatchTooLarge(ValueError):
     """More records than one batch may hold."""
 
 
-class ConcurrentIngest(RuntimeError):
-    """Another batch stored some of these record ids meanwhile; the batch is rolled back."""
+@dataclass(frozen=True, slots=True)
+class Batch:
+    id: str
+    source: str
+    """The ingest path: ``amqp``, ``http`` or ``csv``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,95 +44,78 @@ class IngestReport:
     accepted: int
     duplicates: int
     rejected: list[Rejection]
+    parked: int = 0
 
 
-@dataclass
-class _Outcome:
-    rated: list[RatedRecord]
-    rejected: list[Rejection]
-    context: RatingContext
+def _as_sent(raw: object) -> object:
+    """A record as its transport read it: a CSV line that could not be split into a record is
+    kept as its fields."""
+    return raw.sent if isinstance(raw, Malformed) else raw
 
 
-async def _context(uow: UnitOfWork, records: Sequence[UsageRecord],
-                   policy: RatingPolicy) -> RatingContext:
-    lines = await uow.replica.lock_lines({r.msisdn for r in records})
-    account_ids = {line.account_id for line in lines.values()}
-    accounts = await uow.replica.accounts(account_ids)
-    plans = await uow.plans.versions_of(set().union(*(line.plan_codes for line in lines.values())))
-    # One day earlier covers any account time zone.
-    since = period_of(min(r.started_at for r in records).date() - timedelta(days=1))
-    used = await uow.buckets.used(list(lines), since) if lines else {}
-    return RatingContext(lines, accounts, plans, Buckets(used), now=uow.clock.now(),
-                         late_window=policy.late_usage,
-                         invoiced_through=await uow.replica.invoiced_through(account_ids))
+def _kept(rejections: Sequence[Rejection], raws: Sequence[object], batch: Batch,
+          now: datetime) -> list[RejectedRecord]:
+    return [RejectedRecord(batch.id, batch.source, r.id, r.index, r.code, r.reason,
+                           _as_sent(raws[r.index]), now) for r in rejections]
 
 
-def _rate_all(records: Sequence[UsageRecord], parsed: ParsedBatch, context: RatingContext) -> _Outcome:
-    outcome = _Outcome([], [], context)
-    for record in records:
-        try:
-            outcome.rated.append(rate_record(record, context))
-        except RecordError as exc:
-            outcome.rejected.append(Rejection(record.id, str(exc), parsed.positions[record.id]))
-    return outcome
+async def _park(uow: UnitOfWork, records: Sequence[UsageRecord], parsed: ParsedBatch,
+                raws: Sequence[object], batch: Batch) -> int:
+    """Park the records; return how many were parked (not by a concurrent batch meanwhile)."""
+    now = uow.clock.now()
+    parked = [ParkedRecord(r.id, r.msisdn, batch.id, batch.source, parsed.positions[r.id],
+                           _mapping(raws[parsed.positions[r.id]]), now) for r in records]
+    return await uow.parked.add(parked) if parked else 0
 
 
-def _item(i: ChargedItem) -> dict[str, object]:
-    return {"msisdn": i.msisdn, "type": i.type, "direction": i.direction, "quantity": i.quantity,
-            "net": str(i.net), "vat": str(i.vat), "gross": str(i.gross),
-            "usage_date": i.usage_date.isoformat(), "zone": i.zone, "unit": i.unit,
-            "late": i.late, "vat_rate": str(i.vat_rate),
-            "prices_include_vat": i.prices_include_vat}
+def _mapping(raw: object) -> Mapping[str, object]:
+    if not isinstance(raw, Mapping):
+        raise TypeError("a valid record is a mapping")
+    return raw
 
 
-def _account_usage(charges: AccountCharges) -> dict[str, object]:
-    """One account's part of ``UsageRated`` (``tarifa.messaging.catalogue``), as JSON values:
-    a batch's event is built once, not validated field by field."""
-    return {"account_id": charges.account_id, "currency": charges.currency,
-            "items": [_item(i) for i in charges.items.values()],
-            "totals": {name: str(charges.total(name)) for name in ("net", "vat", "gross")}}
+async def _fresh(uow: UnitOfWork, records: Sequence[UsageRecord]) -> list[UsageRecord]:
+    """The records neither stored nor parked already."""
+    ids = [r.id for r in records]
+    known = await uow.usage.known(ids) | await uow.parked.known(ids) if ids else set()
+    return [r for r in records if r.id not in known]
 
 
-def usage_rated(rated: Sequence[RatedRecord], batch_id: str) -> tuple[dict[str, object], str | None]:
-    """The data of a batch's ``rating.usage.rated`` event and its subject."""
-    accounts = [_account_usage(charges) for charges in summarise(rated)]
-    subject = str(accounts[0]["account_id"]) if len(accounts) == 1 else None
-    return {"batch_id": batch_id, "accounts": accounts}, subject
+def _refused(parsed: ParsedBatch, outcome: Outcome) -> list[Rejection]:
+    rated = [Rejection(record.id, str(exc), parsed.positions[record.id], exc.code)
+             for record, exc in outcome.refused]
+    return sorted(parsed.rejected + rated, key=lambda r: r.index)
 
 
-def _announce(uow: UnitOfWork, outcome: _Outcome, batch_id: str) -> None:
-    data, subject = usage_rated(outcome.rated, batch_id)
-    uow.emit(data, subject=subject, routing_key=UsageRated.routing_key)
-    lines = outcome.context.lines
-    for msisdn, _period, allowance in sorted(outcome.context.buckets.exhausted):
-        account_id = lines[msisdn].account_id
-        uow.emit(AllowanceExhausted(account_id=account_id, msisdn=msisdn, allowance=allowance),
-                 subject=account_id)
+def _announce(uow: UnitOfWork, report: IngestReport, batch: Batch) -> None:
+    uow.emit(UsageBatchProcessed(
+        batch_id=batch.id, source=batch.source, accepted=report.accepted,
+        duplicates=report.duplicates, rejected=len(report.rejected), parked=report.parked))
 
 
-async def _store(uow: UnitOfWork, outcome: _Outcome, batch_id: str) -> None:
-    inserted = await uow.usage.add_all(outcome.rated, batch_id, uow.clock.now())
-    if inserted != len(outcome.rated):
-        raise ConcurrentIngest("some records were stored by another batch meanwhile")
-    buckets = outcome.context.buckets
-    await uow.buckets.save({key: buckets.used[key] for key in buckets.changed})
-    _announce(uow, outcome, batch_id)
+async def _ingest(uow: UnitOfWork, raws: Sequence[object], batch: Batch,
+                  policy: RatingPolicy) -> IngestReport:
+    parsed = parse_batch(raws)
+    lines = await lock_lines(uow, parsed.records)
+    fresh = await _fresh(uow, parsed.records)
+    outcome = await rate_records(uow, fresh, lines, policy)
+    await store_rated(uow, outcome, batch.id)
+    parked = await _park(uow, outcome.unknown_line, parsed, raws, batch)
+    known = len(parsed.records) - len(fresh) + len(outcome.unknown_line) - parked
+    report = IngestReport(len(outcome.rated), parsed.duplicates + known,
+                          _refused(parsed, outcome), parked)
+    await uow.rejections.add(_kept(report.rejected, raws, batch, uow.clock.now()))
+    _announce(uow, report, batch)
+    return report
 
 
-async def ingest_usage(uow: UnitOfWork, raws: Sequence[object], batch_id: str,
+async def ingest_usage(uow: UnitOfWork, raws: Sequence[object], batch: Batch,
                        policy: RatingPolicy) -> IngestReport:
-    """Rate a batch; report accepted, duplicate and rejected records (with their reasons)."""
+    """Rate a batch; report accepted, duplicate, rejected (with their reasons) and parked
+    records."""
     if len(raws) > MAX_BATCH:
         raise BatchTooLarge(f"a batch holds at most {MAX_BATCH} records, not {len(raws)}")
-    parsed = parse_batch(raws)
-    if not parsed.records:
-        return IngestReport(0, parsed.duplicates, parsed.rejected)
     async with uow:
-        context = await _context(uow, parsed.records, policy)
-        known = await uow.usage.known([r.id for r in parsed.records])
-        outcome = _rate_all([r for r in parsed.records if r.id not in known], parsed, context)
-        if outcome.rated:
-            await _store(uow, outcome, batch_id)
-            await uow.commit()
-    rejected = sorted(parsed.rejected + outcome.rejected, key=lambda r: r.index)
-    return IngestReport(len(outcome.rated), parsed.duplicates + len(known), rejected)
+        report = await _ingest(uow, raws, batch, policy)
+        await uow.commit()
+    return report

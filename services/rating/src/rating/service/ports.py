@@ -19,8 +19,9 @@ from rating.domain.rerating import Rerated, StoredRecord, Window
 from rating.domain.rerating_run import ReratingRun
 from rating.domain.schedule import FeeCharge
 
-__all__ = ["BucketStore", "FeeRepository", "PlanRepository", "Replica", "ReratingRepository",
-           "UnitOfWork", "UsagePage", "UsageQuery", "UsageRepository"]
+__all__ = ["BucketStore", "FeeRepository", "ParkedRecord", "ParkedUsage", "PlanRepository",
+           "RejectedRecord", "RejectionPage", "RejectionQuery", "RejectionStore", "Replica",
+           "ReratingRepository", "UnitOfWork", "UsagePage", "UsageQuery", "UsageRepository"]
 
 
 class PlanRepository(Protocol):
@@ -81,6 +82,76 @@ class UsageRepository(Protocol):
     async def page(self, query: UsageQuery) -> UsagePage: ...
 
 
+@dataclass(frozen=True, slots=True)
+class RejectedRecord:
+    """A record refused from an ingest path, kept with its reason and as it was sent."""
+
+    batch_id: str
+    source: str
+    record_id: str | None
+    position: int
+    reason: str
+    """The kind of reason (``rating.domain.usage.REASONS``)."""
+    detail: str
+    record: object
+    received_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RejectionQuery:
+    since: datetime | None = None
+    """Received at or after."""
+    until: datetime | None = None
+    """Received before."""
+    reason: str | None = None
+    after: tuple[datetime, int] | None = None
+    limit: int = 100
+
+
+@dataclass(frozen=True, slots=True)
+class RejectionPage:
+    records: Sequence[Mapping[str, object]]
+    next_after: tuple[datetime, int] | None
+
+
+class RejectionStore(Protocol):
+    async def add(self, rejected: Sequence[RejectedRecord]) -> None:
+        """Keep the records; one kept already (same batch and position) is not kept twice."""
+
+    async def page(self, query: RejectionQuery) -> RejectionPage:
+        """Kept records by received time, oldest first."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParkedRecord:
+    """A record of a line rating does not know yet, as it was sent."""
+
+    record_id: str
+    msisdn: str
+    batch_id: str
+    source: str
+    position: int
+    record: Mapping[str, object]
+    parked_at: datetime
+
+
+class ParkedUsage(Protocol):
+    async def known(self, ids: Collection[str]) -> set[str]:
+        """The ids among ``ids`` that are parked."""
+
+    async def add(self, parked: Sequence[ParkedRecord]) -> int:
+        """Park the records (an id parked already is skipped); return how many were parked."""
+
+    async def due(self, parked_before: datetime) -> list[str]:
+        """Lines with parked records that are known now or were parked before ``parked_before``."""
+
+    async def take(self, msisdn: str) -> list[ParkedRecord]:
+        """The line's parked records, row-locked until commit; those another transaction holds
+        are skipped."""
+
+    async def remove(self, ids: Collection[str]) -> None: ...
+
+
 class BucketStore(Protocol):
     async def used(self, msisdns: Collection[str], since: date) -> dict[BucketKey, int]:
         """The buckets of these lines from period ``since`` on (call with the lines locked)."""
@@ -131,6 +202,12 @@ class UnitOfWork(BaseUnitOfWork, Protocol):
 
     @property
     def buckets(self) -> BucketStore: ...
+
+    @property
+    def rejections(self) -> RejectionStore: ...
+
+    @property
+    def parked(self) -> ParkedUsage: ...
 
     @property
     def fees(self) -> FeeRepository: ...

@@ -12,10 +12,16 @@ from rating.domain.allowances import period_of
 from rating.domain.lines import Account, Line
 from rating.domain.rating import version_on
 from rating.domain.summary import RECORD_UNITS
-from rating.service.ports import UnitOfWork, UsagePage, UsageQuery
+from rating.service.ports import (
+    RejectionPage,
+    RejectionQuery,
+    UnitOfWork,
+    UsagePage,
+    UsageQuery,
+)
 
 __all__ = ["AllowanceLeft", "LineAllowances", "LineNotFound", "line_allowances", "line_fees",
-           "line_usage"]
+           "line_usage", "usage_rejections"]
 
 
 class LineNotFound(LookupError):
@@ -87,3 +93,9 @@ async def line_fees(uow: UnitOfWork, msisdn: str, account_id: str | None, first:
     async with uow:
         await _line(uow, msisdn, account_id)
         return await uow.fees.listed(msisdn, first, last)
+
+
+async def usage_rejections(uow: UnitOfWork, query: RejectionQuery) -> RejectionPage:
+    """One page of the records refused from any ingest path, oldest first by received time."""
+    async with uow:
+        return await uow.rejections.page(query)

@@ -1,8 +1,9 @@
 """Keeping the rating replica from the accounts and invoicing events.
 
-Accounts and lines, plan changes (from their ``effective_at``), suspensions (a suspension ends at
-its ``until``; a resumption names the suspension's start and the instant it ended), and the
-latest period each account was invoiced for.
+Accounts and lines (a line's parked usage records are rated as it arrives), plan changes (from
+their ``effective_at``), suspensions (a suspension ends at its ``until``; a resumption names the
+suspension's start and the instant it ended), and the latest period each account was invoiced
+for.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from tarifa.messaging.catalogue import (
 from tarifa.messaging.envelope import CloudEvent
 
 from rating.domain.lines import Account, Line, PlanChange, Suspension
+from rating.domain.policy import RatingPolicy
 from rating.domain.schedule import local_zone
+from rating.service.parked import settle_parked
 from rating.service.ports import UnitOfWork
 
 __all__ = ["record_account", "record_invoice", "record_line", "record_plan_change",
@@ -40,12 +43,15 @@ async def record_account(uow: UnitOfWork, consumer: str, event: CloudEvent) -> N
             await uow.commit()
 
 
-async def record_line(uow: UnitOfWork, consumer: str, event: CloudEvent) -> None:
+async def record_line(uow: UnitOfWork, consumer: str, event: CloudEvent,
+                      policy: RatingPolicy) -> None:
+    """A line now known: its parked records are rated in the same transaction."""
     data = event.parse(LineActivated)
     async with uow:
         if await uow.first_time(consumer, event.id):
             await uow.replica.upsert_line(
                 Line(data.msisdn, data.account_id, data.plan_code, _aware(data.connected_at)))
+            await settle_parked(uow, data.msisdn, policy)
             await uow.commit()
 
 
