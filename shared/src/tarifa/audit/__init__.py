@@ -6,6 +6,9 @@ the unit of work's ``trail``::
     await uow.trail.record(actor, "credit_note.issued", "invoice", invoice.id,
                            before=invoice_before, after=invoice_after)
 
+Work that changes many targets at once (a batch posting, a fee pass) writes its rows in one
+statement with ``record_all``, one ``AuditEntry`` per target.
+
 The actor is the caller of an HTTP request (its token's subject and role, ``Actor.of``) or, for
 work nobody asked for over HTTP, the consumer or job doing it (``Actor.system``). The row takes
 the correlation id of the work in progress and the unit of work's clock. Before and after are
@@ -18,6 +21,7 @@ the outbox), the SQL recorder and reader in :mod:`tarifa.audit.sql`, the operato
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -25,7 +29,8 @@ from typing import Any, Protocol
 
 import orjson
 
-__all__ = ["SYSTEM", "Actor", "AuditPage", "AuditQuery", "AuditRecord", "AuditTrail", "as_json"]
+__all__ = ["SYSTEM", "Actor", "AuditEntry", "AuditPage", "AuditQuery", "AuditRecord", "AuditTrail",
+           "as_json", "json_default"]
 
 SYSTEM = "system"
 """The role of an actor that is a consumer or a scheduled job of the suite itself."""
@@ -55,6 +60,18 @@ class Actor:
     def system(cls, name: str) -> Actor:
         """A consumer or a scheduled job, by its name (e.g. ``consumer:invoicing.payments``)."""
         return cls(name, SYSTEM)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """A row to write: what ``AuditTrail.record`` takes, for ``record_all``."""
+
+    actor: Actor
+    action: str
+    target_type: str
+    target_id: str
+    before: Any = None
+    after: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,10 +112,14 @@ class AuditTrail(Protocol):
                      before: Any = None, after: Any = None) -> None:
         """Write one row about ``target_type``/``target_id`` in the work's transaction."""
 
+    async def record_all(self, entries: Sequence[AuditEntry]) -> None:
+        """Write one row per entry in the work's transaction, all in one statement."""
+
     async def page(self, query: AuditQuery) -> AuditPage: ...
 
 
-def _fallback(value: Any) -> Any:
+def json_default(value: Any) -> Any:
+    """What orjson writes for the values it does not know itself (decimals, sets, tuples)."""
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, frozenset | set | tuple):
@@ -110,4 +131,4 @@ def as_json(value: Any) -> Any:
     """``value`` as JSON values: dataclasses as objects, decimals, dates and enums as strings."""
     if value is None:
         return None
-    return orjson.loads(orjson.dumps(value, default=_fallback, option=orjson.OPT_NON_STR_KEYS))
+    return orjson.loads(orjson.dumps(value, default=json_default, option=orjson.OPT_NON_STR_KEYS))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from tarifa import correlation
-from tarifa.audit import Actor, AuditPage, AuditQuery, AuditRecord, as_json
+from tarifa.audit import Actor, AuditEntry, AuditPage, AuditQuery, AuditRecord, as_json
 from tarifa.clock import Clock
 
 __all__ = ["MemoryAuditTrail"]
@@ -20,6 +21,11 @@ class MemoryAuditTrail:
                      before: Any = None, after: Any = None) -> None:
         self.records.append(AuditRecord(self._clock.now(), actor, action, target_type, target_id,
                                         as_json(before), as_json(after), correlation.current()))
+
+    async def record_all(self, entries: Sequence[AuditEntry]) -> None:
+        for e in entries:
+            await self.record(e.actor, e.action, e.target_type, e.target_id, before=e.before,
+                              after=e.after)
 
     async def page(self, query: AuditQuery) -> AuditPage:
         found = [r for r in reversed(self.records) if _matches(r, query)]

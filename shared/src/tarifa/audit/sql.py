@@ -1,19 +1,37 @@
-"""The audit trail over SQLAlchemy: rows of the ``audit`` table in the work's session."""
+"""The audit trail over SQLAlchemy: rows of the ``audit`` table in the work's session.
+
+``record_all`` writes its rows with one ``INSERT … SELECT`` over a single JSON array parameter
+(``jsonb_to_recordset``): one statement and one round trip however many rows, a statement
+SQLAlchemy compiles once, and no limit on the number of bound parameters.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+import orjson
+from sqlalchemy import ColumnElement, DateTime, Select, String, bindparam, func, select, text
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tarifa import correlation
-from tarifa.audit import Actor, AuditPage, AuditQuery, AuditRecord, as_json
+from tarifa.audit import Actor, AuditEntry, AuditPage, AuditQuery, AuditRecord, as_json, json_default
 from tarifa.audit.tables import audit
 from tarifa.clock import Clock
 
-__all__ = ["SqlAuditTrail", "insert"]
+__all__ = ["SqlAuditTrail", "insert", "insert_all"]
+
+_INSERT_ALL = text(
+    "INSERT INTO audit (at, actor, actor_role, action, target_type, target_id, before, after,"
+    " correlation_id)"
+    " SELECT :at, r.actor, r.actor_role, r.action, r.target_type, r.target_id, r.before, r.after,"
+    " :correlation_id"
+    " FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(actor text, actor_role text,"
+    " action text, target_type text, target_id text, before jsonb, after jsonb)"
+).bindparams(bindparam("at", type_=DateTime(timezone=True)),
+             bindparam("correlation_id", type_=String), bindparam("rows", type_=String))
 
 
 async def insert(session: AsyncSession, record: AuditRecord) -> None:
@@ -25,6 +43,21 @@ async def insert(session: AsyncSession, record: AuditRecord) -> None:
         correlation_id=record.correlation_id))
 
 
+def _rows_json(entries: Sequence[AuditEntry]) -> str:
+    rows = [{"actor": e.actor.subject, "actor_role": e.actor.role, "action": e.action,
+             "target_type": e.target_type, "target_id": e.target_id, "before": e.before,
+             "after": e.after} for e in entries]
+    return orjson.dumps(rows, default=json_default, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+async def insert_all(session: AsyncSession, at: datetime, correlation_id: str | None,
+                     entries: Sequence[AuditEntry]) -> None:
+    """Write one row per entry, at ``at`` under ``correlation_id``, in one statement."""
+    if entries:
+        await session.execute(_INSERT_ALL, {"at": at, "correlation_id": correlation_id,
+                                            "rows": _rows_json(entries)})
+
+
 class SqlAuditTrail:
     def __init__(self, session: AsyncSession, clock: Clock) -> None:
         self._session, self._clock = session, clock
@@ -33,6 +66,9 @@ class SqlAuditTrail:
                      before: Any = None, after: Any = None) -> None:
         await insert(self._session, AuditRecord(self._clock.now(), actor, action, target_type,
                                                 target_id, before, after, correlation.current()))
+
+    async def record_all(self, entries: Sequence[AuditEntry]) -> None:
+        await insert_all(self._session, self._clock.now(), correlation.current(), entries)
 
     async def page(self, query: AuditQuery) -> AuditPage:
         where = _conditions(query)

@@ -4,7 +4,10 @@ Each line is handled in its own transaction under its row lock, from the day aft
 looked at (or its connection day) to today in the account's time zone, so a jump of the clock
 charges every missed day, and concurrent runs (clock moves, the periodic run, other replicas)
 charge each day once. A charge is stored under the unique key (line, kind, period date) and
-announced as ``rating.fee.charged`` in the same transaction. A line whose account is not known
+announced as ``rating.fee.charged`` and audited (``fee.charged`` about the line, by the job
+``rating.fees``, all the line's rows in one statement) in the same transaction. A pass runs under
+one correlation id (the clock move's request, or one of its own), which its events and audit rows
+carry. A line whose account is not known
 yet waits for the next run; a line that cannot be charged (a connection day out of range, a
 failure of its transaction) is logged and counted, and the run goes on with the other lines.
 """
@@ -14,13 +17,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from tarifa import correlation
+from tarifa.audit import Actor, AuditEntry
 from tarifa.messaging.catalogue import FeeCharged
 from tarifa.scheduling import attempt
 
 from rating.domain.schedule import FeeCharge, LineFees
 from rating.service.ports import UnitOfWork
 
-__all__ = ["charge_fees", "charge_line_fees"]
+__all__ = ["FEES", "charge_fees", "charge_line_fees"]
+
+FEES = Actor.system("rating.fees")
+"""The actor of the charges the fee pass makes."""
 
 
 def _fee_charged(charge: FeeCharge) -> FeeCharged:
@@ -29,6 +37,15 @@ def _fee_charged(charge: FeeCharge) -> FeeCharged:
                       vat=charge.split.vat, gross=charge.split.gross,
                       currency=charge.plan.currency, vat_rate=charge.plan.vat_rate,
                       prices_include_vat=charge.plan.prices_include_vat)
+
+
+def _audited(charge: FeeCharge) -> AuditEntry:
+    after = {"account_id": charge.account_id, "kind": charge.kind,
+             "period_date": charge.period_date, "amount": charge.amount,
+             "net": charge.split.net, "vat": charge.split.vat, "gross": charge.split.gross,
+             "currency": charge.plan.currency, "plan_code": charge.plan.code,
+             "plan_version": charge.plan.version}
+    return AuditEntry(FEES, "fee.charged", "line", charge.msisdn, after=after)
 
 
 async def _schedule(uow: UnitOfWork, msisdn: str) -> tuple[LineFees, date | None] | None:
@@ -45,9 +62,10 @@ async def _schedule(uow: UnitOfWork, msisdn: str) -> tuple[LineFees, date | None
 
 async def _store(uow: UnitOfWork, charges: list[FeeCharge]) -> None:
     inserted = await uow.fees.add(charges, uow.clock.now())
-    for charge in charges:
-        if (charge.msisdn, charge.kind, charge.period_date) in inserted:
-            uow.emit(_fee_charged(charge), subject=charge.account_id)
+    made = [c for c in charges if (c.msisdn, c.kind, c.period_date) in inserted]
+    for charge in made:
+        uow.emit(_fee_charged(charge), subject=charge.account_id)
+    await uow.trail.record_all([_audited(charge) for charge in made])
 
 
 async def charge_line_fees(uow: UnitOfWork, msisdn: str) -> int:
@@ -71,6 +89,11 @@ async def charge_line_fees(uow: UnitOfWork, msisdn: str) -> int:
 
 async def charge_fees(new_uow: Callable[[], UnitOfWork]) -> int:
     """Charge every line's fees up to today; return how many charges were made."""
+    with correlation.correlated(correlation.accepted(correlation.current())):
+        return await _charge_due(new_uow)
+
+
+async def _charge_due(new_uow: Callable[[], UnitOfWork]) -> int:
     uow = new_uow()
     async with uow:
         # A day ahead of UTC covers the time zones east of it.
