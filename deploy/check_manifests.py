@@ -37,10 +37,12 @@ OPERATOR_KINDS = {("rabbitmq.com/v1beta1", "RabbitmqCluster"), ("postgresql.cnpg
 # Secrets the production operator creates outside kustomize (see the README's Kubernetes part).
 OPERATOR_SECRETS = {"tarifa-common-secrets", "accounts-secrets", "rating-secrets",
                     "invoicing-secrets", "payments-secrets", "notifications-secrets",
-                    "invoicing-signing"}
+                    "invoicing-signing", "accounts-jwt-key"}
 # Settings of .env.example that the manifests deliberately leave unset, with the reason.
 NOT_SET = {"TARIFA_DATABASE_URL": "each service's <PREFIX>DATABASE_URL comes from its "
-                                  "CloudNativePG secret (<service>-postgres-app, key uri)"}
+                                  "CloudNativePG secret (<service>-postgres-app, key uri)",
+           "TARIFA_JWT_PUBLIC_KEY": "the services fetch accounts' keys from TARIFA_JWKS_URL, so "
+                                    "a new key in accounts-jwt-key needs no other change"}
 Manifest = dict[str, Any]
 
 

@@ -28,11 +28,11 @@ SERVICES = {"accounts": 8001, "rating": 8002, "invoicing": 8003, "payments": 800
             "notifications": 8005, "gateway": 8010}
 # The sandbox card gateway lives in the payments package; the services run their ``serve``.
 MODULES = {"gateway": ["payments.sandbox"]}
-DEV_SECRET = "tarifa-local-development-only-secret-change-me"
 DEV_GATEWAY_SECRET = "tarifa-local-sandbox-webhook-secret"
 DEV_CLIENTS = ('{"operator":{"secret":"operator-secret","role":"operator"},'
                '"partner":{"secret":"partner-secret","role":"partner"},'
-               '"mediation":{"secret":"mediation-secret","role":"mediation"}}')
+               '"mediation":{"secret":"mediation-secret","role":"mediation"},'
+               '"notifications":{"secret":"notifications-secret","role":"operator"}}')
 GRACE_SECONDS = 15.0
 _print_lock = threading.Lock()
 
@@ -45,13 +45,16 @@ def say(text: str) -> None:
 def environment() -> dict[str, str]:
     """The children's environment: the caller's, with the local defaults of ``make run``."""
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    if not env.get("TARIFA_JWT_SECRET"):
-        say("WARNING: TARIFA_JWT_SECRET is not set; using a local development secret. "
-            "Never run like this outside your own machine.")
-        env["TARIFA_JWT_SECRET"] = DEV_SECRET
-    env.setdefault("ACCOUNTS_CLIENTS", DEV_CLIENTS)
+    if not env.get("ACCOUNTS_CLIENTS"):
+        say("WARNING: ACCOUNTS_CLIENTS is not set; using local development clients with known "
+            "secrets. Never run like this outside your own machine.")
+        env["ACCOUNTS_CLIENTS"] = DEV_CLIENTS
+        env.setdefault("NOTIFICATIONS_CLIENT_SECRET", "notifications-secret")
     for service in SERVICES:
         env.setdefault(f"{service.upper()}_PORT", str(SERVICES[service]))
+    accounts = f"http://127.0.0.1:{env['ACCOUNTS_PORT']}"
+    env.setdefault("TARIFA_JWKS_URL", f"{accounts}/.well-known/jwks.json")
+    env.setdefault("NOTIFICATIONS_ACCOUNTS_URL", accounts)
     env.setdefault("NOTIFICATIONS_INVOICING_URL", f"http://127.0.0.1:{env['INVOICING_PORT']}")
     _sandbox_gateway(env)
     return env

@@ -58,10 +58,10 @@ def _wait_live(url: str, process: subprocess.Popen[bytes]) -> None:
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def live_suite(tmp_path_factory: pytest.TempPathFactory,
                      make_database: Callable[[str], Awaitable[str]], amqp_url: str,
-                     jwt_secret: str, sandbox_gateway: str) -> AsyncIterator[Suite]:
+                     jwt_key_file: Path, sandbox_gateway: str) -> AsyncIterator[Suite]:
     suite = Suite(Path(tmp_path_factory.mktemp("api")))
     databases = {service: await make_database(f"api_{service}") for service in SERVICES}
-    environment = suite.environment(databases, amqp_url, jwt_secret, free_port())
+    environment = suite.environment(databases, amqp_url, jwt_key_file, free_port())
     suite.start(environment | {
         "TARIFA_TEST_MODE": "false", "TARIFA_LOG_LEVEL": "warning",
         "PAYMENTS_GATEWAY_URL": sandbox_gateway, "PAYMENTS_GATEWAY_WEBHOOK_SECRET": GATEWAY_SECRET,

@@ -27,12 +27,12 @@ from schemathesis.specs.openapi.checks import (
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 from tarifa.auth import Role
 from tarifa.testing.apps import bearer
-from tarifa.testing.plugin import TEST_SECRET
+from tarifa.testing.keys import TEST_SIGNER
 
 EXAMPLES = int(os.environ.get("TARIFA_FUZZ_EXAMPLES", "25"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
-OPERATOR = bearer(TEST_SECRET, Role.OPERATOR)
+OPERATOR = bearer(TEST_SIGNER, Role.OPERATOR)
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, database=None,
                     phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
 SENT: Counter[str] = Counter()  # requests per service, printed with -s

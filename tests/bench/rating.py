@@ -41,9 +41,9 @@ from tarifa.messaging.catalogue import AccountOpened, EventData, LineActivated  
 from tarifa.messaging.envelope import new_event  # noqa: E402
 from tarifa.messaging.topology import EVENTS_EXCHANGE, declare_base  # noqa: E402
 from tarifa.testing.apps import bearer, running_client  # noqa: E402
+from tarifa.testing.keys import TEST_SIGNER  # noqa: E402
 from tarifa.testing.servers import amqp_server, create_vhost, delete_vhost, drop_database, new_database  # noqa: E402
 
-SECRET = "tarifa-bench-secret-0123456789abcdef"
 QUEUE = "rating.usage.ingest"
 START = (datetime.now(UTC) - timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
 """Yesterday: the records lie well inside the late window of the default settings."""
@@ -127,7 +127,7 @@ async def _count(conn: asyncpg.Connection, table: str, wanted: int, timeout: flo
 
 
 async def _seed(client: httpx.AsyncClient, conn: asyncpg.Connection, amqp_url: str, lines: int) -> None:
-    response = await client.put("/v1/plans/bench", json=PLAN, headers=bearer(SECRET, Role.OPERATOR))
+    response = await client.put("/v1/plans/bench", json=PLAN, headers=bearer(TEST_SIGNER, Role.OPERATOR))
     response.raise_for_status()
     events = [new_event("bench", e.routing_key, e, now=datetime.now(UTC)) for e in _line_events(lines)]
     await _publish(amqp_url, [(e.routing_key, e.model_dump_json().encode()) for e in events])
@@ -158,7 +158,8 @@ async def _baseline(conn: asyncpg.Connection) -> tuple[int, float]:
 async def main(records: int = 200_000, per_message: int = 1_000, lines: int = 1_000) -> dict[str, float]:
     """Run the benchmark; return and print CDR/s through rating, rows/s of the baseline, ratio."""
     async with _servers() as (database_url, amqp_url):
-        settings = RatingSettings(database_url=database_url, amqp_url=amqp_url, jwt_secret=SECRET,
+        settings = RatingSettings(database_url=database_url, amqp_url=amqp_url,
+                                  jwt_public_key=TEST_SIGNER.public_pem(),
                                   relay_interval=0.05, log_json=True, log_level="warning",
                                   fees_interval=3600)
         await prepare_database(MIGRATIONS, settings.dsn)

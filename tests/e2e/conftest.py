@@ -27,12 +27,12 @@ async def suite(
     tmp_path_factory: pytest.TempPathFactory,
     make_database: Callable[[str], Awaitable[str]],
     amqp_url: str,
-    jwt_secret: str,
+    jwt_key_file: Path,
     mailbox: tuple[MailBox, int],
 ) -> AsyncIterator[Suite]:
     suite = Suite(Path(tmp_path_factory.mktemp("e2e")))
     databases = {service: await make_database(f"e2e_{service}") for service in SERVICES}
-    suite.start(suite.environment(databases, amqp_url, jwt_secret, mailbox[1]))
+    suite.start(suite.environment(databases, amqp_url, jwt_key_file, mailbox[1]))
     try:
         await suite.wait_ready()
         yield suite

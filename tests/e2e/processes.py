@@ -17,7 +17,8 @@ __all__ = ["SERVICES", "Suite", "free_port"]
 SERVICES = ("accounts", "rating", "invoicing", "payments", "notifications")
 CLIENTS = (
     '{"operator": {"secret": "operator-secret", "role": "operator"},'
-    ' "partner": {"secret": "partner-secret", "role": "partner"}}'
+    ' "partner": {"secret": "partner-secret", "role": "partner"},'
+    ' "notifications": {"secret": "notifications-secret", "role": "operator"}}'
 )
 
 
@@ -39,18 +40,22 @@ class Suite:
         return f"http://127.0.0.1:{self.ports[service]}"
 
     def environment(
-        self, databases: dict[str, str], amqp_url: str, secret: str, smtp_port: int
+        self, databases: dict[str, str], amqp_url: str, key_file: Path, smtp_port: int
     ) -> dict[str, str]:
+        """Accounts signs with ``key_file``; the others fetch its JWKS, as deployed."""
         env = dict(
             os.environ,
             TARIFA_AMQP_URL=amqp_url,
-            TARIFA_JWT_SECRET=secret,
+            ACCOUNTS_JWT_KEY_FILE=str(key_file),
+            TARIFA_JWKS_URL=f"{self.url('accounts')}/.well-known/jwks.json",
             TARIFA_TEST_MODE="true",
             TARIFA_LOG_JSON="true",
             ACCOUNTS_CLIENTS=CLIENTS,
             NOTIFICATIONS_SMTP_HOST="127.0.0.1",
             NOTIFICATIONS_SMTP_PORT=str(smtp_port),
             NOTIFICATIONS_INVOICING_URL=self.url("invoicing"),
+            NOTIFICATIONS_ACCOUNTS_URL=self.url("accounts"),
+            NOTIFICATIONS_CLIENT_SECRET="notifications-secret",
             INVOICING_DOCUMENTS_DIR=str(self.workdir / "documents"),
         )
         for service in SERVICES:

@@ -66,8 +66,8 @@ async def _rate_usage(http: httpx.AsyncClient, suite: Suite, op: dict[str, str])
     rating = suite.url("rating")
     first = await http.post(f"{rating}/v1/usage", headers=op, json={"records": _records()})
     again = await http.post(f"{rating}/v1/usage", headers=op, json={"records": _records()})
-    assert first.json() == {"accepted": 100, "duplicates": 0, "rejected": []}, first.text
-    assert again.json() == {"accepted": 0, "duplicates": 100, "rejected": []}, again.text
+    assert first.json() == {"accepted": 100, "duplicates": 0, "rejected": [], "parked": 0}, first.text
+    assert again.json() == {"accepted": 0, "duplicates": 100, "rejected": [], "parked": 0}, again.text
 
 
 async def _bill(http: httpx.AsyncClient, suite: Suite, op: dict[str, str], account_id: str) -> dict[str, Any]:

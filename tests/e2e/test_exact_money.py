@@ -62,7 +62,8 @@ async def _post(http: httpx.AsyncClient, suite: Suite, op: dict[str, str],
         part = records[start:start + batch]
         report = await http.post(f"{suite.url('rating')}/v1/usage", headers=op,
                                  json={"records": part})
-        assert report.json() == {"accepted": len(part), "duplicates": 0, "rejected": []}, report.text
+        assert report.json() == {"accepted": len(part), "duplicates": 0, "rejected": [],
+                                 "parked": 0}, report.text
 
 
 async def _balance(http: httpx.AsyncClient, suite: Suite, op: dict[str, str], account_id: str,

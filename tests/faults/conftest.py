@@ -20,8 +20,6 @@ from .stage import Stage
 from .tap import EventTap
 from .workload import PLAN, PLAN_CODE, operator
 
-SECRET = "tarifa-faults-secret-0123456789abcdef"
-
 
 @pytest.fixture(scope="module")
 def fault_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[PostgresCluster, RabbitNode]]:
@@ -52,7 +50,8 @@ def smtp_port() -> Iterator[int]:
 async def _environment(suite: Suite, cluster: PostgresCluster, node: RabbitNode,
                        smtp_port: int) -> tuple[dict[str, str], dict[str, str]]:
     databases = {s: await new_database(cluster.url, f"faults_{s}") for s in SERVICES}
-    env = suite.environment(databases, node.url, SECRET, smtp_port)
+    # No key file yet: accounts makes its signing key at first start, as on a new deployment.
+    env = suite.environment(databases, node.url, suite.workdir / "keys" / "jwt.pem", smtp_port)
     env.update(TARIFA_DATABASE_URL=cluster.url, RATING_FEES_INTERVAL="3600")
     return env, databases
 

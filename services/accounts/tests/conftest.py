@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 
 import httpx
 import pytest_asyncio
@@ -21,9 +22,9 @@ CLIENTS = {
 
 @pytest_asyncio.fixture
 async def settings(make_database: Callable[[str], Awaitable[str]], amqp_url: str,
-                   jwt_secret: str) -> AccountsSettings:
+                   jwt_key_file: Path) -> AccountsSettings:
     url = await make_database("accounts")
-    return AccountsSettings(database_url=url, amqp_url=amqp_url, jwt_secret=jwt_secret,
+    return AccountsSettings(database_url=url, amqp_url=amqp_url, jwt_key_file=jwt_key_file,
                             test_mode=True, relay_interval=0.05, clients=CLIENTS)
 
 

@@ -16,6 +16,7 @@ from invoicing.domain.statement import Statement
 from invoicing.settings import InvoicingSettings
 from tarifa.db import prepare_database
 from tarifa.testing.apps import running_client
+from tarifa.tokens import TokenSigner
 
 
 class StubRenderer:
@@ -40,9 +41,9 @@ class StubRenderer:
 
 @pytest_asyncio.fixture
 async def settings(make_database: Callable[[str], Awaitable[str]], amqp_url: str,
-                   jwt_secret: str) -> InvoicingSettings:
+                   token_signer: TokenSigner) -> InvoicingSettings:
     url = await make_database("invoicing")
-    return InvoicingSettings(database_url=url, amqp_url=amqp_url, jwt_secret=jwt_secret,
+    return InvoicingSettings(database_url=url, amqp_url=amqp_url, jwt_public_key=token_signer.public_pem(),
                              test_mode=True, relay_interval=0.05)
 
 

@@ -1,9 +1,10 @@
 """Fixtures of the notifications tests: a fresh database, a real SMTP server (aiosmtpd), a real
 SMSC speaking SMPP over TCP (the simulator), a real HTTP server standing in for the invoicing
-PDF endpoint, and the app on the run's vhost."""
+PDF endpoint and accounts' token endpoint, and the app on the run's vhost."""
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -11,6 +12,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs
 
 import httpx
 import pytest
@@ -19,8 +21,14 @@ from aiosmtpd.controller import Controller
 from notifications.adapters.smsc_simulator import SmscSimulator
 from notifications.bootstrap import MIGRATIONS, build_app
 from notifications.settings import NotificationsSettings
+from pydantic import SecretStr
+from tarifa.auth import Principal, Role
 from tarifa.db import prepare_database
 from tarifa.testing.apps import running_client
+from tarifa.testing.keys import TEST_SIGNER
+from tarifa.tokens import TokenSigner
+
+CLIENT_SECRET = "notifications-secret"
 
 
 def free_port() -> int:
@@ -64,14 +72,27 @@ class SmtpServer:
 
 
 class InvoicingServer:
-    """A real HTTP server answering ``GET /v1/invoices/{id}/pdf`` from ``documents`` (else 404)."""
+    """A real HTTP server answering ``GET /v1/invoices/{id}/pdf`` from ``documents`` (else 404),
+    and, in accounts' stead, ``POST /v1/auth/token`` for the service's own API client."""
 
     def __init__(self) -> None:
         self.documents: dict[str, bytes] = {}
         self.authorizations: list[str] = []
+        self.issued_token = TEST_SIGNER.issue(Principal("notifications", Role.OPERATOR))
         server = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+                known = form.get("client_secret") == [CLIENT_SECRET]
+                body = json.dumps({"access_token": server.issued_token, "token_type": "bearer",
+                                   "expires_in": 3600} if known else {}).encode()
+                self.send_response(200 if known else 401)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
             def do_GET(self) -> None:
                 server.authorizations.append(self.headers.get("Authorization", ""))
                 invoice_id = self.path.removeprefix("/v1/invoices/").removesuffix("/pdf")
@@ -124,12 +145,13 @@ async def smsc() -> AsyncIterator[SmscSimulator]:
 
 @pytest_asyncio.fixture
 async def settings(make_database: Callable[[str], Awaitable[str]], amqp_url: str,
-                   jwt_secret: str, smtp: SmtpServer, smsc: SmscSimulator,
+                   token_signer: TokenSigner, smtp: SmtpServer, smsc: SmscSimulator,
                    invoicing: InvoicingServer) -> NotificationsSettings:
     url = await make_database("notifications")
     return NotificationsSettings(
-        database_url=url, amqp_url=amqp_url, jwt_secret=jwt_secret, test_mode=True,
+        database_url=url, amqp_url=amqp_url, jwt_public_key=token_signer.public_pem(), test_mode=True,
         relay_interval=0.05, smtp_port=smtp.port, invoicing_url=invoicing.url,
+        accounts_url=invoicing.url, client_secret=SecretStr(CLIENT_SECRET),
         smpp_port=smsc.port, smpp_reconnect_interval=0.1, smpp_timeout=2.0,
         send_retry_base=0.05, send_retry_max=0.2, send_max_attempts=1000, dispatch_interval=0.05)
 

@@ -22,6 +22,7 @@ from payments.settings import PaymentsSettings
 from pydantic import SecretStr
 from tarifa.db import prepare_database
 from tarifa.testing.apps import running_client
+from tarifa.tokens import TokenSigner
 
 GATEWAY_SECRET = "sandbox-test-webhook-secret-0123456789"
 
@@ -34,9 +35,9 @@ def gateway_secret() -> str:
 
 @pytest_asyncio.fixture
 async def settings(make_database: Callable[[str], Awaitable[str]], amqp_url: str,
-                   jwt_secret: str) -> PaymentsSettings:
+                   token_signer: TokenSigner) -> PaymentsSettings:
     url = await make_database("payments")
-    return PaymentsSettings(database_url=url, amqp_url=amqp_url, jwt_secret=jwt_secret,
+    return PaymentsSettings(database_url=url, amqp_url=amqp_url, jwt_public_key=token_signer.public_pem(),
                             test_mode=True, relay_interval=0.05)
 
 

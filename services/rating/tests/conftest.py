@@ -10,13 +10,14 @@ from rating.bootstrap import MIGRATIONS, build_app
 from rating.settings import RatingSettings
 from tarifa.db import prepare_database
 from tarifa.testing.apps import running_client
+from tarifa.tokens import TokenSigner
 
 
 @pytest_asyncio.fixture
 async def settings(make_database: Callable[[str], Awaitable[str]], amqp_url: str,
-                   jwt_secret: str) -> RatingSettings:
+                   token_signer: TokenSigner) -> RatingSettings:
     url = await make_database("rating")
-    return RatingSettings(database_url=url, amqp_url=amqp_url, jwt_secret=jwt_secret,
+    return RatingSettings(database_url=url, amqp_url=amqp_url, jwt_public_key=token_signer.public_pem(),
                             test_mode=True, relay_interval=0.05)
 
 

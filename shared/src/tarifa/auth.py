@@ -1,6 +1,6 @@
 """JWT bearer auth shared by the services, the four roles of the contract, and who may call a route.
 
-Accounts issues the tokens; every service verifies them with the shared secret (HS256).
+Accounts signs the tokens; every service verifies them (``tarifa.tokens``) with accounts' public key.
 
 Every route says who may call it in its decorator, and only there::
 
@@ -18,11 +18,9 @@ body is read, so a caller that may not call a route gets 401/403 whatever it sen
 # at run time, and an instance has no module globals to resolve string annotations against.
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
-import jwt
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -31,18 +29,15 @@ from tarifa.problems import Forbidden, NotFound, Unauthorized
 __all__ = [
     "BEARER",
     "Access",
-    "Authenticator",
     "CurrentPrincipal",
     "Principal",
     "Public",
     "Role",
+    "Verifier",
     "allow",
     "current_principal",
     "public",
 ]
-
-_ALGORITHM = "HS256"
-
 
 class Role(StrEnum):
     OPERATOR = "operator"
@@ -72,35 +67,16 @@ class Principal:
             raise Forbidden(f"role {self.role} may not read accounts")
 
 
-class Authenticator:
-    """Issues and verifies the suite's bearer tokens."""
+class Verifier(Protocol):
+    """Turns a bearer token into its principal, or raises ``Unauthorized``."""
 
-    def __init__(self, secret: str, *, ttl: timedelta = timedelta(hours=1)) -> None:
-        self._secret = secret
-        self.ttl = ttl
-
-    def issue(self, principal: Principal) -> str:
-        # Tokens live on the wall clock, never the test clock: verification reads the wall clock.
-        now = datetime.now(UTC)
-        claims = {"sub": principal.subject, "role": str(principal.role),
-                  "iat": int(now.timestamp()), "exp": int((now + self.ttl).timestamp())}
-        if principal.account_id:
-            claims["account_id"] = principal.account_id
-        return jwt.encode(claims, self._secret, algorithm=_ALGORITHM)
-
-    def verify(self, token: str) -> Principal:
-        try:
-            claims = jwt.decode(token, self._secret, algorithms=[_ALGORITHM],
-                                options={"require": ["exp", "sub", "role"]})
-            return Principal(claims["sub"], Role(claims["role"]), claims.get("account_id"))
-        except (jwt.PyJWTError, ValueError) as exc:
-            raise Unauthorized("the bearer token is invalid or expired") from exc
+    async def verify(self, token: str) -> Principal: ...
 
 
 _SCOPE_KEY = "tarifa.principal"
 
 
-def current_principal(request: Request) -> Principal:
+async def current_principal(request: Request) -> Principal:
     """The caller of the request, verified once and kept in the request scope."""
     known = request.scope.get(_SCOPE_KEY)
     if isinstance(known, Principal):
@@ -109,8 +85,8 @@ def current_principal(request: Request) -> Principal:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("a bearer token is required")
-    authenticator: Authenticator = request.app.state.authenticator
-    principal = authenticator.verify(token.strip())
+    verifier: Verifier = request.app.state.token_verifier
+    principal = await verifier.verify(token.strip())
     request.scope[_SCOPE_KEY] = principal
     return principal
 
@@ -130,8 +106,8 @@ class Access:
     roles: frozenset[Role]
     own_account: str | None = None
 
-    def check(self, request: Request) -> Principal:
-        principal = current_principal(request)
+    async def check(self, request: Request) -> Principal:
+        principal = await current_principal(request)
         if principal.role not in self.roles:
             raise Forbidden(f"role {principal.role} may not call this route")
         if self.own_account and principal.role is Role.SUBSCRIBER:
@@ -141,7 +117,7 @@ class Access:
         return principal
 
     async def __call__(self, request: Request, _token: _Token) -> None:
-        self.check(request)
+        await self.check(request)
 
 
 @dataclass(frozen=True, slots=True)

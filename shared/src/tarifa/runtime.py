@@ -18,9 +18,9 @@ from faststream.rabbit import RabbitBroker
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from tarifa.auth import Authenticator
 from tarifa.clock import Clock, ControllableClock, SystemClock
 from tarifa.db import create_engine, sessionmaker_for
+from tarifa.jwks import RemoteKeys
 from tarifa.logging import configure_logging, get_logger
 from tarifa.messaging.consumer import EventHandler, subscribe_event
 from tarifa.messaging.dead_letters import dead_letter_depths
@@ -30,6 +30,7 @@ from tarifa.messaging.topology import prepare_topology
 from tarifa.problems import install_problem_handlers
 from tarifa.sane_requests import RefuseControlCharacters
 from tarifa.settings import ServiceSettings
+from tarifa.tokens import KeySet, PinnedKeys, TokenVerifier
 from tarifa.web.access import undeclared
 from tarifa.web.clock import clock_router
 from tarifa.web.health import health_router
@@ -51,7 +52,7 @@ class Runtime:
     broker: RabbitBroker
     relay: OutboxRelay
     clock: Clock
-    authenticator: Authenticator
+    tokens: TokenVerifier
     queues: list[str] = field(default_factory=list)
     on_start: list[Hook] = field(default_factory=list)
     on_stop: list[Hook] = field(default_factory=list)
@@ -81,7 +82,14 @@ class Runtime:
         return bool(await self.broker.ping(timeout=2))
 
 
-def build_runtime(settings: ServiceSettings) -> Runtime:
+def _verifier(settings: ServiceSettings) -> TokenVerifier:
+    keys: KeySet = (PinnedKeys.from_pem(settings.jwt_public_key) if settings.jwt_public_key
+                    else RemoteKeys(settings.jwks_url))
+    return TokenVerifier(keys, settings.jwt_issuer, settings.jwt_audience)
+
+
+def build_runtime(settings: ServiceSettings, *, verifier: TokenVerifier | None = None) -> Runtime:
+    """The parts every service has; ``verifier`` replaces the one the settings describe."""
     configure_logging(settings.service_name, json=settings.log_json,
                       level=logging.getLevelNamesMapping()[settings.log_level.upper()])
     engine = create_engine(settings.dsn)
@@ -91,7 +99,7 @@ def build_runtime(settings: ServiceSettings) -> Runtime:
         settings=settings, engine=engine, sessions=sessions,
         broker=RabbitBroker(settings.amqp_url, logger=None),
         relay=OutboxRelay(sessions, settings.amqp_url, interval=settings.relay_interval),
-        clock=clock, authenticator=Authenticator(settings.jwt_secret.get_secret_value()),
+        clock=clock, tokens=verifier or _verifier(settings),
     )
 
 
@@ -125,7 +133,7 @@ def create_app(runtime: Runtime, *, title: str, routers: Sequence[APIRouter],
     app = FastAPI(title=title, version="0.1.0", description=description, lifespan=lifespan,
                   **extra)
     app.state.runtime = runtime
-    app.state.authenticator = runtime.authenticator
+    app.state.token_verifier = runtime.tokens
     install_problem_handlers(app)
     app.add_middleware(RefuseControlCharacters)
     install_request_logging(app, runtime.settings.service_name)

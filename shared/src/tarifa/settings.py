@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal, TypeVar
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError
+from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from tarifa.tokens import PinnedKeys
 
 __all__ = ["InvalidSettings", "ServiceSettings", "load_settings"]
 
@@ -38,13 +40,28 @@ class ServiceSettings(BaseSettings):
         "postgresql://postgres@127.0.0.1:5432", validation_alias=_common("DATABASE_URL")
     )
     amqp_url: str = Field("amqp://guest:guest@127.0.0.1:5672/", validation_alias=_common("AMQP_URL"))
-    # HS256 wants a key of at least 32 bytes (RFC 7518 §3.2).
-    jwt_secret: SecretStr = Field(validation_alias=_common("JWT_SECRET"), min_length=32)
+    jwt_issuer: str = Field("tarifa-accounts", validation_alias=_common("JWT_ISSUER"),
+                            min_length=1, description="the iss of the tokens accounts signs")
+    jwt_audience: str = Field("tarifa", validation_alias=_common("JWT_AUDIENCE"), min_length=1,
+                              description="the aud of the tokens, checked by every service")
+    jwks_url: str = Field("http://127.0.0.1:8001/.well-known/jwks.json",
+                          validation_alias=_common("JWKS_URL"),
+                          description="accounts' public keys, fetched to verify tokens")
+    jwt_public_key: str | None = Field(
+        None, validation_alias=_common("JWT_PUBLIC_KEY"),
+        description="PEM of accounts' Ed25519 public key: pins it instead of fetching the JWKS")
     test_mode: bool = Field(False, validation_alias=_common("TEST_MODE"))
     log_json: bool | None = Field(None, validation_alias=_common("LOG_JSON"))
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", validation_alias=_common("LOG_LEVEL"))
     relay_interval: float = Field(0.2, gt=0)
+
+    @field_validator("jwt_public_key")
+    @classmethod
+    def _ed25519(cls, value: str | None) -> str | None:
+        if value is not None:
+            PinnedKeys.from_pem(value)
+        return value
 
     @property
     def database_name(self) -> str:

@@ -8,15 +8,17 @@ from typing import Annotated, Any
 import httpx
 import pytest
 import pytest_asyncio
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import APIRouter, FastAPI, Form, Header
 from pydantic import BaseModel
-from tarifa.auth import Authenticator, Role, allow, public
+from tarifa.auth import Role, allow, public
 from tarifa.problems import PROBLEM_JSON, install_problem_handlers
 from tarifa.testing.apps import bearer
+from tarifa.tokens import TokenSigner
 from tarifa.web.access import GuardedRoute, undeclared
 from tarifa.web.openapi import document_answers, document_problems
 
-SECRET = "unit-test-secret-0123456789abcdefghij"
+SIGNER = TokenSigner(Ed25519PrivateKey.generate())
 MALFORMED = {"content": b'{"amount": ', "headers": {"content-type": "application/json"}}
 
 
@@ -51,7 +53,7 @@ def _router() -> APIRouter:
 
 def _app(router: APIRouter) -> FastAPI:
     app = FastAPI()
-    app.state.authenticator = Authenticator(SECRET)
+    app.state.token_verifier = SIGNER.verifier()
     install_problem_handlers(app)
     document_answers(router)
     app.include_router(router)
@@ -68,11 +70,11 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.mark.parametrize(("headers", "status"), [
     ({}, 401),
-    (bearer(SECRET, Role.PARTNER), 403),
-    (bearer(SECRET, Role.MEDIATION), 403),
-    (bearer(SECRET, Role.SUBSCRIBER, account_id="acc-2"), 404),
-    (bearer(SECRET, Role.SUBSCRIBER, account_id="acc-1"), 422),
-    (bearer(SECRET, Role.OPERATOR), 422),
+    (bearer(SIGNER, Role.PARTNER), 403),
+    (bearer(SIGNER, Role.MEDIATION), 403),
+    (bearer(SIGNER, Role.SUBSCRIBER, account_id="acc-2"), 404),
+    (bearer(SIGNER, Role.SUBSCRIBER, account_id="acc-1"), 422),
+    (bearer(SIGNER, Role.OPERATOR), 422),
 ])
 async def test_the_declaration_answers_before_the_body_is_read(
         client: httpx.AsyncClient, headers: dict[str, str], status: int) -> None:
@@ -83,17 +85,17 @@ async def test_the_declaration_answers_before_the_body_is_read(
 
 
 async def test_allowed_callers_reach_the_handler(client: httpx.AsyncClient) -> None:
-    own = bearer(SECRET, Role.SUBSCRIBER, account_id="acc-1")
+    own = bearer(SIGNER, Role.SUBSCRIBER, account_id="acc-1")
     made = await client.post("/accounts/acc-1/things", json={"amount": "1.00"}, headers=own)
     assert made.status_code == 201 and made.json() == {"account_id": "acc-1", "amount": "1.00"}
     rated = await client.post("/usage", json={"amount": "2"},
-                              headers=bearer(SECRET, Role.MEDIATION))
+                              headers=bearer(SIGNER, Role.MEDIATION))
     assert rated.status_code == 200 and rated.json() == {"amount": "2"}
 
 
 async def test_an_undeclared_route_admits_operators_only(client: httpx.AsyncClient) -> None:
-    assert (await client.get("/forgotten", headers=bearer(SECRET))).status_code == 200
-    refused = await client.get("/forgotten", headers=bearer(SECRET, Role.SUBSCRIBER, "a"))
+    assert (await client.get("/forgotten", headers=bearer(SIGNER))).status_code == 200
+    refused = await client.get("/forgotten", headers=bearer(SIGNER, Role.SUBSCRIBER, "a"))
     assert refused.status_code == 403
     assert undeclared([_router()]) == ["GET /forgotten"]
 

@@ -7,9 +7,12 @@ import hmac
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 from tarifa.runtime import build_runtime, create_app
 from tarifa.scheduling import Scheduler
+from tarifa.signing_key import load_or_create_signing_key, private_pem
+from tarifa.tokens import TokenSigner
 from tarifa.web.audit import audit_router
 
 from accounts.adapters.otp_sender import AmqpCodeSender
@@ -21,7 +24,7 @@ from accounts.entrypoints.consumers import register_consumers
 from accounts.entrypoints.http import accounts_router
 from accounts.entrypoints.lifecycle import lifecycle_router
 from accounts.entrypoints.otp import otp_router
-from accounts.entrypoints.tokens import token_router
+from accounts.entrypoints.tokens import jwks_router, token_router
 from accounts.service.jobs import run_due_jobs
 from accounts.service.otp import OtpServices
 from accounts.settings import AccountsSettings
@@ -61,12 +64,17 @@ def _policy(settings: AccountsSettings) -> AccountsPolicy:
     )
 
 
-def _code_hasher(settings: AccountsSettings) -> CodeHasher:
-    """The HMAC key of stored codes: its own setting, or one derived from the JWT secret."""
+def _code_hasher(settings: AccountsSettings, signing_key: Ed25519PrivateKey) -> CodeHasher:
+    """The HMAC key of stored codes: its own setting, or one derived from the signing key."""
     if settings.otp_secret is not None:
         return CodeHasher(settings.otp_secret.get_secret_value().encode())
-    jwt_secret = settings.jwt_secret.get_secret_value().encode()
-    return CodeHasher(hmac.new(jwt_secret, b"tarifa-accounts-otp", hashlib.sha256).digest())
+    return CodeHasher(hmac.new(private_pem(signing_key), b"tarifa-accounts-otp",
+                               hashlib.sha256).digest())
+
+
+def _signer(settings: AccountsSettings) -> TokenSigner:
+    return TokenSigner(load_or_create_signing_key(settings.jwt_key_file),
+                       issuer=settings.jwt_issuer, audience=settings.jwt_audience)
 
 
 def _otp_policy(settings: AccountsSettings) -> OtpPolicy:
@@ -75,7 +83,8 @@ def _otp_policy(settings: AccountsSettings) -> OtpPolicy:
 
 
 def build_app(settings: AccountsSettings) -> FastAPI:
-    runtime = build_runtime(settings)
+    signer = _signer(settings)
+    runtime = build_runtime(settings, verifier=signer.verifier())
 
     def new_uow() -> AccountsUnitOfWork:
         return AccountsUnitOfWork(runtime.sessions, service="accounts", clock=runtime.clock,
@@ -97,9 +106,9 @@ def build_app(settings: AccountsSettings) -> FastAPI:
     sender = AmqpCodeSender(runtime.broker)
     runtime.on_start.append(sender.start)
     runtime.on_stop.insert(0, sender.stop)
-    codes = OtpServices(_code_hasher(settings), sender, runtime.authenticator,
-                        _otp_policy(settings))
-    routers = [token_router(_clients(settings), runtime.authenticator), otp_router(new_uow, codes),
+    codes = OtpServices(_code_hasher(settings, signer.key), sender, signer, _otp_policy(settings))
+    routers = [token_router(_clients(settings), signer), jwks_router(signer.jwks()),
+               otp_router(new_uow, codes),
                accounts_router(new_uow), lifecycle_router(new_uow, policy),
                audit_router(new_uow, tag="accounts")]
     return create_app(runtime, title="Tarifa accounts", routers=routers,

@@ -6,6 +6,7 @@ import json
 import re
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
@@ -56,7 +57,11 @@ class AccountsSettings(ServiceSettings):
                                 description="codes one client address may ask for per hour")
     otp_secret: SecretStr | None = Field(
         None, min_length=32, description="HMAC key of the stored code hashes; derived from "
-                                         "TARIFA_JWT_SECRET when unset")
+                                         "the token signing key when unset")
+    jwt_key_file: Path = Field(
+        Path("var/accounts/jwt-signing-key.pem"),
+        description="PEM (PKCS#8) of the Ed25519 key that signs the tokens; made at first start "
+                    "when the file does not exist")
     bonus_point_value: Decimal = Field(
         Decimal("0.01"), ge=0, max_digits=12, decimal_places=6,
         description="account credit per redeemed bonus point, in the account currency")

@@ -18,6 +18,7 @@ from tarifa.auth import Role
 from tarifa.messaging.catalogue import BalanceChanged, PlanPublished
 from tarifa.testing.apps import bearer
 from tarifa.testing.events import publish_event
+from tarifa.tokens import TokenSigner
 
 CUSTOMER = {"kind": "person", "name": "Ion Popescu", "email": "ion@example.md",
             "phone": "+37369000001", "language": "ro",
@@ -32,8 +33,8 @@ def person() -> dict[str, str]:
 
 
 @pytest.fixture
-def operator(jwt_secret: str) -> dict[str, str]:
-    return bearer(jwt_secret, Role.OPERATOR)
+def operator(token_signer: TokenSigner) -> dict[str, str]:
+    return bearer(token_signer, Role.OPERATOR)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from accounts.settings import AccountsSettings
 from tarifa.auth import Role
 from tarifa.testing.apps import bearer
 from tarifa.testing.events import tap_events
+from tarifa.tokens import TokenSigner
 
 NewAccount = Callable[..., Awaitable[str]]
 Problem = Callable[[httpx.Response, int], str]
@@ -23,11 +24,11 @@ async def _put(client: httpx.AsyncClient, headers: dict[str, str], account_id: s
 
 
 async def test_the_first_switch_to_ebill_earns_the_bonus_once_across_switches(
-    client: httpx.AsyncClient, jwt_secret: str, settings: AccountsSettings,
+    client: httpx.AsyncClient, token_signer: TokenSigner, settings: AccountsSettings,
     new_account: NewAccount, audit_actions: Callable[[str], Awaitable[list[str]]],
 ) -> None:
     account_id = await new_account(bill_delivery={"medium": "paper"})
-    own = bearer(jwt_secret, Role.SUBSCRIBER, account_id=account_id)
+    own = bearer(token_signer, Role.SUBSCRIBER, account_id=account_id)
     async with tap_events(settings.amqp_url, EVENTS) as tap:
         first = await _put(client, own, account_id, medium="ebill")
         assert first.status_code == 200, first.text
@@ -80,13 +81,13 @@ async def test_bad_preferences_are_refused_and_change_nothing(
 
 
 async def test_only_the_operator_or_the_account_itself_may_switch(
-    client: httpx.AsyncClient, jwt_secret: str, new_account: NewAccount, problem: Problem,
+    client: httpx.AsyncClient, token_signer: TokenSigner, new_account: NewAccount, problem: Problem,
 ) -> None:
     mine, theirs = await new_account(), await new_account(bill_delivery={"medium": "paper"})
-    subscriber = bearer(jwt_secret, Role.SUBSCRIBER, account_id=mine)
+    subscriber = bearer(token_signer, Role.SUBSCRIBER, account_id=mine)
     problem(await _put(client, subscriber, theirs, medium="ebill"), 404)
     problem(await client.get(f"/v1/accounts/{theirs}/bonus", headers=subscriber), 404)
-    problem(await _put(client, bearer(jwt_secret, Role.PARTNER), theirs, medium="ebill"), 403)
-    problem(await _put(client, bearer(jwt_secret), "nobody", medium="ebill"), 404)
-    operator = bearer(jwt_secret)
+    problem(await _put(client, bearer(token_signer, Role.PARTNER), theirs, medium="ebill"), 403)
+    problem(await _put(client, bearer(token_signer), "nobody", medium="ebill"), 404)
+    operator = bearer(token_signer)
     assert (await client.get(f"/v1/accounts/{theirs}", headers=operator)).json()["bonus_points"] == 0

@@ -13,6 +13,7 @@ from tarifa.auth import Role
 from tarifa.messaging.catalogue import BalanceChanged
 from tarifa.testing.apps import bearer
 from tarifa.testing.events import publish_event, tap_events
+from tarifa.tokens import TokenSigner
 
 NewAccount = Callable[..., Awaitable[str]]
 Problem = Callable[[httpx.Response, int], str]
@@ -73,12 +74,12 @@ async def test_a_redelivered_balance_blocks_once(
 
 
 async def test_a_promised_payment_lifts_the_block_until_it_expires(
-    client: httpx.AsyncClient, jwt_secret: str, settings: AccountsSettings,
+    client: httpx.AsyncClient, token_signer: TokenSigner, settings: AccountsSettings,
     new_account: NewAccount, set_balance: SetBalance, move_clock: MoveClock, problem: Problem,
 ) -> None:
     await move_clock(START)
     account_id = await new_account(payment_mode="prepaid")
-    own = bearer(jwt_secret, Role.SUBSCRIBER, account_id=account_id)
+    own = bearer(token_signer, Role.SUBSCRIBER, account_id=account_id)
     await set_balance(account_id, "-20.00")
     async with tap_events(settings.amqp_url, EVENTS) as tap:
         granted = await _promise(client, own, account_id)
@@ -120,7 +121,7 @@ async def test_a_promise_that_expires_after_payment_leaves_the_account_active(
 
 
 async def test_a_promise_needs_a_negative_balance_and_an_open_account(
-    client: httpx.AsyncClient, operator: dict[str, str], jwt_secret: str,
+    client: httpx.AsyncClient, operator: dict[str, str], token_signer: TokenSigner,
     new_account: NewAccount, set_balance: SetBalance, problem: Problem, audit_actions: Actions,
 ) -> None:
     account_id = await new_account(payment_mode="prepaid")
@@ -134,7 +135,7 @@ async def test_a_promise_needs_a_negative_balance_and_an_open_account(
     read = (await client.get(f"/v1/accounts/{account_id}", headers=operator)).json()
     assert read["promised_payment"] is None
     assert "promised_payment.granted" not in await audit_actions(account_id)
-    other = bearer(jwt_secret, Role.SUBSCRIBER, account_id=suspended)
+    other = bearer(token_signer, Role.SUBSCRIBER, account_id=suspended)
     problem(await _promise(client, other, account_id), 404)
-    problem(await _promise(client, bearer(jwt_secret, Role.PARTNER), account_id), 403)
+    problem(await _promise(client, bearer(token_signer, Role.PARTNER), account_id), 403)
     problem(await _promise(client, operator, "nobody"), 404)

@@ -14,6 +14,7 @@ from tarifa.auth import Role
 from tarifa.db import prepare_database
 from tarifa.testing.apps import bearer, running_client
 from tarifa.testing.events import tap_events
+from tarifa.tokens import TokenSigner
 
 from .conftest import CUSTOMER
 
@@ -38,11 +39,11 @@ async def _redeem(client: httpx.AsyncClient, headers: dict[str, str], account_id
 
 
 async def test_redeemed_points_leave_the_ledger_and_announce_their_credit(
-    client: httpx.AsyncClient, jwt_secret: str, operator: dict[str, str],
+    client: httpx.AsyncClient, token_signer: TokenSigner, operator: dict[str, str],
     settings: AccountsSettings, new_account: NewAccount,
 ) -> None:
     account_id = await _with_points(client, new_account, operator)
-    own = bearer(jwt_secret, Role.SUBSCRIBER, account_id=account_id)
+    own = bearer(token_signer, Role.SUBSCRIBER, account_id=account_id)
     async with tap_events(settings.amqp_url, ["accounts.bonus.redeemed"]) as tap:
         done = await _redeem(client, own, account_id, {"points": 125})
         assert done.status_code == 201, done.text
@@ -84,13 +85,13 @@ async def test_bad_redemptions_are_refused(
 
 
 async def test_a_subscriber_cannot_redeem_another_accounts_points(
-    client: httpx.AsyncClient, jwt_secret: str, operator: dict[str, str],
+    client: httpx.AsyncClient, token_signer: TokenSigner, operator: dict[str, str],
     new_account: NewAccount, problem: Problem,
 ) -> None:
     account_id = await _with_points(client, new_account, operator)
-    stranger = bearer(jwt_secret, Role.SUBSCRIBER, account_id="someone-else")
+    stranger = bearer(token_signer, Role.SUBSCRIBER, account_id="someone-else")
     problem(await _redeem(client, stranger, account_id, {"points": 10}), 404)
-    partner = bearer(jwt_secret, Role.PARTNER)
+    partner = bearer(token_signer, Role.PARTNER)
     problem(await _redeem(client, partner, account_id, {"points": 10}), 403)
     problem(await _redeem(client, operator, "no-such-account", {"points": 10}), 404)
 

@@ -11,6 +11,7 @@ from accounts.settings import AccountsSettings
 from tarifa.auth import Role
 from tarifa.testing.apps import bearer
 from tarifa.testing.events import tap_events
+from tarifa.tokens import TokenSigner
 
 NewAccount = Callable[..., Awaitable[str]]
 
@@ -111,23 +112,23 @@ async def test_bad_customers_are_refused_as_problems(
     assert response.headers["content-type"] == "application/problem+json"
 
 
-async def test_calls_need_a_token_and_the_right_role(client: httpx.AsyncClient, jwt_secret: str,
+async def test_calls_need_a_token_and_the_right_role(client: httpx.AsyncClient, token_signer: TokenSigner,
                                                      person: dict[str, str]) -> None:
     assert (await client.post("/v1/customers", json=person)).status_code == 401
     assert (await client.get("/v1/accounts/a")).status_code == 401
-    partner = bearer(jwt_secret, Role.PARTNER)
+    partner = bearer(token_signer, Role.PARTNER)
     response = await client.post("/v1/customers", json=person, headers=partner)
     assert response.status_code == 403
     assert response.headers["content-type"] == "application/problem+json"
 
 
 async def test_a_subscriber_reads_only_its_own_account(
-    client: httpx.AsyncClient, jwt_secret: str, new_account: NewAccount
+    client: httpx.AsyncClient, token_signer: TokenSigner, new_account: NewAccount
 ) -> None:
     mine, theirs = await new_account(), await new_account()
-    subscriber = bearer(jwt_secret, Role.SUBSCRIBER, account_id=mine)
+    subscriber = bearer(token_signer, Role.SUBSCRIBER, account_id=mine)
     assert (await client.get(f"/v1/accounts/{mine}", headers=subscriber)).status_code == 200
     for path in (f"/v1/accounts/{theirs}", f"/v1/accounts/{theirs}/lines"):
         response = await client.get(path, headers=subscriber)
         assert response.status_code == 404, path
-    assert (await client.get("/v1/accounts/nobody", headers=bearer(jwt_secret))).status_code == 404
+    assert (await client.get("/v1/accounts/nobody", headers=bearer(token_signer))).status_code == 404

@@ -12,6 +12,7 @@ from accounts.settings import AccountsSettings
 from tarifa.auth import Role
 from tarifa.testing.apps import bearer
 from tarifa.testing.events import tap_events
+from tarifa.tokens import TokenSigner
 
 NewAccount = Callable[..., Awaitable[str]]
 PublishPlan = Callable[..., Awaitable[str]]
@@ -41,14 +42,14 @@ async def test_a_line_on_a_published_plan_is_activated_and_announced(
 
 
 async def test_connection_time_defaults_to_now_and_subscribers_list_their_lines(
-    client: httpx.AsyncClient, jwt_secret: str, new_account: NewAccount,
+    client: httpx.AsyncClient, token_signer: TokenSigner, new_account: NewAccount,
     publish_plan: PublishPlan, add_line: AddLine,
 ) -> None:
     account_id, plan = await new_account(), await publish_plan()
     created = await add_line(account_id, msisdn=_msisdn(), plan_code=plan)
     assert created.status_code == 201, created.text
     assert created.json()["connected_at"]
-    subscriber = bearer(jwt_secret, Role.SUBSCRIBER, account_id=account_id)
+    subscriber = bearer(token_signer, Role.SUBSCRIBER, account_id=account_id)
     listed = await client.get(f"/v1/accounts/{account_id}/lines", headers=subscriber)
     assert listed.json() == [created.json()]
 
@@ -94,12 +95,12 @@ async def test_bad_numbers_are_refused(
 
 
 async def test_lines_of_an_unknown_account_and_by_a_partner(
-    client: httpx.AsyncClient, operator: dict[str, str], jwt_secret: str,
+    client: httpx.AsyncClient, operator: dict[str, str], token_signer: TokenSigner,
 ) -> None:
     body = {"msisdn": _msisdn(), "plan_code": "any"}
     unknown = await client.post("/v1/accounts/nobody/lines", headers=operator, json=body)
     assert unknown.status_code == 404
-    partner = bearer(jwt_secret, Role.PARTNER)
+    partner = bearer(token_signer, Role.PARTNER)
     forbidden = await client.post("/v1/accounts/nobody/lines", headers=partner, json=body)
     assert forbidden.status_code == 403
 

@@ -13,8 +13,8 @@ TABLES = {"customers", "accounts", "lines", "plans", "balances", "audit", "bonus
 
 
 async def test_every_revision_goes_up_down_and_up_again(
-    make_database: Callable[[str], Awaitable[str]], jwt_secret: str,
+    make_database: Callable[[str], Awaitable[str]],
 ) -> None:
     url = await make_database("accounts_stairway")
-    dsn = AccountsSettings(database_url=url, jwt_secret=jwt_secret).dsn
+    dsn = AccountsSettings(database_url=url).dsn
     assert await stairway(MIGRATIONS, dsn) == TABLES

@@ -19,8 +19,8 @@ from accounts.bootstrap import MIGRATIONS, build_app
 from accounts.settings import AccountsSettings
 from aio_pika.abc import AbstractIncomingMessage
 from asgi_lifespan import LifespanManager
-from tarifa.auth import Authenticator
 from tarifa.db import prepare_database
+from tarifa.tokens import TokenSigner
 
 from .conftest import new_msisdn
 
@@ -117,7 +117,7 @@ def _other(code: str) -> str:
 
 
 async def test_a_code_from_the_queue_opens_a_subscriber_session_for_the_line_account(
-    client: httpx.AsyncClient, codes: CodeInbox, jwt_secret: str,
+    client: httpx.AsyncClient, codes: CodeInbox, token_signer: TokenSigner,
     line_of: Callable[..., Awaitable[tuple[str, str]]], log_lines: list[str],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -137,7 +137,7 @@ async def test_a_code_from_the_queue_opens_a_subscriber_session_for_the_line_acc
     assert verified.status_code == 200, verified.text
     token = verified.json()
     assert (token["token_type"], token["expires_in"]) == ("bearer", 3600)
-    principal = Authenticator(jwt_secret).verify(token["access_token"])
+    principal = await token_signer.verifier().verify(token["access_token"])
     assert (principal.role, principal.account_id) == ("subscriber", account_id)
     own = {"Authorization": f"Bearer {token['access_token']}"}
     assert (await client.get(f"/v1/accounts/{account_id}", headers=own)).status_code == 200

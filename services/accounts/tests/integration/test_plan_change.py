@@ -13,6 +13,7 @@ from accounts.settings import AccountsSettings
 from tarifa.auth import Role
 from tarifa.testing.apps import bearer
 from tarifa.testing.events import tap_events
+from tarifa.tokens import TokenSigner
 
 from .conftest import new_msisdn
 
@@ -43,14 +44,14 @@ async def _plans_of(client: httpx.AsyncClient, headers: dict[str, str], account_
 
 
 async def test_a_subscriber_changes_its_plan_now(
-    client: httpx.AsyncClient, jwt_secret: str, settings: AccountsSettings,
+    client: httpx.AsyncClient, token_signer: TokenSigner, settings: AccountsSettings,
     new_account: NewAccount, publish_plan: PublishPlan, add_line: AddLine,
 ) -> None:
     account_id = await new_account()
     old, new = await publish_plan(), await publish_plan()
     msisdn = await _line(add_line, account_id, old)
     await _line(add_line, account_id, new)  # the new plan has reached the replica
-    own = bearer(jwt_secret, Role.SUBSCRIBER, account_id=account_id)
+    own = bearer(token_signer, Role.SUBSCRIBER, account_id=account_id)
     async with tap_events(settings.amqp_url, ["accounts.line.plan_changed"]) as tap:
         response = await _change(client, own, msisdn, plan_code=new, when="now")
         assert response.status_code == 200, response.text
@@ -129,16 +130,16 @@ async def test_a_plan_that_does_not_fit_is_refused_and_changes_nothing(
 
 
 async def test_an_unknown_or_foreign_line_is_not_found(
-    client: httpx.AsyncClient, jwt_secret: str, new_account: NewAccount,
+    client: httpx.AsyncClient, token_signer: TokenSigner, new_account: NewAccount,
     publish_plan: PublishPlan, add_line: AddLine, problem: Problem,
 ) -> None:
     mine, theirs = await new_account(), await new_account()
     plan, other = await publish_plan(), await publish_plan()
     await _line(add_line, mine, other)
     msisdn = await _line(add_line, theirs, plan)
-    subscriber = bearer(jwt_secret, Role.SUBSCRIBER, account_id=mine)
+    subscriber = bearer(token_signer, Role.SUBSCRIBER, account_id=mine)
     problem(await _change(client, subscriber, msisdn, plan_code=other), 404)
-    problem(await _change(client, bearer(jwt_secret), new_msisdn(), plan_code=other), 404)
-    problem(await _change(client, bearer(jwt_secret), "not-a-number", plan_code=other), 422)
-    problem(await _change(client, bearer(jwt_secret, Role.PARTNER), msisdn, plan_code=other), 403)
-    assert await _plans_of(client, bearer(jwt_secret), theirs) == [plan]
+    problem(await _change(client, bearer(token_signer), new_msisdn(), plan_code=other), 404)
+    problem(await _change(client, bearer(token_signer), "not-a-number", plan_code=other), 422)
+    problem(await _change(client, bearer(token_signer, Role.PARTNER), msisdn, plan_code=other), 403)
+    assert await _plans_of(client, bearer(token_signer), theirs) == [plan]

@@ -13,6 +13,7 @@ from tarifa.auth import Role
 from tarifa.db import prepare_database
 from tarifa.testing.apps import bearer, running_client
 from tarifa.testing.roles import ACCOUNT, ANYONE, OPERATOR, SUBSCRIBERS, Row, Walk
+from tarifa.tokens import TokenSigner
 
 TABLE = {
     "GET /health/live": Row(ANYONE, 200),
@@ -22,6 +23,7 @@ TABLE = {
     "GET /v1/test/clock": Row(ANYONE, 200),
     "PUT /v1/test/clock": Row(ANYONE, 422),
     "POST /v1/auth/token": Row(ANYONE, 422),
+    "GET /.well-known/jwks.json": Row(ANYONE, 200),
     "POST /v1/auth/otp": Row(ANYONE, 422),
     "POST /v1/auth/otp/verify": Row(ANYONE, 422),
     "POST /v1/customers": Row(OPERATOR, 422),
@@ -67,9 +69,9 @@ async def _open(client: httpx.AsyncClient, secret: str) -> tuple[str, str]:
 
 
 async def test_every_route_answers_each_caller_as_its_row_says(
-        app: FastAPI, served: httpx.AsyncClient, jwt_secret: str) -> None:
-    customer_id, account_id = await _open(served, jwt_secret)
-    walk = Walk(jwt_secret, account_id, "another-account",
+        app: FastAPI, served: httpx.AsyncClient, token_signer: TokenSigner) -> None:
+    customer_id, account_id = await _open(served, token_signer)
+    walk = Walk(token_signer, account_id, "another-account",
                 {"customer_id": customer_id, "msisdn": "37369000001"})
     wrong = await walk.mismatches(app, served, TABLE)
     assert not wrong, "\n".join(wrong)

@@ -12,6 +12,7 @@ from accounts.settings import AccountsSettings
 from tarifa.auth import Role
 from tarifa.testing.apps import bearer
 from tarifa.testing.events import tap_events
+from tarifa.tokens import TokenSigner
 
 NewAccount = Callable[..., Awaitable[str]]
 Problem = Callable[[httpx.Response, int], str]
@@ -32,12 +33,12 @@ async def _suspend(client: httpx.AsyncClient, headers: dict[str, str], account_i
 
 
 async def test_a_subscriber_suspends_and_resumes_its_account(
-    client: httpx.AsyncClient, jwt_secret: str, settings: AccountsSettings,
+    client: httpx.AsyncClient, token_signer: TokenSigner, settings: AccountsSettings,
     new_account: NewAccount, move_clock: MoveClock,
 ) -> None:
     await move_clock(START)
     account_id = await new_account()
-    own = bearer(jwt_secret, Role.SUBSCRIBER, account_id=account_id)
+    own = bearer(token_signer, Role.SUBSCRIBER, account_id=account_id)
     async with tap_events(settings.amqp_url, EVENTS) as tap:
         created = await _suspend(client, own, account_id, 14)
         assert created.status_code == 201, created.text

@@ -18,7 +18,8 @@ from accounts.domain.line import Line
 from accounts.domain.otp import Challenge, CodeHasher, new_code
 from accounts.domain.policy import OtpPolicy
 from accounts.service.otp import OtpServices, request_code, verify_code
-from tarifa.auth import Authenticator
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from tarifa.tokens import TokenSigner
 
 from .conftest import NOW, FakeCodeSender
 
@@ -81,7 +82,7 @@ def test_redeeming_takes_points_within_what_is_held() -> None:
     assert credit_for(100, Decimal("0.015"), "JPY") == Decimal("2")
 
 
-ISSUER = Authenticator("s" * 32)
+ISSUER = TokenSigner(Ed25519PrivateKey.generate())
 
 
 def _services(policy: OtpPolicy | None = None) -> tuple[OtpServices, FakeCodeSender]:
@@ -105,7 +106,7 @@ async def test_a_code_is_texted_in_the_customer_language_and_exchanged_once(uow:
     [stored] = uow.otp_challenges.rows.values()
     assert sent.code not in repr(stored) and sent.code not in repr(sent)
     token = await verify_code(uow, services, "37369000001", sent.code)
-    principal = ISSUER.verify(token.access_token)
+    principal = await ISSUER.verifier().verify(token.access_token)
     assert (principal.role, principal.account_id) == ("subscriber", "a1")
     with pytest.raises(InvalidCode):
         await verify_code(uow, services, "37369000001", sent.code)

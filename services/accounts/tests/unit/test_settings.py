@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from accounts.settings import AccountsSettings
 from tarifa.settings import InvalidSettings, load_settings
+from tarifa.tokens import TokenSigner
 
 
 @pytest.fixture(autouse=True)
-def _environment(monkeypatch: pytest.MonkeyPatch, jwt_secret: str) -> None:
-    monkeypatch.setenv("TARIFA_JWT_SECRET", jwt_secret)
+def _environment(monkeypatch: pytest.MonkeyPatch, token_signer: TokenSigner) -> None:
+    monkeypatch.setenv("TARIFA_JWT_SECRET", token_signer)
     monkeypatch.delenv("ACCOUNTS_CLIENTS", raising=False)
     monkeypatch.delenv("ACCOUNTS_PORT", raising=False)
 

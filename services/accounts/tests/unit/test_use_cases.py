@@ -18,9 +18,9 @@ from accounts.service.customers import CreateCustomer, create_customer
 from accounts.service.lines import ActivateLine, activate_line, list_lines
 from accounts.service.replicas import record_balance, record_plan
 from accounts.service.tokens import issue_token
-from tarifa.auth import Authenticator
 from tarifa.messaging.catalogue import BalanceChanged, PlanPublished
 from tarifa.messaging.envelope import PoisonMessage, new_event
+from tarifa.tokens import TokenSigner
 
 
 async def _account(uow: Any, **change: Any) -> str:
@@ -102,13 +102,14 @@ async def test_the_balance_replica_ignores_redeliveries_and_older_events(uow: An
     assert [e.action for e in uow.audit.entries].count("balance.replicated") == 2
 
 
-def test_a_token_carries_the_client_role(jwt_secret: str) -> None:
+def test_a_token_carries_the_client_role(token_signer: TokenSigner) -> None:
     registry = ClientRegistry([ApiClient("partner", "partner-secret", "partner")])
-    issued = issue_token(registry, Authenticator(jwt_secret), "partner", "partner-secret")
-    claims = jwt.decode(issued.access_token, jwt_secret, algorithms=["HS256"])
+    issued = issue_token(registry, token_signer, "partner", "partner-secret")
+    claims = jwt.decode(issued.access_token, token_signer.key.public_key(), algorithms=["EdDSA"],
+                        audience="tarifa", issuer="tarifa-accounts")
     assert (claims["sub"], claims["role"], issued.expires_in) == ("partner", "partner", 3600)
     with pytest.raises(BadCredentials):
-        issue_token(registry, Authenticator(jwt_secret), "partner", "operator-secret")
+        issue_token(registry, token_signer, "partner", "operator-secret")
 
 
 async def test_replica_events_with_impossible_data_are_poison(uow: Any) -> None:

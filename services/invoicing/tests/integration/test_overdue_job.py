@@ -9,6 +9,7 @@ import httpx
 import pytest_asyncio
 from invoicing.settings import InvoicingSettings
 from tarifa.testing.events import publish_event, tap_events
+from tarifa.tokens import TokenSigner
 
 from .world import april_and_may, eventually, invoices_of, operator, payment, run_billing, set_clock
 
@@ -17,9 +18,9 @@ INTERVAL = 0.2
 
 @pytest_asyncio.fixture
 async def settings(make_database: Callable[[str], Awaitable[str]], amqp_url: str,
-                   jwt_secret: str) -> InvoicingSettings:
+                   token_signer: TokenSigner) -> InvoicingSettings:
     url = await make_database("invoicing")
-    return InvoicingSettings(database_url=url, amqp_url=amqp_url, jwt_secret=jwt_secret,
+    return InvoicingSettings(database_url=url, amqp_url=amqp_url, jwt_public_key=token_signer.public_pem(),
                              test_mode=True, relay_interval=0.05, overdue_interval=INTERVAL)
 
 

@@ -15,6 +15,7 @@ from tarifa.messaging.catalogue import AccountOpened
 from tarifa.testing.apps import bearer, running_client
 from tarifa.testing.events import publish_event
 from tarifa.testing.roles import ACCOUNT, ANYONE, OPERATOR, SUBSCRIBERS, Row, Walk
+from tarifa.tokens import TokenSigner
 
 from ..conftest import StubRenderer
 
@@ -61,11 +62,11 @@ async def _open(client: httpx.AsyncClient, settings: InvoicingSettings, secret: 
 
 
 async def test_every_route_answers_each_caller_as_its_row_says(
-        settings: InvoicingSettings, renderer: StubRenderer, jwt_secret: str) -> None:
+        settings: InvoicingSettings, renderer: StubRenderer, token_signer: TokenSigner) -> None:
     await prepare_database(MIGRATIONS, settings.dsn)
     app: FastAPI = build_app(settings, renderer=renderer)
     async with running_client(app) as client:
-        walk = Walk(jwt_secret, await _open(client, settings, jwt_secret), "another-account",
+        walk = Walk(token_signer, await _open(client, settings, token_signer), "another-account",
                     UNKNOWN)
         wrong = await walk.mismatches(app, client, TABLE)
         assert not wrong, "\n".join(wrong)

@@ -23,9 +23,9 @@ from tarifa.messaging.catalogue import (
 )
 from tarifa.testing.apps import bearer
 from tarifa.testing.events import publish_event
-from tarifa.testing.plugin import TEST_SECRET
+from tarifa.testing.keys import TEST_SIGNER
 
-SECRET = TEST_SECRET
+SECRET = TEST_SIGNER
 
 
 def operator() -> dict[str, str]:

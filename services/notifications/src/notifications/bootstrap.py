@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
-from tarifa.auth import Principal, Role
+from tarifa.client_credentials import ClientCredentials
 from tarifa.logging import get_logger
 from tarifa.runtime import Runtime, build_runtime, create_app
 from tarifa.scheduling import Scheduler
@@ -61,10 +61,10 @@ def _sending(settings: NotificationsSettings, runtime: Runtime, sms: SmppSender)
     client = httpx.AsyncClient(base_url=settings.invoicing_url, timeout=settings.invoicing_timeout)
     runtime.on_stop.append(client.aclose)
 
-    def token() -> str:
-        return runtime.authenticator.issue(Principal("notifications", Role.OPERATOR))
-
-    return Sending(mailer=_mailer(settings), documents=HttpInvoiceDocuments(client, token),
+    credentials = ClientCredentials(settings.accounts_url, settings.client_id,
+                                    settings.client_secret.get_secret_value())
+    return Sending(mailer=_mailer(settings),
+                   documents=HttpInvoiceDocuments(client, credentials.token),
                    policy=_policy(settings), mail_domain=settings.smtp_from.rpartition("@")[2],
                    sms=sms)
 

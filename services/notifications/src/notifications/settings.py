@@ -39,6 +39,12 @@ class NotificationsSettings(ServiceSettings):
 
     invoicing_url: str = "http://127.0.0.1:8003"
     invoicing_timeout: float = Field(10.0, gt=0)
+    accounts_url: str = Field("http://127.0.0.1:8001",
+                              description="where the service asks for its own token")
+    client_id: str = Field("notifications", min_length=1,
+                           description="the service's API client at accounts (role operator): "
+                                       "its token fetches the invoice PDFs from invoicing")
+    client_secret: SecretStr = Field(SecretStr(""), description="that API client's secret")
 
     send_max_attempts: int = Field(10, ge=1, le=1000)
     send_retry_base: float = Field(30.0, gt=0, description="seconds before the first retry")

@@ -15,6 +15,7 @@ from tarifa.auth import Role
 from tarifa.messaging.catalogue import AccountOpened, InvoiceIssued
 from tarifa.testing.apps import bearer
 from tarifa.testing.events import publish_event
+from tarifa.tokens import TokenSigner
 
 TEMPLATE = "/v1/templates/invoicing.invoice.issued/email/en"
 
@@ -37,13 +38,13 @@ async def _mail_to(mailbox: Any, recipient: str) -> EmailMessage:
 
 
 async def test_a_stored_template_shapes_the_next_email(
-    client: httpx.AsyncClient, settings: NotificationsSettings, jwt_secret: str,
+    client: httpx.AsyncClient, settings: NotificationsSettings, token_signer: TokenSigner,
     mailbox: Any, invoicing: Any,
 ) -> None:
     body = {"subject": "Your bill $number", "body": "Pay $amount_due $currency by $due_date.\n"}
-    stored = await client.put(TEMPLATE, json=body, headers=bearer(jwt_secret))
+    stored = await client.put(TEMPLATE, json=body, headers=bearer(token_signer))
     assert stored.status_code == 200, stored.text
-    read = await client.get(TEMPLATE, headers=bearer(jwt_secret))
+    read = await client.get(TEMPLATE, headers=bearer(token_signer))
     assert read.json() == stored.json() == {"event": "invoicing.invoice.issued",
                                             "channel": "email", "language": "en", **body}
     account_id, email, invoice_id = str(uuid.uuid4()), "reader@example.md", str(uuid.uuid4())
@@ -62,18 +63,18 @@ async def test_a_stored_template_shapes_the_next_email(
 
 
 async def test_the_built_in_templates_are_readable_per_language(
-    client: httpx.AsyncClient, jwt_secret: str,
+    client: httpx.AsyncClient, token_signer: TokenSigner,
 ) -> None:
-    ro = await client.get("/v1/templates/invoicing.invoice.issued/email/ro", headers=bearer(jwt_secret))
-    ru = await client.get("/v1/templates/invoicing.invoice.issued/email/ru", headers=bearer(jwt_secret))
+    ro = await client.get("/v1/templates/invoicing.invoice.issued/email/ro", headers=bearer(token_signer))
+    ru = await client.get("/v1/templates/invoicing.invoice.issued/email/ru", headers=bearer(token_signer))
     assert ro.status_code == ru.status_code == 200
     assert "plată" in ro.json()["body"] and "Счёт" in ru.json()["subject"]
 
 
 async def test_bad_templates_are_refused_and_change_nothing(
-    client: httpx.AsyncClient, jwt_secret: str,
+    client: httpx.AsyncClient, token_signer: TokenSigner,
 ) -> None:
-    op = bearer(jwt_secret)
+    op = bearer(token_signer)
     before = (await client.get("/v1/templates/invoicing.invoice.issued/email/ro", headers=op)).json()
     path = "/v1/templates/invoicing.invoice.issued/email/ro"
     unknown = _problem(await client.put(path, json={"body": "IBAN $iban"}, headers=op), 422)
@@ -94,17 +95,17 @@ async def test_bad_templates_are_refused_and_change_nothing(
 
 
 async def test_tokens_roles_and_accounts_are_enforced(
-    client: httpx.AsyncClient, jwt_secret: str,
+    client: httpx.AsyncClient, token_signer: TokenSigner,
 ) -> None:
     _problem(await client.get("/v1/notifications"), 401)
     _problem(await client.get("/v1/notifications", headers={"Authorization": "Bearer x.y.z"}), 401)
     _problem(await client.put(TEMPLATE, json={"body": "x"}), 401)
-    subscriber = bearer(jwt_secret, Role.SUBSCRIBER, account_id="acc-1")
+    subscriber = bearer(token_signer, Role.SUBSCRIBER, account_id="acc-1")
     _problem(await client.put(TEMPLATE, json={"body": "x"}, headers=subscriber), 403)
-    _problem(await client.get("/v1/notifications", headers=bearer(jwt_secret, Role.PARTNER)), 403)
+    _problem(await client.get("/v1/notifications", headers=bearer(token_signer, Role.PARTNER)), 403)
     _problem(await client.get("/v1/notifications", params={"account_id": "acc-2"},
                               headers=subscriber), 404)
     own = await client.get("/v1/notifications", headers=subscriber)
     assert own.status_code == 200 and own.json() == []
-    _problem(await client.get("/v1/notifications", params={"limit": 0}, headers=bearer(jwt_secret)),
+    _problem(await client.get("/v1/notifications", params={"limit": 0}, headers=bearer(token_signer)),
              422)

@@ -6,16 +6,17 @@ from __future__ import annotations
 import httpx
 from tarifa.testing.apps import bearer
 from tarifa.testing.audit import audit_rows, correlated
+from tarifa.tokens import TokenSigner
 
 TEMPLATE = "/v1/templates/invoicing.invoice.issued/sms/ro"
 TARGET = "invoicing.invoice.issued/sms/ro"
 
 
 async def test_a_template_change_is_audited_and_a_refused_one_is_not(
-    client: httpx.AsyncClient, jwt_secret: str
+    client: httpx.AsyncClient, token_signer: TokenSigner
 ) -> None:
     correlation_id, header = correlated()
-    operator = bearer(jwt_secret) | header
+    operator = bearer(token_signer) | header
     refused = await client.put(TEMPLATE, json={"body": "De plată $iban"}, headers=operator)
     assert refused.status_code == 422, refused.text
     assert await audit_rows(client, "template", TARGET) == []

@@ -23,6 +23,7 @@ from notifications.settings import NotificationsSettings
 from tarifa.db import prepare_database
 from tarifa.messaging.topology import quorum_queue
 from tarifa.testing.apps import bearer, running_client
+from tarifa.tokens import TokenSigner
 
 OTP_QUEUE = "notifications.otp"
 
@@ -75,16 +76,16 @@ async def _received(smsc: SmscSimulator, number: str) -> ReceivedSms:
 
 
 async def test_a_code_is_sent_at_once_and_kept_nowhere(
-    client: httpx.AsyncClient, settings: NotificationsSettings, jwt_secret: str,
+    client: httpx.AsyncClient, settings: NotificationsSettings, token_signer: TokenSigner,
     smsc: SmscSimulator, capfd: pytest.CaptureFixture[str],
 ) -> None:
     await smsc.start()
     number, code = _number(), _code()
     message_id = await _publish_code(settings, number, code)
     sms = await _received(smsc, number)
-    [row] = await _code_rows(client, jwt_secret, 1)
+    [row] = await _code_rows(client, token_signer, 1)
     response = await client.get("/v1/notifications", params={"event": OTP_QUEUE},
-                                headers=bearer(jwt_secret))
+                                headers=bearer(token_signer))
     output = capfd.readouterr()
     assert sms.text.startswith(f"Codul dumneavoastră de acces: {code}.") and sms.data_coding == 8
     assert row["event_id"] == message_id and row["recipient"] == number
@@ -95,7 +96,7 @@ async def test_a_code_is_sent_at_once_and_kept_nowhere(
 
 
 async def test_a_redelivered_code_message_is_sent_once(
-    client: httpx.AsyncClient, settings: NotificationsSettings, jwt_secret: str,
+    client: httpx.AsyncClient, settings: NotificationsSettings, token_signer: TokenSigner,
     smsc: SmscSimulator,
 ) -> None:
     await smsc.start()
@@ -111,13 +112,13 @@ async def test_a_redelivered_code_message_is_sent_once(
             message_id=body_id), routing_key=OTP_QUEUE)
     await _publish_code(settings, second, _code(), language="en")
     await _received(smsc, second)
-    rows = await _code_rows(client, jwt_secret, 2)
+    rows = await _code_rows(client, token_signer, 2)
     assert len(smsc.to(first)) == 1 and len(rows) == 2
     assert smsc.to(first)[0].data_coding == 0
 
 
 async def test_an_expired_code_is_never_sent(
-    client: httpx.AsyncClient, settings: NotificationsSettings, jwt_secret: str,
+    client: httpx.AsyncClient, settings: NotificationsSettings, token_signer: TokenSigner,
     smsc: SmscSimulator,
 ) -> None:
     await smsc.start()
@@ -126,7 +127,7 @@ async def test_an_expired_code_is_never_sent(
                         expires_at=datetime.now(UTC) - timedelta(seconds=1))
     await _publish_code(settings, fresh, _code())
     await _received(smsc, fresh)
-    rows = await _code_rows(client, jwt_secret, 2)
+    rows = await _code_rows(client, token_signer, 2)
     [expired] = [row for row in rows if row["recipient"] == late]
     assert smsc.to(late) == []
     assert expired["status"] == "failed"
@@ -134,7 +135,7 @@ async def test_an_expired_code_is_never_sent(
 
 
 async def test_a_code_past_the_queue_ttl_is_dropped_by_the_broker(
-    settings: NotificationsSettings, jwt_secret: str, smsc: SmscSimulator,
+    settings: NotificationsSettings, token_signer: TokenSigner, smsc: SmscSimulator,
 ) -> None:
     await smsc.start()
     await prepare_database(MIGRATIONS, settings.dsn)
@@ -149,5 +150,5 @@ async def test_a_code_past_the_queue_ttl_is_dropped_by_the_broker(
     async with running_client(build_app(settings)) as client:
         await _publish_code(settings, fresh, _code())
         await _received(smsc, fresh)
-        rows = await _code_rows(client, jwt_secret, 1)
+        rows = await _code_rows(client, token_signer, 1)
     assert smsc.to(stale) == [] and [row["recipient"] for row in rows] == [fresh]

@@ -16,12 +16,13 @@ from typing import Any
 import httpx
 from notifications.bootstrap import MIGRATIONS, build_app
 from notifications.settings import NotificationsSettings
-from tarifa.auth import Authenticator, Role
+from tarifa.auth import Role
 from tarifa.db import prepare_database
 from tarifa.messaging.catalogue import AccountOpened, AccountUpdated, InvoiceIssued
 from tarifa.messaging.envelope import CloudEvent
 from tarifa.testing.apps import bearer, running_client
 from tarifa.testing.events import publish_event, tap_events
+from tarifa.tokens import TokenSigner
 
 PDF = b"%PDF-1.7\n% signed invoice\n" + bytes(range(256)) + b"\n%%EOF\n"
 Rows = list[dict[str, Any]]
@@ -92,7 +93,7 @@ def _attachments(message: EmailMessage) -> list[bytes]:
 
 
 async def test_an_issued_invoice_sends_one_ebill_with_the_pdf_in_romanian(
-    client: httpx.AsyncClient, settings: NotificationsSettings, jwt_secret: str,
+    client: httpx.AsyncClient, settings: NotificationsSettings, token_signer: TokenSigner,
     mailbox: Any, invoicing: Any,
 ) -> None:
     async with tap_events(settings.amqp_url, ["notifications.message.sent"]) as tap:
@@ -101,7 +102,7 @@ async def test_an_issued_invoice_sends_one_ebill_with_the_pdf_in_romanian(
         invoicing.documents[issued.data["invoice_id"]] = PDF
         message = await _mail_to(mailbox, email)
         [sent] = await tap.wait_for("notifications.message.sent", account_id=account_id)
-    [row] = await _until(client, jwt_secret, account_id, _status("sent"))
+    [row] = await _until(client, token_signer, account_id, _status("sent"))
     assert message["Subject"] == (f"Factura nr. {issued.data['number']} pentru perioada "
                                   "01.05.2026 – 31.05.2026")
     assert message["Message-ID"] == f"<{issued.id}.email@tarifa.local>"
@@ -114,11 +115,12 @@ async def test_an_issued_invoice_sends_one_ebill_with_the_pdf_in_romanian(
     assert sent.data == {"message_id": row["id"], "event_id": issued.id, "channel": "email",
                          "account_id": account_id}
     token = invoicing.authorizations[-1].removeprefix("Bearer ")
-    assert Authenticator(jwt_secret).verify(token).role is Role.OPERATOR
+    assert token == invoicing.issued_token
+    assert (await token_signer.verifier().verify(token)).role is Role.OPERATOR
 
 
 async def test_the_same_event_twice_sends_one_email_in_russian(
-    client: httpx.AsyncClient, settings: NotificationsSettings, jwt_secret: str,
+    client: httpx.AsyncClient, settings: NotificationsSettings, token_signer: TokenSigner,
     mailbox: Any, invoicing: Any,
 ) -> None:
     account_id, email = await _open(settings, language="ru")
@@ -131,46 +133,46 @@ async def test_the_same_event_twice_sends_one_email_in_russian(
     invoicing.documents[later.data["invoice_id"]] = PDF
     await _mail_to(mailbox, other_email)
     assert len(mailbox.to(email)) == 1
-    assert len(await _deliveries(client, jwt_secret, account_id)) == 1
+    assert len(await _deliveries(client, token_signer, account_id)) == 1
     assert message["Subject"].startswith(f"Счёт № {issued.data['number']}")
     assert "Сумма к оплате: 69.60 MDL" in _text(message)
 
 
 async def test_a_pdf_not_there_yet_is_retried_until_sent(
-    client: httpx.AsyncClient, settings: NotificationsSettings, jwt_secret: str,
+    client: httpx.AsyncClient, settings: NotificationsSettings, token_signer: TokenSigner,
     mailbox: Any, invoicing: Any,
 ) -> None:
     account_id, email = await _open(settings, language="en")
     issued = await _issue(settings, account_id)
-    waiting = await _until(client, jwt_secret, account_id, lambda rows: bool(rows) and rows[0][
+    waiting = await _until(client, token_signer, account_id, lambda rows: bool(rows) and rows[0][
         "last_error"] == "the invoice PDF is not available yet")
     assert waiting[0]["status"] == "pending" and waiting[0]["attempts"] >= 1
     invoicing.documents[issued.data["invoice_id"]] = PDF
     message = await _mail_to(mailbox, email)
-    [row] = await _until(client, jwt_secret, account_id, _status("sent"))
+    [row] = await _until(client, token_signer, account_id, _status("sent"))
     assert row["attempts"] > waiting[0]["attempts"]
     assert _attachments(message) == [PDF]
     assert message["Subject"] == f"Invoice {issued.data['number']} for 2026-05-01 – 2026-05-31"
 
 
 async def test_an_smtp_server_down_at_first_is_retried(
-    client: httpx.AsyncClient, settings: NotificationsSettings, jwt_secret: str,
+    client: httpx.AsyncClient, settings: NotificationsSettings, token_signer: TokenSigner,
     smtp: Any, invoicing: Any,
 ) -> None:
     account_id, email = await _open(settings)
     issued = await _issue(settings, account_id)
     invoicing.documents[issued.data["invoice_id"]] = PDF
-    waiting = await _until(client, jwt_secret, account_id, lambda rows: bool(rows) and (
+    waiting = await _until(client, token_signer, account_id, lambda rows: bool(rows) and (
         rows[0]["last_error"] or "").startswith("SMTP server unreachable"))
     assert waiting[0]["status"] == "pending"
     mailbox = smtp.start()
     await _mail_to(mailbox, email)
-    [row] = await _until(client, jwt_secret, account_id, _status("sent"))
+    [row] = await _until(client, token_signer, account_id, _status("sent"))
     assert row["attempts"] >= 2 and len(mailbox.to(email)) == 1
 
 
 async def test_delivery_gives_up_after_the_last_attempt_and_says_so(
-    settings: NotificationsSettings, jwt_secret: str, mailbox: Any,
+    settings: NotificationsSettings, token_signer: TokenSigner, mailbox: Any,
 ) -> None:
     await prepare_database(MIGRATIONS, settings.dsn)
     limited = settings.model_copy(update={"send_max_attempts": 2})
@@ -179,20 +181,20 @@ async def test_delivery_gives_up_after_the_last_attempt_and_says_so(
         account_id, email = await _open(settings)
         issued = await _issue(settings, account_id)
         [failed] = await tap.wait_for("notifications.message.failed", account_id=account_id)
-        [row] = await _until(client, jwt_secret, account_id, _status("failed", attempts=2))
+        [row] = await _until(client, token_signer, account_id, _status("failed", attempts=2))
     assert failed.data["event_id"] == issued.id and failed.data["message_id"] == row["id"]
     assert row["last_error"] == "the invoice PDF is not available yet"
     assert mailbox.to(email) == []
 
 
 async def test_a_paper_bill_account_gets_no_email(
-    client: httpx.AsyncClient, settings: NotificationsSettings, jwt_secret: str,
+    client: httpx.AsyncClient, settings: NotificationsSettings, token_signer: TokenSigner,
     mailbox: Any, invoicing: Any,
 ) -> None:
     paper_id, _ = await _open(settings, bill_delivery={"medium": "paper", "address": "Chișinău"})
     issued_paper = await _issue(settings, paper_id)
     invoicing.documents[issued_paper.data["invoice_id"]] = PDF
-    [row] = await _until(client, jwt_secret, paper_id, _status("not_applicable"))
+    [row] = await _until(client, token_signer, paper_id, _status("not_applicable"))
     ebill_id, email = await _open(settings)
     issued = await _issue(settings, ebill_id)
     invoicing.documents[issued.data["invoice_id"]] = PDF
@@ -202,7 +204,7 @@ async def test_a_paper_bill_account_gets_no_email(
 
 
 async def test_an_account_known_only_from_an_update_gets_its_ebill(
-    client: httpx.AsyncClient, settings: NotificationsSettings, jwt_secret: str,
+    client: httpx.AsyncClient, settings: NotificationsSettings, token_signer: TokenSigner,
     mailbox: Any, invoicing: Any,
 ) -> None:
     account_id, email = str(uuid.uuid4()), "updated@example.md"
@@ -213,4 +215,4 @@ async def test_an_account_known_only_from_an_update_gets_its_ebill(
         "bill_delivery": {"medium": "ebill", "email": email}}))
     message = await _mail_to(mailbox, email)
     assert message["Subject"].startswith("Invoice ")
-    await _until(client, jwt_secret, account_id, _status("sent", recipient=email))
+    await _until(client, token_signer, account_id, _status("sent", recipient=email))

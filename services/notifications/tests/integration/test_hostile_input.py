@@ -7,6 +7,7 @@ import pytest
 from notifications.settings import NotificationsSettings
 from tarifa.testing.apps import bearer
 from tarifa.testing.rows import row_counts
+from tarifa.tokens import TokenSigner
 
 TEMPLATE = "/v1/templates/invoicing.invoice.issued/email/en"
 
@@ -19,11 +20,11 @@ TEMPLATE = "/v1/templates/invoicing.invoice.issued/email/en"
     {"body": "x" * 20_001},
 ])
 async def test_a_template_with_control_characters_is_refused(
-    client: httpx.AsyncClient, settings: NotificationsSettings, jwt_secret: str,
+    client: httpx.AsyncClient, settings: NotificationsSettings, token_signer: TokenSigner,
     body: dict[str, str],
 ) -> None:
     before = await row_counts(settings.dsn)
-    response = await client.put(TEMPLATE, json=body, headers=bearer(jwt_secret))
+    response = await client.put(TEMPLATE, json=body, headers=bearer(token_signer))
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["type"].endswith("/invalid-input")
@@ -31,10 +32,10 @@ async def test_a_template_with_control_characters_is_refused(
 
 
 async def test_a_template_of_several_lines_is_kept(
-    client: httpx.AsyncClient, jwt_secret: str
+    client: httpx.AsyncClient, token_signer: TokenSigner
 ) -> None:
     body = {"subject": "Your bill", "body": "Dear $customer_name,\r\n\n\tyour bill is ready.\n"}
-    response = await client.put(TEMPLATE, json=body, headers=bearer(jwt_secret))
+    response = await client.put(TEMPLATE, json=body, headers=bearer(token_signer))
     assert response.status_code == 200, response.text
     assert response.json()["body"] == body["body"]
 
@@ -44,7 +45,7 @@ async def test_a_template_of_several_lines_is_kept(
     ("/v1/notifications?event=a%1bb", 422),
 ])
 async def test_hostile_paths_and_queries_never_answer_5xx(
-    client: httpx.AsyncClient, jwt_secret: str, path: str, status: int
+    client: httpx.AsyncClient, token_signer: TokenSigner, path: str, status: int
 ) -> None:
-    response = await client.get(path, headers=bearer(jwt_secret))
+    response = await client.get(path, headers=bearer(token_signer))
     assert response.status_code == status, response.text

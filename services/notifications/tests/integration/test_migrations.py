@@ -10,9 +10,9 @@ from tarifa.testing.migrations import stairway
 
 
 async def test_every_revision_goes_up_down_and_up_again(
-    make_database: Callable[[str], Awaitable[str]], jwt_secret: str,
+    make_database: Callable[[str], Awaitable[str]],
 ) -> None:
     url = await make_database("notifications_stairway")
-    dsn = NotificationsSettings(database_url=url, jwt_secret=jwt_secret).dsn
+    dsn = NotificationsSettings(database_url=url).dsn
     expected = {"contacts", "deliveries", "templates", "outbox", "inbox", "audit"}
     assert expected <= await stairway(MIGRATIONS, dsn)

@@ -8,6 +8,7 @@ from notifications.settings import NotificationsSettings
 from tarifa.db import prepare_database
 from tarifa.testing.apps import running_client
 from tarifa.testing.roles import ANYONE, OPERATOR, SUBSCRIBERS, Row, Walk
+from tarifa.tokens import TokenSigner
 
 TABLE = {
     "GET /health/live": Row(ANYONE, 200),
@@ -24,10 +25,10 @@ TEMPLATE = {"event": "invoicing.invoice.issued", "channel": "email", "language":
 
 
 async def test_every_route_answers_each_caller_as_its_row_says(settings: NotificationsSettings,
-                                                               jwt_secret: str) -> None:
+                                                               token_signer: TokenSigner) -> None:
     await prepare_database(MIGRATIONS, settings.dsn)
     app: FastAPI = build_app(settings)
-    walk = Walk(jwt_secret, "account-1", "account-2", TEMPLATE)
+    walk = Walk(token_signer, "account-1", "account-2", TEMPLATE)
     async with running_client(app) as client:
         wrong = await walk.mismatches(app, client, TABLE)
         assert not wrong, "\n".join(wrong)

@@ -31,6 +31,7 @@ from tarifa.messaging.catalogue import (
 from tarifa.messaging.envelope import CloudEvent
 from tarifa.testing.apps import bearer
 from tarifa.testing.events import publish_event
+from tarifa.tokens import TokenSigner
 
 Rows = list[dict[str, Any]]
 UDHI = 0b01000000
@@ -93,7 +94,7 @@ async def _received(smsc: SmscSimulator, number: str, count: int = 1) -> list[Re
 
 
 async def test_an_issued_invoice_sends_an_sms_notice_in_romanian_as_ucs2(
-    client: httpx.AsyncClient, settings: NotificationsSettings, jwt_secret: str,
+    client: httpx.AsyncClient, settings: NotificationsSettings, token_signer: TokenSigner,
     smsc: SmscSimulator,
 ) -> None:
     await smsc.start()
@@ -101,7 +102,7 @@ async def test_an_issued_invoice_sends_an_sms_notice_in_romanian_as_ucs2(
     account_id = await _open(settings, language="ro", sms=number)
     issued = await _issue(settings, account_id)
     [sms] = await _received(smsc, number)
-    [row] = await _until(client, jwt_secret, account_id, _all("delivered"))
+    [row] = await _until(client, token_signer, account_id, _all("delivered"))
     number_text = issued.data["number"]
     assert sms.text == (f"Factura {number_text}: de plată 69.60 MDL până la 16.06.2026. Plătiți "
                         "online în contul de abonat, la oficii sau la terminale (contul "
@@ -113,7 +114,7 @@ async def test_an_issued_invoice_sends_an_sms_notice_in_romanian_as_ucs2(
 
 
 async def test_a_long_russian_notice_is_split_into_segments_and_reassembled(
-    client: httpx.AsyncClient, settings: NotificationsSettings, jwt_secret: str,
+    client: httpx.AsyncClient, settings: NotificationsSettings, token_signer: TokenSigner,
     smsc: SmscSimulator,
 ) -> None:
     await smsc.start()
@@ -121,7 +122,7 @@ async def test_a_long_russian_notice_is_split_into_segments_and_reassembled(
     account_id = await _open(settings, language="ru", sms=number)
     issued = await _issue(settings, account_id)
     [sms] = await _received(smsc, number)
-    await _until(client, jwt_secret, account_id, _all("delivered"))
+    await _until(client, token_signer, account_id, _all("delivered"))
     expected = (f"Счёт {issued.data['number']}: к оплате 69.60 MDL до 16.06.2026. Оплатить можно "
                 "онлайн в личном кабинете, в офисах или терминалах (лицевой счёт "
                 f"{account_id}).")
@@ -160,7 +161,7 @@ def _notices(account_id: str) -> list[tuple[EventData, str]]:
 
 
 async def test_each_notice_is_sent_once_per_event_in_gsm_7(
-    client: httpx.AsyncClient, settings: NotificationsSettings, jwt_secret: str,
+    client: httpx.AsyncClient, settings: NotificationsSettings, token_signer: TokenSigner,
     smsc: SmscSimulator,
 ) -> None:
     await smsc.start()
@@ -173,7 +174,7 @@ async def test_each_notice_is_sent_once_per_event_in_gsm_7(
     for balance in ("-9.00", "3.00"):
         await publish_event(settings.amqp_url, BalanceChanged(
             account_id=account_id, balance=Decimal(balance), currency="MDL", cause="usage"))
-    rows = await _until(client, jwt_secret, account_id, _all("delivered", len(notices)))
+    rows = await _until(client, token_signer, account_id, _all("delivered", len(notices)))
     received = await _received(smsc, phone, len(notices))
     assert len(received) == len(notices) == len({row["event_id"] for row in rows})
     for (data, text), sms in zip(notices, sorted(received, key=lambda s: _order(s, notices)),
@@ -187,7 +188,7 @@ def _order(sms: ReceivedSms, notices: list[tuple[EventData, str]]) -> int:
 
 
 async def test_the_balance_notice_comes_again_only_after_it_was_positive(
-    client: httpx.AsyncClient, settings: NotificationsSettings, jwt_secret: str,
+    client: httpx.AsyncClient, settings: NotificationsSettings, token_signer: TokenSigner,
     smsc: SmscSimulator,
 ) -> None:
     await smsc.start()
@@ -196,25 +197,25 @@ async def test_the_balance_notice_comes_again_only_after_it_was_positive(
     for balance in ("-1.00", "-2.00", "4.00", "-3.50", "-7.00"):
         await publish_event(settings.amqp_url, BalanceChanged(
             account_id=account_id, balance=Decimal(balance), currency="MDL", cause="usage"))
-    await _until(client, jwt_secret, account_id, _all("delivered", 2))
+    await _until(client, token_signer, account_id, _all("delivered", 2))
     received = await _received(smsc, number, 2)
     assert sorted(sms.text.split(": ")[1].split(" ")[0] for sms in received) == ["-1.00", "-3.50"]
     assert all(sms.data_coding == 8 for sms in received)
 
 
 async def test_an_smsc_down_at_first_is_retried_until_it_takes_the_message(
-    client: httpx.AsyncClient, settings: NotificationsSettings, jwt_secret: str,
+    client: httpx.AsyncClient, settings: NotificationsSettings, token_signer: TokenSigner,
     smsc: SmscSimulator,
 ) -> None:
     number = _number()
     account_id = await _open(settings, language="en", sms=number)
     await publish_event(settings.amqp_url, PaymentFailed(
         payment_id="p1", account_id=account_id, reason="declined"), subject=account_id)
-    waiting = await _until(client, jwt_secret, account_id, lambda rows: len(rows) == 1 and (
+    waiting = await _until(client, token_signer, account_id, lambda rows: len(rows) == 1 and (
         rows[0]["last_error"] or "").startswith("SMSC unreachable") and rows[0]["attempts"] >= 2)
     assert waiting[0]["status"] == "pending"
     await smsc.start()
     [sms] = await _received(smsc, number)
-    [row] = await _until(client, jwt_secret, account_id, _all("delivered"))
+    [row] = await _until(client, token_signer, account_id, _all("delivered"))
     assert row["attempts"] > waiting[0]["attempts"] and "failed" in sms.text
     assert len(smsc.to(number)) == 1

@@ -8,6 +8,7 @@ from payments.settings import PaymentsSettings
 from tarifa.auth import Role
 from tarifa.testing.apps import bearer
 from tarifa.testing.audit import audit_rows, correlated
+from tarifa.tokens import TokenSigner
 
 from .world import open_account
 
@@ -23,11 +24,11 @@ async def _paid(client: httpx.AsyncClient, settings: PaymentsSettings, secret: s
 
 
 async def test_a_refund_is_audited_with_its_operator_and_a_refused_one_is_not(
-    served: httpx.AsyncClient, settings: PaymentsSettings, jwt_secret: str
+    served: httpx.AsyncClient, settings: PaymentsSettings, token_signer: TokenSigner
 ) -> None:
-    payment_id = await _paid(served, settings, jwt_secret)
+    payment_id = await _paid(served, settings, token_signer)
     correlation_id, header = correlated()
-    url, operator = f"/v1/payments/{payment_id}/refunds", bearer(jwt_secret) | header
+    url, operator = f"/v1/payments/{payment_id}/refunds", bearer(token_signer) | header
     over = await served.post(url, json={"amount": "40.01", "reason": "too much"}, headers=operator)
     assert over.status_code == 422, over.text
     refund = await served.post(url, json={"amount": "15.00", "reason": "overpaid"}, headers=operator)

@@ -14,6 +14,7 @@ from payments.settings import PaymentsSettings
 from tarifa.auth import Role
 from tarifa.testing.apps import bearer
 from tarifa.testing.events import tap_events
+from tarifa.tokens import TokenSigner
 
 from .world import (
     RETURN_URL,
@@ -30,11 +31,11 @@ SUCCEEDED, FAILED = "payments.payment.succeeded", "payments.payment.failed"
 
 
 async def test_hosted_page_then_signed_webhook_confirms_the_payment(
-    served: httpx.AsyncClient, settings: PaymentsSettings, jwt_secret: str, sandbox: str
+    served: httpx.AsyncClient, settings: PaymentsSettings, token_signer: TokenSigner, sandbox: str
 ) -> None:
     async with tap_events(settings.amqp_url, [SUCCEEDED]) as tap:
-        account_id = await open_account(served, settings.amqp_url, jwt_secret)
-        me = subscriber(jwt_secret, account_id)
+        account_id = await open_account(served, settings.amqp_url, token_signer)
+        me = subscriber(token_signer, account_id)
         started = await served.post("/v1/payments", json=card_body(account_id, "150.50"), headers=me)
         assert started.status_code == 201, started.text
         payment = started.json()
@@ -52,11 +53,11 @@ async def test_hosted_page_then_signed_webhook_confirms_the_payment(
 
 
 async def test_decline_and_failed_3ds_fail_the_payment_with_the_reason(
-    served: httpx.AsyncClient, settings: PaymentsSettings, jwt_secret: str
+    served: httpx.AsyncClient, settings: PaymentsSettings, token_signer: TokenSigner
 ) -> None:
     async with tap_events(settings.amqp_url, [FAILED]) as tap:
-        account_id = await open_account(served, settings.amqp_url, jwt_secret)
-        me = subscriber(jwt_secret, account_id)
+        account_id = await open_account(served, settings.amqp_url, token_signer)
+        me = subscriber(token_signer, account_id)
         reasons = {}
         for outcome in ("decline", "3ds_fail"):
             payment = (await served.post("/v1/payments", json=card_body(account_id, "20.00"),
@@ -70,12 +71,12 @@ async def test_decline_and_failed_3ds_fail_the_payment_with_the_reason(
 
 async def test_status_api_confirms_when_no_webhook_arrives_and_the_browser_return_does_not(
     make_payments: Callable[..., Awaitable[httpx.AsyncClient]], settings: PaymentsSettings,
-    jwt_secret: str,
+    token_signer: TokenSigner,
 ) -> None:
     deaf = await make_payments(reachable=False)
     async with tap_events(settings.amqp_url, [SUCCEEDED]) as tap:
-        account_id = await open_account(deaf, settings.amqp_url, jwt_secret)
-        me = subscriber(jwt_secret, account_id)
+        account_id = await open_account(deaf, settings.amqp_url, token_signer)
+        me = subscriber(token_signer, account_id)
         payment = (await deaf.post("/v1/payments", json=card_body(account_id, "10.00"),
                                    headers=me)).json()
         pending = (await deaf.get(f"/v1/payments/{payment['id']}", headers=me)).json()
@@ -88,12 +89,12 @@ async def test_status_api_confirms_when_no_webhook_arrives_and_the_browser_retur
 
 
 async def test_forged_webhook_is_refused_and_a_replayed_one_applies_once(
-    served: httpx.AsyncClient, settings: PaymentsSettings, jwt_secret: str, sandbox: str,
+    served: httpx.AsyncClient, settings: PaymentsSettings, token_signer: TokenSigner, sandbox: str,
     gateway_secret: str,
 ) -> None:
     async with tap_events(settings.amqp_url, [SUCCEEDED]) as tap:
-        account_id = await open_account(served, settings.amqp_url, jwt_secret)
-        me = subscriber(jwt_secret, account_id)
+        account_id = await open_account(served, settings.amqp_url, token_signer)
+        me = subscriber(token_signer, account_id)
         payment = (await served.post("/v1/payments", json=card_body(account_id, "30.00"),
                                      headers=me)).json()
         ref = payment["redirect_url"].rsplit("/", 1)[1]
@@ -105,7 +106,7 @@ async def test_forged_webhook_is_refused_and_a_replayed_one_applies_once(
         real = {"id": f"evt_{uuid.uuid4().hex}", "data": await gateway_session(sandbox, gateway_secret, ref)}
         replies = [await _webhook(served, real, gateway_secret) for _ in range(2)]
         another = await _webhook(served, real | {"id": "evt_other"}, gateway_secret)
-        later = (await served.post("/v1/payments/offline", headers=bearer(jwt_secret, Role.PARTNER),
+        later = (await served.post("/v1/payments/offline", headers=bearer(token_signer, Role.PARTNER),
                                    json={"account_id": account_id, "amount": "1.00", "currency": "RON",
                                          "channel": "cash", "reference": "after"})).json()
         await tap.wait_for(SUCCEEDED, payment_id=later["id"])
@@ -122,11 +123,11 @@ async def _webhook(client: httpx.AsyncClient, document: dict[str, object], secre
 
 
 async def test_limits_per_currency_and_purpose(
-    served: httpx.AsyncClient, settings: PaymentsSettings, jwt_secret: str
+    served: httpx.AsyncClient, settings: PaymentsSettings, token_signer: TokenSigner
 ) -> None:
-    ron = await open_account(served, settings.amqp_url, jwt_secret)
-    eur = await open_account(served, settings.amqp_url, jwt_secret, currency="EUR")
-    operator = bearer(jwt_secret)
+    ron = await open_account(served, settings.amqp_url, token_signer)
+    eur = await open_account(served, settings.amqp_url, token_signer, currency="EUR")
+    operator = bearer(token_signer)
     cases = [(card_body(ron, "5000.01"), 422), (card_body(ron, "5000.00"), 201),
              (card_body(eur, "4.99", "EUR", purpose="topup"), 422),
              (card_body(eur, "100.01", "EUR", purpose="topup"), 422),
@@ -144,31 +145,31 @@ async def test_limits_per_currency_and_purpose(
 
 
 async def test_paying_for_another_subscriber_by_phone_number_records_payer_and_beneficiary(
-    served: httpx.AsyncClient, settings: PaymentsSettings, jwt_secret: str
+    served: httpx.AsyncClient, settings: PaymentsSettings, token_signer: TokenSigner
 ) -> None:
     async with tap_events(settings.amqp_url, [SUCCEEDED]) as tap:
-        payer = await open_account(served, settings.amqp_url, jwt_secret)
+        payer = await open_account(served, settings.amqp_url, token_signer)
         msisdn = f"+4072{uuid.uuid4().int % 10**7:07d}"
-        beneficiary = await open_account(served, settings.amqp_url, jwt_secret, msisdn=msisdn)
-        me = subscriber(jwt_secret, payer)
+        beneficiary = await open_account(served, settings.amqp_url, token_signer, msisdn=msisdn)
+        me = subscriber(token_signer, payer)
         body = {"msisdn": msisdn, "amount": "25.00", "currency": "RON", "purpose": "advance",
                 "return_url": RETURN_URL}
         payment = (await served.post("/v1/payments", json=body, headers=me)).json()
         await pay_on_page(payment["redirect_url"], "success")
         [event] = await tap.wait_for(SUCCEEDED, payment_id=payment["id"])
     assert (event.data["account_id"], event.data["payer"]) == (beneficiary, f"account:{payer}")
-    for reader in (me, subscriber(jwt_secret, beneficiary), bearer(jwt_secret)):
+    for reader in (me, subscriber(token_signer, beneficiary), bearer(token_signer)):
         read = (await served.get(f"/v1/payments/{payment['id']}", headers=reader)).json()
         assert (read["payer"], read["beneficiary"]) == (f"account:{payer}", beneficiary)
-    stranger = subscriber(jwt_secret, str(uuid.uuid4()))
+    stranger = subscriber(token_signer, str(uuid.uuid4()))
     assert (await served.get(f"/v1/payments/{payment['id']}", headers=stranger)).status_code == 404
 
 
 async def test_same_idempotency_key_starts_one_payment(
-    served: httpx.AsyncClient, settings: PaymentsSettings, jwt_secret: str
+    served: httpx.AsyncClient, settings: PaymentsSettings, token_signer: TokenSigner
 ) -> None:
-    account_id = await open_account(served, settings.amqp_url, jwt_secret)
-    headers = subscriber(jwt_secret, account_id) | {"Idempotency-Key": "card-1"}
+    account_id = await open_account(served, settings.amqp_url, token_signer)
+    headers = subscriber(token_signer, account_id) | {"Idempotency-Key": "card-1"}
     first = await served.post("/v1/payments", json=card_body(account_id, "12.00"), headers=headers)
     again = await served.post("/v1/payments", json=card_body(account_id, "12.00"), headers=headers)
     other = await served.post("/v1/payments", json=card_body(account_id, "13.00"), headers=headers)
@@ -178,13 +179,13 @@ async def test_same_idempotency_key_starts_one_payment(
 
 
 async def test_auth_roles_and_unknowns_answer_problems(
-    served: httpx.AsyncClient, jwt_secret: str
+    served: httpx.AsyncClient, token_signer: TokenSigner
 ) -> None:
     body = card_body("a", "10.00")
     answers = {
         "no token": await served.post("/v1/payments", json=body),
-        "partner": await served.post("/v1/payments", json=body, headers=bearer(jwt_secret, Role.PARTNER)),
-        "unknown payment": await served.get("/v1/payments/nope", headers=bearer(jwt_secret)),
+        "partner": await served.post("/v1/payments", json=body, headers=bearer(token_signer, Role.PARTNER)),
+        "unknown payment": await served.get("/v1/payments/nope", headers=bearer(token_signer)),
         "unknown gateway": await served.post("/v1/webhooks/paypalish", content=b"{}"),
     }
     assert {k: r.status_code for k, r in answers.items()} == {

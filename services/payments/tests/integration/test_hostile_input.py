@@ -11,6 +11,7 @@ from payments.settings import PaymentsSettings
 from tarifa.auth import Role
 from tarifa.testing.apps import bearer
 from tarifa.testing.rows import row_counts
+from tarifa.tokens import TokenSigner
 
 from .world import RETURN_URL, open_account
 
@@ -22,14 +23,14 @@ HEADER = "reference,account_or_msisdn,amount,currency,paid_at"
     {"account_id": "a\x00"}, {"amount": "9" * 40}, {"reason": "x"},
 ])
 async def test_an_offline_payment_with_a_bad_field_is_refused(
-    client: httpx.AsyncClient, settings: PaymentsSettings, jwt_secret: str, change: dict[str, str]
+    client: httpx.AsyncClient, settings: PaymentsSettings, token_signer: TokenSigner, change: dict[str, str]
 ) -> None:
-    account_id = await open_account(client, settings.amqp_url, jwt_secret, currency="MDL")
+    account_id = await open_account(client, settings.amqp_url, token_signer, currency="MDL")
     body = {"account_id": account_id, "amount": "10.00", "currency": "MDL", "channel": "cash",
             "reference": f"R-{uuid.uuid4().hex[:8]}"} | change
     before = await row_counts(settings.dsn)
     response = await client.post("/v1/payments/offline", json=body,
-                                 headers=bearer(jwt_secret, Role.PARTNER))
+                                 headers=bearer(token_signer, Role.PARTNER))
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert await row_counts(settings.dsn) == before
@@ -38,12 +39,12 @@ async def test_an_offline_payment_with_a_bad_field_is_refused(
 @pytest.mark.parametrize("change", [{"currency": "ZZZ"}, {"return_url": "https://x\x00"},
                                     {"invoice_id": "i\x00", "purpose": "invoice"}])
 async def test_a_card_payment_with_a_bad_field_is_refused(
-    client: httpx.AsyncClient, settings: PaymentsSettings, jwt_secret: str, change: dict[str, Any]
+    client: httpx.AsyncClient, settings: PaymentsSettings, token_signer: TokenSigner, change: dict[str, Any]
 ) -> None:
     body = {"account_id": "a1", "amount": "10.00", "currency": "MDL", "purpose": "advance",
             "return_url": RETURN_URL} | change
     before = await row_counts(settings.dsn)
-    response = await client.post("/v1/payments", json=body, headers=bearer(jwt_secret))
+    response = await client.post("/v1/payments", json=body, headers=bearer(token_signer))
     assert response.status_code == 422, response.text
     assert await row_counts(settings.dsn) == before
 
@@ -59,12 +60,12 @@ BAD_FILES = {
 
 @pytest.mark.parametrize("name", BAD_FILES)
 async def test_a_registry_that_cannot_be_parsed_is_refused_with_its_line_number(
-    client: httpx.AsyncClient, settings: PaymentsSettings, jwt_secret: str, name: str
+    client: httpx.AsyncClient, settings: PaymentsSettings, token_signer: TokenSigner, name: str
 ) -> None:
     content, line = BAD_FILES[name]
     before = await row_counts(settings.dsn)
     response = await client.post("/v1/payment-registries", content=content,
-                                 headers=bearer(jwt_secret, Role.PARTNER) | {"content-type": "text/csv"})
+                                 headers=bearer(token_signer, Role.PARTNER) | {"content-type": "text/csv"})
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert f"line {line}:" in response.json()["detail"]
@@ -72,14 +73,14 @@ async def test_a_registry_that_cannot_be_parsed_is_refused_with_its_line_number(
 
 
 async def test_a_registry_row_paid_in_year_1_is_kept_unmatched_with_the_reason(
-    client: httpx.AsyncClient, settings: PaymentsSettings, jwt_secret: str
+    client: httpx.AsyncClient, settings: PaymentsSettings, token_signer: TokenSigner
 ) -> None:
-    account_id = await open_account(client, settings.amqp_url, jwt_secret, currency="MDL")
+    account_id = await open_account(client, settings.amqp_url, token_signer, currency="MDL")
     tag = uuid.uuid4().hex[:8]
     text = (f"{HEADER}\n{tag}-1,{account_id},1.00,MDL,0001-01-01T00:00:00+00:00\n"
             f"{tag}-2,{account_id},1.00,ZZZ,\n")
     response = await client.post("/v1/payment-registries", content=text.encode(),
-                                 headers=bearer(jwt_secret, Role.PARTNER))
+                                 headers=bearer(token_signer, Role.PARTNER))
     assert response.status_code == 201, response.text
     assert response.json()["matched"] == 0
     reasons = [row["reason"] for row in response.json()["unmatched"]]
@@ -89,7 +90,7 @@ async def test_a_registry_row_paid_in_year_1_is_kept_unmatched_with_the_reason(
 @pytest.mark.parametrize("path", ["/v1/payments/a%00b", "/v1/payment-registries/%00",
                                   "/v1/payment-methods/%1b"])
 async def test_a_path_with_a_control_character_is_not_found(
-    client: httpx.AsyncClient, jwt_secret: str, path: str
+    client: httpx.AsyncClient, token_signer: TokenSigner, path: str
 ) -> None:
-    response = await client.get(path, headers=bearer(jwt_secret))
+    response = await client.get(path, headers=bearer(token_signer))
     assert response.status_code == 404, response.text

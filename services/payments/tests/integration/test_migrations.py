@@ -14,8 +14,8 @@ TABLES = {"accounts", "lines", "payments", "idempotency_keys", "refunds", "payme
 
 
 async def test_every_revision_goes_up_down_and_up_again(
-    make_database: Callable[[str], Awaitable[str]], jwt_secret: str,
+    make_database: Callable[[str], Awaitable[str]],
 ) -> None:
     url = await make_database("payments_stairway")
-    dsn = PaymentsSettings(database_url=url, jwt_secret=jwt_secret).dsn
+    dsn = PaymentsSettings(database_url=url).dsn
     assert await stairway(MIGRATIONS, dsn) == TABLES

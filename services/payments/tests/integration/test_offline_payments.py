@@ -11,6 +11,7 @@ from tarifa.auth import Role
 from tarifa.messaging.catalogue import AccountOpened
 from tarifa.testing.apps import bearer
 from tarifa.testing.events import publish_event, tap_events
+from tarifa.tokens import TokenSigner
 
 
 async def _open_account(settings: PaymentsSettings, client: httpx.AsyncClient) -> str:
@@ -37,17 +38,17 @@ async def _until_known(client: httpx.AsyncClient, secret: str, body: dict[str, s
 
 
 async def test_payment_is_recorded_and_announced_once_per_key(
-    client: httpx.AsyncClient, settings: PaymentsSettings, jwt_secret: str
+    client: httpx.AsyncClient, settings: PaymentsSettings, token_signer: TokenSigner
 ) -> None:
     async with tap_events(settings.amqp_url, ["payments.payment.succeeded"]) as tap:
         account_id = await _open_account(settings, client)
         probe = {"account_id": account_id, "amount": "1.00", "currency": "MDL",
                  "channel": "cash", "reference": "probe"}
-        assert (await _until_known(client, jwt_secret, probe)).status_code == 201
+        assert (await _until_known(client, token_signer, probe)).status_code == 201
         body = probe | {"amount": "150.50", "reference": "R-1"}
-        first = await _pay(client, jwt_secret, body, key="k-1")
-        again = await _pay(client, jwt_secret, body, key="k-1")
-        other = await _pay(client, jwt_secret, body | {"amount": "2.00"}, key="k-1")
+        first = await _pay(client, token_signer, body, key="k-1")
+        again = await _pay(client, token_signer, body, key="k-1")
+        other = await _pay(client, token_signer, body | {"amount": "2.00"}, key="k-1")
         events = await tap.wait_for("payments.payment.succeeded", count=2, account_id=account_id)
     assert first.status_code == 201 and again.status_code == 201
     assert again.json() == first.json()
@@ -58,23 +59,23 @@ async def test_payment_is_recorded_and_announced_once_per_key(
 
 
 async def test_wrong_currency_unknown_account_and_bad_amounts_change_nothing(
-    client: httpx.AsyncClient, settings: PaymentsSettings, jwt_secret: str
+    client: httpx.AsyncClient, settings: PaymentsSettings, token_signer: TokenSigner
 ) -> None:
     account_id = await _open_account(settings, client)
     probe = {"account_id": account_id, "amount": "1.00", "currency": "MDL",
              "channel": "cash", "reference": "probe"}
-    assert (await _until_known(client, jwt_secret, probe)).status_code == 201
+    assert (await _until_known(client, token_signer, probe)).status_code == 201
     for bad in ({"currency": "EUR"}, {"amount": "-5.00"}, {"amount": "1.001"},
                 {"amount": "0"}, {"account_id": "nobody"}, {"channel": "registry"}):
-        response = await _pay(client, jwt_secret, probe | bad)
+        response = await _pay(client, token_signer, probe | bad)
         assert response.status_code == 422, bad
         assert response.json()["type"].startswith("https://tarifa.dev/problems/")
 
 
-async def test_token_and_role_are_required(client: httpx.AsyncClient, jwt_secret: str) -> None:
+async def test_token_and_role_are_required(client: httpx.AsyncClient, token_signer: TokenSigner) -> None:
     body = {"account_id": "a", "amount": "1.00", "currency": "MDL", "channel": "cash",
             "reference": "r"}
     assert (await client.post("/v1/payments/offline", json=body)).status_code == 401
-    subscriber = bearer(jwt_secret, Role.SUBSCRIBER, account_id="a")
+    subscriber = bearer(token_signer, Role.SUBSCRIBER, account_id="a")
     response = await client.post("/v1/payments/offline", json=body, headers=subscriber)
     assert response.status_code == 403

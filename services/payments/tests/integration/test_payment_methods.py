@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 from payments.settings import PaymentsSettings
+from tarifa.tokens import TokenSigner
 
 from .world import RETURN_URL, open_account, pay_on_page, subscriber
 
@@ -29,10 +30,10 @@ async def _registered(client: httpx.AsyncClient, account_id: str, headers: dict[
 
 
 async def test_registered_card_carries_autopay(
-    served: httpx.AsyncClient, settings: PaymentsSettings, jwt_secret: str
+    served: httpx.AsyncClient, settings: PaymentsSettings, token_signer: TokenSigner
 ) -> None:
-    account_id = await open_account(served, settings.amqp_url, jwt_secret)
-    me = subscriber(jwt_secret, account_id)
+    account_id = await open_account(served, settings.amqp_url, token_signer)
+    me = subscriber(token_signer, account_id)
     card = await _registered(served, account_id, me, "success")
     refused = await _registered(served, account_id, me, "decline")
     url = f"/v1/accounts/{account_id}/autopay"
@@ -53,10 +54,10 @@ async def test_registered_card_carries_autopay(
 
 
 async def test_a_subscriber_reaches_only_its_own_cards(
-    served: httpx.AsyncClient, settings: PaymentsSettings, jwt_secret: str
+    served: httpx.AsyncClient, settings: PaymentsSettings, token_signer: TokenSigner
 ) -> None:
-    account_id = await open_account(served, settings.amqp_url, jwt_secret)
-    stranger = subscriber(jwt_secret, str(uuid.uuid4()))
+    account_id = await open_account(served, settings.amqp_url, token_signer)
+    stranger = subscriber(token_signer, str(uuid.uuid4()))
     body = {"return_url": RETURN_URL}
     answers = [
         await served.post(f"/v1/accounts/{account_id}/payment-methods", json=body, headers=stranger),
@@ -64,6 +65,6 @@ async def test_a_subscriber_reaches_only_its_own_cards(
                          json={"payment_method_id": "x", "mode": "invoice"}),
         await served.post(f"/v1/accounts/{account_id}/payment-methods", json=body),
         await served.post("/v1/accounts/nobody/payment-methods", json=body,
-                          headers=subscriber(jwt_secret, "nobody")),
+                          headers=subscriber(token_signer, "nobody")),
     ]
     assert [r.status_code for r in answers] == [404, 404, 401, 404]

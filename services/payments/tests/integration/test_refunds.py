@@ -7,6 +7,7 @@ from payments.settings import PaymentsSettings
 from tarifa.auth import Role
 from tarifa.testing.apps import bearer
 from tarifa.testing.events import tap_events
+from tarifa.tokens import TokenSigner
 
 from .world import card_body, gateway_session, open_account, pay_on_page, subscriber
 
@@ -26,11 +27,11 @@ async def _paid_by_card(client: httpx.AsyncClient, settings: PaymentsSettings, s
 
 
 async def test_partial_then_full_refund_and_never_more_than_paid(
-    served: httpx.AsyncClient, settings: PaymentsSettings, jwt_secret: str, sandbox: str,
+    served: httpx.AsyncClient, settings: PaymentsSettings, token_signer: TokenSigner, sandbox: str,
     gateway_secret: str,
 ) -> None:
-    account_id, payment = await _paid_by_card(served, settings, jwt_secret, "100.00")
-    url, operator = f"/v1/payments/{payment['id']}/refunds", bearer(jwt_secret)
+    account_id, payment = await _paid_by_card(served, settings, token_signer, "100.00")
+    url, operator = f"/v1/payments/{payment['id']}/refunds", bearer(token_signer)
     async with tap_events(settings.amqp_url, [REFUNDED]) as tap:
         partial = await served.post(url, json={"amount": "30.00", "reason": "overpaid"}, headers=operator)
         over = await served.post(url, json={"amount": "70.01", "reason": "too much"}, headers=operator)
@@ -48,36 +49,36 @@ async def test_partial_then_full_refund_and_never_more_than_paid(
 
 
 async def test_offline_payment_is_refunded_without_a_gateway_and_keys_repeat_the_answer(
-    served: httpx.AsyncClient, settings: PaymentsSettings, jwt_secret: str
+    served: httpx.AsyncClient, settings: PaymentsSettings, token_signer: TokenSigner
 ) -> None:
-    account_id = await open_account(served, settings.amqp_url, jwt_secret)
-    paid = (await served.post("/v1/payments/offline", headers=bearer(jwt_secret, Role.PARTNER), json={
+    account_id = await open_account(served, settings.amqp_url, token_signer)
+    paid = (await served.post("/v1/payments/offline", headers=bearer(token_signer, Role.PARTNER), json={
         "account_id": account_id, "amount": "40.00", "currency": "RON", "channel": "cash",
         "reference": "C-1"})).json()
-    headers = bearer(jwt_secret) | {"Idempotency-Key": "refund-1"}
+    headers = bearer(token_signer) | {"Idempotency-Key": "refund-1"}
     url = f"/v1/payments/{paid['id']}/refunds"
     first = await served.post(url, json={"amount": "40.00", "reason": "wrong account"}, headers=headers)
     again = await served.post(url, json={"amount": "40.00", "reason": "wrong account"}, headers=headers)
     assert first.status_code == again.status_code == 201
     assert first.json() == again.json()
-    read = (await served.get(f"/v1/payments/{paid['id']}", headers=bearer(jwt_secret))).json()
+    read = (await served.get(f"/v1/payments/{paid['id']}", headers=bearer(token_signer))).json()
     assert read["refunded"] == "40.00"
 
 
 async def test_refunds_are_for_operators_and_known_successful_payments(
-    served: httpx.AsyncClient, settings: PaymentsSettings, jwt_secret: str
+    served: httpx.AsyncClient, settings: PaymentsSettings, token_signer: TokenSigner
 ) -> None:
-    account_id = await open_account(served, settings.amqp_url, jwt_secret)
+    account_id = await open_account(served, settings.amqp_url, token_signer)
     pending = (await served.post("/v1/payments", json=card_body(account_id, "9.00"),
-                                 headers=subscriber(jwt_secret, account_id))).json()
+                                 headers=subscriber(token_signer, account_id))).json()
     body = {"amount": "1.00", "reason": "r"}
     answers = [
         await served.post(f"/v1/payments/{pending['id']}/refunds", json=body),
         await served.post(f"/v1/payments/{pending['id']}/refunds", json=body,
-                          headers=subscriber(jwt_secret, account_id)),
-        await served.post("/v1/payments/nope/refunds", json=body, headers=bearer(jwt_secret)),
+                          headers=subscriber(token_signer, account_id)),
+        await served.post("/v1/payments/nope/refunds", json=body, headers=bearer(token_signer)),
         await served.post(f"/v1/payments/{pending['id']}/refunds", json=body,
-                          headers=bearer(jwt_secret)),
+                          headers=bearer(token_signer)),
     ]
     assert [r.status_code for r in answers] == [401, 403, 404, 422]
     assert {r.headers["content-type"] for r in answers} == {"application/problem+json"}

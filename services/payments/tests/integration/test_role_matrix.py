@@ -19,6 +19,7 @@ from tarifa.testing.roles import (
     Row,
     Walk,
 )
+from tarifa.tokens import TokenSigner
 
 TABLE = {
     "GET /health/live": Row(ANYONE, 200),
@@ -45,10 +46,10 @@ UNKNOWN = {"payment_id": str(uuid.uuid4()), "registry_id": str(uuid.uuid4()),
 
 
 async def test_every_route_answers_each_caller_as_its_row_says(settings: PaymentsSettings,
-                                                               jwt_secret: str) -> None:
+                                                               token_signer: TokenSigner) -> None:
     await prepare_database(MIGRATIONS, settings.dsn)
     app: FastAPI = build_app(settings)
-    walk = Walk(jwt_secret, "account-1", "account-2", UNKNOWN)
+    walk = Walk(token_signer, "account-1", "account-2", UNKNOWN)
     async with running_client(app) as client:
         wrong = await walk.mismatches(app, client, TABLE)
         assert not wrong, "\n".join(wrong)

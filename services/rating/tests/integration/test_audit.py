@@ -7,15 +7,16 @@ import httpx
 from tarifa.auth import Role
 from tarifa.testing.apps import bearer
 from tarifa.testing.audit import audit_rows, correlated
+from tarifa.tokens import TokenSigner
 
 from .seed import PLAN
 
 
 async def test_a_plan_publication_is_audited_and_a_refused_one_is_not(
-    client: httpx.AsyncClient, jwt_secret: str
+    client: httpx.AsyncClient, token_signer: TokenSigner
 ) -> None:
     correlation_id, header = correlated()
-    operator = bearer(jwt_secret, Role.OPERATOR) | header
+    operator = bearer(token_signer, Role.OPERATOR) | header
     first = await client.put("/v1/plans/audit-1", json=PLAN, headers=operator)
     same = await client.put("/v1/plans/audit-1", json=PLAN, headers=operator)
     refused = await client.put("/v1/plans/audit-1", json=PLAN | {"effective_from": "2025-01-01",

@@ -11,6 +11,7 @@ from rating.settings import RatingSettings
 from tarifa.auth import Role
 from tarifa.testing.apps import bearer
 from tarifa.testing.rows import row_counts
+from tarifa.tokens import TokenSigner
 
 from .seed import PLAN, open_line, post_usage, put_plan, record
 
@@ -31,13 +32,13 @@ BAD_RECORDS: dict[str, dict[str, Any]] = {
 
 
 async def test_each_bad_record_is_refused_alone_and_the_rest_of_the_batch_is_rated(
-    client: httpx.AsyncClient, settings: RatingSettings, jwt_secret: str
+    client: httpx.AsyncClient, settings: RatingSettings, token_signer: TokenSigner
 ) -> None:
-    await put_plan(client, jwt_secret, "hostile", PLAN | {"allowances": []})
-    _, msisdn = await open_line(settings, client, jwt_secret, "hostile")
+    await put_plan(client, token_signer, "hostile", PLAN | {"allowances": []})
+    _, msisdn = await open_line(settings, client, token_signer, "hostile")
     bad = [record(msisdn, f"bad-{i}") | change for i, change in enumerate(BAD_RECORDS.values())]
     good = [record(msisdn, "good-1"), record(msisdn, "good-2", type="sms", quantity=1)]
-    response = await post_usage(client, jwt_secret, [good[0], *bad, good[1]], Role.OPERATOR)
+    response = await post_usage(client, token_signer, [good[0], *bad, good[1]], Role.OPERATOR)
     assert response.status_code == 200, response.text
     assert response.json()["accepted"] == 2
     rejected = response.json()["rejected"]
@@ -46,7 +47,7 @@ async def test_each_bad_record_is_refused_alone_and_the_rest_of_the_batch_is_rat
     assert all("outside 2000 to 2100" in reason for reason in reasons[:4]), reasons
     assert reasons[4] == "too late"
     assert all("control character" in reason for reason in reasons[5:8]), reasons
-    usage = (await client.get(f"/v1/lines/{msisdn}/usage", headers=bearer(jwt_secret))).json()
+    usage = (await client.get(f"/v1/lines/{msisdn}/usage", headers=bearer(token_signer))).json()
     assert sorted(r["id"] for r in usage["items"]) == ["good-1", "good-2"]
 
 
@@ -56,10 +57,10 @@ async def test_each_bad_record_is_refused_alone_and_the_rest_of_the_batch_is_rat
     {"monthly_fee": "9" * 40}, {"prices": [PLAN["prices"][0] | {"zone": "\x00"}]},
 ])
 async def test_a_plan_with_a_bad_field_is_refused_and_nothing_is_stored(
-    client: httpx.AsyncClient, settings: RatingSettings, jwt_secret: str, change: dict[str, Any]
+    client: httpx.AsyncClient, settings: RatingSettings, token_signer: TokenSigner, change: dict[str, Any]
 ) -> None:
     before = await row_counts(settings.dsn)
-    response = await put_plan(client, jwt_secret, "hostile-plan", PLAN | change)
+    response = await put_plan(client, token_signer, "hostile-plan", PLAN | change)
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert await row_counts(settings.dsn) == before
@@ -79,11 +80,11 @@ BAD_FILES = {
 
 @pytest.mark.parametrize("name", BAD_FILES)
 async def test_a_csv_file_that_cannot_be_parsed_is_refused_with_its_line_number(
-    client: httpx.AsyncClient, settings: RatingSettings, jwt_secret: str, name: str
+    client: httpx.AsyncClient, settings: RatingSettings, token_signer: TokenSigner, name: str
 ) -> None:
     content, line = BAD_FILES[name]
     before = await row_counts(settings.dsn)
-    response = await client.post("/v1/usage", content=content, headers=bearer(jwt_secret) | {
+    response = await client.post("/v1/usage", content=content, headers=bearer(token_signer) | {
         "content-type": "text/csv"})
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
@@ -100,18 +101,18 @@ async def test_a_csv_file_that_cannot_be_parsed_is_refused_with_its_line_number(
      + base64.urlsafe_b64encode(b"0001-01-01T00:00:00+00:00|\x00").decode(), 422),
 ])
 async def test_hostile_paths_and_queries_never_answer_5xx(
-    client: httpx.AsyncClient, jwt_secret: str, path: str, status: int
+    client: httpx.AsyncClient, token_signer: TokenSigner, path: str, status: int
 ) -> None:
-    response = await client.get(path, headers=bearer(jwt_secret))
+    response = await client.get(path, headers=bearer(token_signer))
     assert response.status_code in (status, 404), response.text
 
 
 async def test_usage_and_fees_asked_from_year_1_to_9999_answer_without_error(
-    client: httpx.AsyncClient, settings: RatingSettings, jwt_secret: str
+    client: httpx.AsyncClient, settings: RatingSettings, token_signer: TokenSigner
 ) -> None:
-    await put_plan(client, jwt_secret, "hostile-query", PLAN | {"allowances": []})
-    _, msisdn = await open_line(settings, client, jwt_secret, "hostile-query")
+    await put_plan(client, token_signer, "hostile-query", PLAN | {"allowances": []})
+    _, msisdn = await open_line(settings, client, token_signer, "hostile-query")
     for what in ("usage", "fees", "allowances"):
-        response = await client.get(f"/v1/lines/{msisdn}/{what}", headers=bearer(jwt_secret),
+        response = await client.get(f"/v1/lines/{msisdn}/{what}", headers=bearer(token_signer),
                                     params={"from": "0001-01-01", "to": "9999-12-31"})
         assert response.status_code in (200, 422), response.text

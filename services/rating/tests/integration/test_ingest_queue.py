@@ -12,6 +12,7 @@ import httpx
 from rating.settings import RatingSettings
 from tarifa.testing.apps import bearer
 from tarifa.testing.events import tap_events
+from tarifa.tokens import TokenSigner
 
 from .seed import PLAN, open_line, put_plan, record
 
@@ -56,15 +57,15 @@ async def _dead_letter(amqp_url: str) -> aio_pika.abc.AbstractIncomingMessage:
 
 
 async def test_batches_from_the_queue_are_rated_once_and_announced(
-    client: httpx.AsyncClient, settings: RatingSettings, jwt_secret: str
+    client: httpx.AsyncClient, settings: RatingSettings, token_signer: TokenSigner
 ) -> None:
-    await put_plan(client, jwt_secret, "queue", PLAN | {"allowances": []})
-    account_id, msisdn = await open_line(settings, client, jwt_secret, "queue")
+    await put_plan(client, token_signer, "queue", PLAN | {"allowances": []})
+    account_id, msisdn = await open_line(settings, client, token_signer, "queue")
     first = _batch([record(msisdn, "q1", quantity=90), record(msisdn, "q2", type="sms", quantity=1)])
     second = _batch([record(msisdn, "q3", type="sms", quantity=1), record(msisdn, "q1", quantity=90)])
     async with tap_events(settings.amqp_url, ["rating.usage.rated"]) as tap:
         await _publish(settings.amqp_url, first, first, second)
-        ids = await _rated_ids(client, jwt_secret, msisdn, "q3")
+        ids = await _rated_ids(client, token_signer, msisdn, "q3")
         events = await tap.wait_for("rating.usage.rated", count=2, subject=account_id)
     assert sorted(ids) == ["q1", "q2", "q3"]
     totals = [e.data["accounts"][0]["totals"] for e in events]

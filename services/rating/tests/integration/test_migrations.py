@@ -11,8 +11,8 @@ from tarifa.testing.migrations import stairway
 
 
 async def test_every_revision_goes_up_down_and_up_again(
-    make_database: Callable[[str], Awaitable[str]], jwt_secret: str,
+    make_database: Callable[[str], Awaitable[str]],
 ) -> None:
     url = await make_database("rating_stairway")
-    dsn = RatingSettings(database_url=url, jwt_secret=jwt_secret).dsn
+    dsn = RatingSettings(database_url=url).dsn
     assert await stairway(MIGRATIONS, dsn) == set(metadata.tables)

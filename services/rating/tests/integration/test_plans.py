@@ -10,6 +10,7 @@ from rating.settings import RatingSettings
 from tarifa.auth import Role
 from tarifa.testing.apps import bearer
 from tarifa.testing.events import tap_events
+from tarifa.tokens import TokenSigner
 
 from .seed import PLAN, put_plan
 
@@ -19,12 +20,12 @@ async def _clock(client: httpx.AsyncClient, now: str) -> None:
 
 
 async def test_versions_are_numbered_and_an_identical_put_makes_none(
-    client: httpx.AsyncClient, settings: RatingSettings, jwt_secret: str
+    client: httpx.AsyncClient, settings: RatingSettings, token_signer: TokenSigner
 ) -> None:
     async with tap_events(settings.amqp_url, ["rating.plan.published"]) as tap:
-        first = await put_plan(client, jwt_secret, "smart-100", PLAN)
-        same = await put_plan(client, jwt_secret, "smart-100", PLAN)
-        second = await put_plan(client, jwt_secret, "smart-100", PLAN | {"monthly_fee": "120.00"})
+        first = await put_plan(client, token_signer, "smart-100", PLAN)
+        same = await put_plan(client, token_signer, "smart-100", PLAN)
+        second = await put_plan(client, token_signer, "smart-100", PLAN | {"monthly_fee": "120.00"})
         events = await tap.wait_for("rating.plan.published", count=2, code="smart-100")
     assert (first.status_code, first.json()["version"]) == (201, 1)
     assert (same.status_code, same.json()["version"]) == (200, 1)
@@ -34,19 +35,19 @@ async def test_versions_are_numbered_and_an_identical_put_makes_none(
 
 
 async def test_get_answers_the_version_in_effect_on_the_clock(
-    client: httpx.AsyncClient, jwt_secret: str
+    client: httpx.AsyncClient, token_signer: TokenSigner
 ) -> None:
-    await put_plan(client, jwt_secret, "family", PLAN)
-    await put_plan(client, jwt_secret, "family", PLAN | {"effective_from": "2026-07-01",
+    await put_plan(client, token_signer, "family", PLAN)
+    await put_plan(client, token_signer, "family", PLAN | {"effective_from": "2026-07-01",
                                                          "monthly_fee": "90.00"})
     await _clock(client, "2026-06-30T12:00:00+00:00")
-    june = await client.get("/v1/plans/family", headers=bearer(jwt_secret, Role.SUBSCRIBER, "a"))
+    june = await client.get("/v1/plans/family", headers=bearer(token_signer, Role.SUBSCRIBER, "a"))
     await _clock(client, "2026-07-01T12:00:00+00:00")
-    july = await client.get("/v1/plans/family", headers=bearer(jwt_secret))
+    july = await client.get("/v1/plans/family", headers=bearer(token_signer))
     assert (june.json()["version"], june.json()["monthly_fee"]) == (1, "100.00")
     assert (july.json()["code"], july.json()["version"], july.json()["monthly_fee"]) == ("family", 2, "90.00")
     assert july.json()["prices"][0] == PLAN["prices"][0] | {"unit": "minute"}
-    unknown = await client.get("/v1/plans/nothing", headers=bearer(jwt_secret))
+    unknown = await client.get("/v1/plans/nothing", headers=bearer(token_signer))
     assert unknown.status_code == 404
     assert unknown.headers["content-type"] == "application/problem+json"
 
@@ -71,31 +72,31 @@ BAD_PLANS: list[dict[str, Any]] = [
 
 @pytest.mark.parametrize("change", BAD_PLANS)
 async def test_bad_plans_are_refused_and_change_nothing(
-    client: httpx.AsyncClient, jwt_secret: str, change: dict[str, Any]
+    client: httpx.AsyncClient, token_signer: TokenSigner, change: dict[str, Any]
 ) -> None:
-    response = await put_plan(client, jwt_secret, "bad", PLAN | change)
+    response = await put_plan(client, token_signer, "bad", PLAN | change)
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["errors"]
-    assert (await client.get("/v1/plans/bad", headers=bearer(jwt_secret))).status_code == 404
+    assert (await client.get("/v1/plans/bad", headers=bearer(token_signer))).status_code == 404
 
 
 async def test_a_new_version_cannot_start_before_the_latest(
-    client: httpx.AsyncClient, jwt_secret: str
+    client: httpx.AsyncClient, token_signer: TokenSigner
 ) -> None:
-    await put_plan(client, jwt_secret, "later", PLAN | {"effective_from": "2026-05-01"})
-    earlier = await put_plan(client, jwt_secret, "later", PLAN | {"effective_from": "2026-04-01",
+    await put_plan(client, token_signer, "later", PLAN | {"effective_from": "2026-05-01"})
+    earlier = await put_plan(client, token_signer, "later", PLAN | {"effective_from": "2026-04-01",
                                                                   "monthly_fee": "1.00"})
     assert earlier.status_code == 422
     assert earlier.json()["errors"][0]["field"] == "effective_from"
 
 
 async def test_only_operators_publish_and_every_call_needs_a_token(
-    client: httpx.AsyncClient, jwt_secret: str
+    client: httpx.AsyncClient, token_signer: TokenSigner
 ) -> None:
     assert (await client.put("/v1/plans/p", json=PLAN)).status_code == 401
     assert (await client.get("/v1/plans/p")).status_code == 401
     for role in (Role.PARTNER, Role.SUBSCRIBER):
-        response = await client.put("/v1/plans/p", json=PLAN, headers=bearer(jwt_secret, role, "a"))
+        response = await client.put("/v1/plans/p", json=PLAN, headers=bearer(token_signer, role, "a"))
         assert response.status_code == 403
         assert response.headers["content-type"] == "application/problem+json"

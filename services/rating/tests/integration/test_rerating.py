@@ -18,6 +18,7 @@ from tarifa.messaging.catalogue import InvoiceIssued
 from tarifa.messaging.tables import outbox
 from tarifa.testing.apps import bearer
 from tarifa.testing.events import publish_event, tap_events
+from tarifa.tokens import TokenSigner
 
 from .seed import PLAN, handled, open_line, post_usage, put_plan, record
 
@@ -81,19 +82,19 @@ async def _usage(client: httpx.AsyncClient, secret: str, msisdn: str) -> dict[st
 
 
 async def test_a_corrected_price_is_rerated_once_with_allowances_in_usage_order(
-    client: httpx.AsyncClient, settings: RatingSettings, jwt_secret: str
+    client: httpx.AsyncClient, settings: RatingSettings, token_signer: TokenSigner
 ) -> None:
-    account_id, msisdn = await _rated_line(client, settings, jwt_secret)
+    account_id, msisdn = await _rated_line(client, settings, token_signer)
     body = {"from": "2026-05-10", "to": "2026-05-20", "msisdns": [msisdn]}
     async with tap_events(settings.amqp_url, ["rating.usage.rerated"]) as tap:
-        started = await _run(client, jwt_secret, body, key="rerate-1")
+        started = await _run(client, token_signer, body, key="rerate-1")
         [event] = await tap.wait_for("rating.usage.rerated", account_id=account_id)
     assert started.status_code == 202, started.text
-    assert (await _run(client, jwt_secret, body, key="rerate-1")).json() == started.json()
-    run = await _get_run(client, jwt_secret, started.json()["id"])
+    assert (await _run(client, token_signer, body, key="rerate-1")).json() == started.json()
+    run = await _get_run(client, token_signer, started.json()["id"])
     # Before: c3 took 120 s of the allowance (5 s at 0.01/min), c1 and c2 paid in full.
     # After, in usage order at 0.02/min: c1 covered (90 s), c2 30 s covered + 30 s, c3 in full.
-    assert await _usage(client, jwt_secret, msisdn) == {
+    assert await _usage(client, token_signer, msisdn) == {
         "c1": (90, D("0"), 2), "c2": (30, D("0.01"), 2), "c3": (0, D("0.0416666667"), 2)}
     assert (run["status"], run["from"], run["to"], run["records"], run["changed"],
             run["kept"]) == ("completed", "2026-05-10", "2026-05-20", 3, 3, 0)
@@ -104,54 +105,54 @@ async def test_a_corrected_price_is_rerated_once_with_allowances_in_usage_order(
     assert (D(item["old_net"]), D(item["new_net"]), D(item["net"]), item["usage_date"]) == (
         D("0.0258333333"), D("0.0516666667"), D("0.0258333334"), "2026-05-04")
     allowances = (await client.get(f"/v1/lines/{msisdn}/allowances",
-                                   headers=bearer(jwt_secret))).json()["allowances"]
+                                   headers=bearer(token_signer))).json()["allowances"]
     assert [(a["used"], a["remaining"]) for a in allowances] == [(120, 0)]
 
 
 async def test_a_second_run_changes_nothing(
-    client: httpx.AsyncClient, settings: RatingSettings, jwt_secret: str
+    client: httpx.AsyncClient, settings: RatingSettings, token_signer: TokenSigner
 ) -> None:
-    account_id, msisdn = await _rated_line(client, settings, jwt_secret)
-    first = await _run(client, jwt_secret, {"from": "2026-05-01", "to": "2026-05-31"})
-    before = await _usage(client, jwt_secret, msisdn)
-    second = await _run(client, jwt_secret, {"from": "2026-05-01", "to": "2026-05-31"})
-    run = await _get_run(client, jwt_secret, second.json()["id"])
+    account_id, msisdn = await _rated_line(client, settings, token_signer)
+    first = await _run(client, token_signer, {"from": "2026-05-01", "to": "2026-05-31"})
+    before = await _usage(client, token_signer, msisdn)
+    second = await _run(client, token_signer, {"from": "2026-05-01", "to": "2026-05-31"})
+    run = await _get_run(client, token_signer, second.json()["id"])
     assert first.json()["id"] != second.json()["id"]
     assert (run["changed"], run["difference"]) == (0, {})
     assert run["records"] >= 3
-    assert await _usage(client, jwt_secret, msisdn) == before
+    assert await _usage(client, token_signer, msisdn) == before
     assert await _rerated_in_outbox(settings, account_id) == 1
 
 
 async def test_an_invoiced_month_is_refused_and_left_alone(
-    client: httpx.AsyncClient, settings: RatingSettings, jwt_secret: str
+    client: httpx.AsyncClient, settings: RatingSettings, token_signer: TokenSigner
 ) -> None:
-    account_id, msisdn = await _rated_line(client, settings, jwt_secret)
+    account_id, msisdn = await _rated_line(client, settings, token_signer)
     await handled(settings, await publish_event(settings.amqp_url, InvoiceIssued(
         invoice_id=str(uuid.uuid4()), number="F-1", account_id=account_id,
         period_start=date(2026, 5, 1), period_end=date(2026, 5, 31), total_charges=D("0"),
         amount_due=D("0"), due_date=None, currency="MDL")))
-    before = await _usage(client, jwt_secret, msisdn)
-    refused = await _run(client, jwt_secret, {"from": "2026-05-20", "to": "2026-05-21",
+    before = await _usage(client, token_signer, msisdn)
+    refused = await _run(client, token_signer, {"from": "2026-05-20", "to": "2026-05-21",
                                               "msisdns": [msisdn]})
     assert refused.status_code == 409, refused.text
     assert refused.headers["content-type"].startswith("application/problem+json")
     assert "credit notes" in refused.json()["detail"]
-    assert await _usage(client, jwt_secret, msisdn) == before
+    assert await _usage(client, token_signer, msisdn) == before
     assert await _rerated_in_outbox(settings, account_id) == 0
 
 
 async def test_bad_windows_and_callers_are_refused(
-    client: httpx.AsyncClient, jwt_secret: str
+    client: httpx.AsyncClient, token_signer: TokenSigner
 ) -> None:
     for body in ({"from": "2026-05-02", "to": "2026-05-01"}, {"from": "0001-01-01", "to": "0001-01-02"},
                  {"from": "2026-01-01", "to": "2027-06-01"}, {"from": "2026-05-01"},
                  {"from": "2026-05-01", "to": "2026-05-02", "msisdns": []}):
-        response = await _run(client, jwt_secret, body)
+        response = await _run(client, token_signer, body)
         assert response.status_code == 422, (body, response.text)
     for role in (Role.PARTNER, Role.SUBSCRIBER):
-        response = await client.post("/v1/rerating-runs", headers=bearer(jwt_secret, role),
+        response = await client.post("/v1/rerating-runs", headers=bearer(token_signer, role),
                                      json={"from": "2026-05-01", "to": "2026-05-02"})
         assert response.status_code == 403, response.text
-    missing = await client.get(f"/v1/rerating-runs/{uuid.uuid4()}", headers=bearer(jwt_secret))
+    missing = await client.get(f"/v1/rerating-runs/{uuid.uuid4()}", headers=bearer(token_signer))
     assert missing.status_code == 404

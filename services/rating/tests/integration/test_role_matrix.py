@@ -8,6 +8,7 @@ from rating.settings import RatingSettings
 from tarifa.db import prepare_database
 from tarifa.testing.apps import running_client
 from tarifa.testing.roles import ANYONE, INGEST, OPERATOR, SUBSCRIBERS, Row, Walk
+from tarifa.tokens import TokenSigner
 
 TABLE = {
     "GET /health/live": Row(ANYONE, 200),
@@ -29,10 +30,10 @@ TABLE = {
 
 
 async def test_every_route_answers_each_caller_as_its_row_says(settings: RatingSettings,
-                                                               jwt_secret: str) -> None:
+                                                               token_signer: TokenSigner) -> None:
     await prepare_database(MIGRATIONS, settings.dsn)
     app: FastAPI = build_app(settings)
-    walk = Walk(jwt_secret, "account-1", "account-2",
+    walk = Walk(token_signer, "account-1", "account-2",
                 {"code": "smart-100", "msisdn": "37369000001", "run_id": "no-such-run"})
     async with running_client(app) as client:
         wrong = await walk.mismatches(app, client, TABLE)

@@ -9,7 +9,8 @@ import httpx
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
-from tarifa.auth import Authenticator, Principal, Role
+from tarifa.auth import Principal, Role
+from tarifa.tokens import TokenSigner
 
 __all__ = ["bearer", "running_client"]
 
@@ -23,7 +24,8 @@ async def running_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
             yield client
 
 
-def bearer(secret: str, role: Role = Role.OPERATOR, account_id: str | None = None) -> dict[str, str]:
-    """An ``Authorization`` header for ``role`` signed with the test secret."""
-    token = Authenticator(secret).issue(Principal(f"test-{role}", role, account_id))
+def bearer(signer: TokenSigner, role: Role = Role.OPERATOR,
+           account_id: str | None = None) -> dict[str, str]:
+    """An ``Authorization`` header for ``role`` signed with the test key."""
+    token = signer.issue(Principal(f"test-{role}", role, account_id))
     return {"Authorization": f"Bearer {token}"}

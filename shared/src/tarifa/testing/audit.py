@@ -9,7 +9,7 @@ import httpx
 
 from tarifa.auth import Role
 from tarifa.testing.apps import bearer
-from tarifa.testing.plugin import TEST_SECRET
+from tarifa.testing.keys import TEST_SIGNER
 
 __all__ = ["audit_rows", "correlated"]
 
@@ -27,7 +27,7 @@ async def audit_rows(client: httpx.AsyncClient, target_type: str,
     if target_id is not None:
         params["target_id"] = target_id
     response = await client.get("/v1/audit", params=params,
-                                headers=bearer(TEST_SECRET, Role.OPERATOR))
+                                headers=bearer(TEST_SIGNER, Role.OPERATOR))
     assert response.status_code == 200, response.text
     page = response.json()
     assert page["total"] == len(page["items"])

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
 
 from tarifa.testing.events import SDK_READ
+from tarifa.testing.keys import TEST_SIGNER, write_key_file
 from tarifa.testing.servers import (
     amqp_server,
     create_vhost,
@@ -20,8 +22,7 @@ from tarifa.testing.servers import (
     drop_database,
     new_database,
 )
-
-TEST_SECRET = "tarifa-test-secret-0123456789abcdef"
+from tarifa.tokens import TokenSigner
 
 
 @pytest.fixture(scope="session")
@@ -55,8 +56,15 @@ async def make_database(database_server_url: str) -> AsyncIterator[Callable[[str
 
 
 @pytest.fixture(scope="session")
-def jwt_secret() -> str:
-    return TEST_SECRET
+def token_signer() -> TokenSigner:
+    """The key accounts signs with in this run; ``bearer(token_signer, role)`` makes tokens."""
+    return TEST_SIGNER
+
+
+@pytest.fixture(scope="session")
+def jwt_key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same key as a file, for ``ACCOUNTS_JWT_KEY_FILE``."""
+    return write_key_file(tmp_path_factory.mktemp("jwt"))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -20,6 +20,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 
 from tarifa.auth import Role
 from tarifa.testing.apps import bearer
+from tarifa.tokens import TokenSigner
 from tarifa.web.access import GuardedRoute, access_of
 
 __all__ = [
@@ -85,9 +86,9 @@ def app_routes(app: FastAPI) -> Iterator[tuple[str, APIRoute]]:
 
 @dataclass(frozen=True)
 class Walk:
-    """How to call the routes: the secret that signs tokens and the two subscribers' accounts."""
+    """How to call the routes: the key that signs tokens and the two subscribers' accounts."""
 
-    secret: str
+    signer: TokenSigner
     own_account: str
     other_account: str
     path_values: Mapping[str, str]
@@ -98,9 +99,9 @@ class Walk:
         if caller is Caller.NOBODY:
             return {}
         if caller in roles:
-            return bearer(self.secret, roles[caller])
+            return bearer(self.signer, roles[caller])
         account = self.own_account if caller is Caller.OWN else self.other_account
-        return bearer(self.secret, Role.SUBSCRIBER, account_id=account)
+        return bearer(self.signer, Role.SUBSCRIBER, account_id=account)
 
     def url(self, path: str) -> str:
         values = {"account_id": self.own_account, **self.path_values}

@@ -47,7 +47,7 @@ class GuardedRoute(APIRoute):
             return handler
 
         async def guarded(request: Request) -> Response:
-            access.check(request)
+            await access.check(request)
             return await handler(request)
 
         return guarded

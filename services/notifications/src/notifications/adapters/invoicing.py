@@ -1,11 +1,12 @@
-"""The invoice PDFs, fetched from the invoicing API with a token the service mints itself."""
+"""The invoice PDFs, fetched from the invoicing API with the service's own token from accounts."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from urllib.parse import quote
 
 import httpx
+from tarifa.client_credentials import TokenUnavailable
 
 from notifications.service.ports import SendFailed
 
@@ -15,15 +16,17 @@ __all__ = ["HttpInvoiceDocuments"]
 class HttpInvoiceDocuments:
     """``GET /v1/invoices/{id}/pdf`` on invoicing; 404 means not rendered yet."""
 
-    def __init__(self, client: httpx.AsyncClient, token: Callable[[], str]) -> None:
+    def __init__(self, client: httpx.AsyncClient, token: Callable[[], Awaitable[str]]) -> None:
         self._client, self._token = client, token
 
     async def invoice_pdf(self, invoice_id: str) -> bytes | None:
         try:
             response = await self._client.get(
                 f"/v1/invoices/{quote(invoice_id, safe='')}/pdf",
-                headers={"Authorization": f"Bearer {self._token()}",
+                headers={"Authorization": f"Bearer {await self._token()}",
                          "Accept": "application/pdf"})
+        except TokenUnavailable as exc:
+            raise SendFailed(f"no token for invoicing: {exc}") from exc
         except httpx.HTTPError as exc:
             raise SendFailed(f"invoicing unreachable: {exc!r}") from exc
         if response.status_code == 404:
