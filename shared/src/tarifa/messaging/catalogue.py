@@ -258,6 +258,20 @@ class PaymentFailed(EventData):
     reason: str
 
 
+class AutopayFailed(EventData):
+    """An autopay charge of the account's stored card failed; ``next_attempt_at`` is absent
+    when no attempt follows (tries used up, the due date reached, or the cardholder needed)."""
+
+    routing_key = "payments.autopay.failed"
+    account_id: str
+    invoice_id: str | None = None
+    attempt: int
+    next_attempt_at: datetime | None = None
+    reason: str
+    amount: Decimal | None = None
+    currency: str | None = None
+
+
 class RefundSucceeded(EventData):
     routing_key = "payments.refund.succeeded"
     payment_id: str
@@ -286,7 +300,7 @@ CATALOGUE: dict[str, type[EventData]] = {
         AccountResumed, AccountBlocked, AccountUnblocked, PromisedPaymentGranted,
         PromisedPaymentExpired, BonusAwarded, BonusRedeemed, PlanPublished, UsageRated,
         UsageRerated, FeeCharged, AllowanceExhausted, BalanceChanged, InvoiceIssued, InvoicePaid,
-        InvoiceOverdue, DetailedBillReady, PaymentSucceeded, PaymentFailed, RefundSucceeded,
+        InvoiceOverdue, DetailedBillReady, PaymentSucceeded, PaymentFailed, AutopayFailed, RefundSucceeded,
         MessageSent, MessageFailed,
     )
 }

@@ -52,6 +52,18 @@ NOTICES = [
         "en": ("Payment failed", "A payment for account $account_id failed. Please try again "
                "or choose another way to pay."),
     }),
+    _notice("payments.autopay.failed", {"invoice_id", "attempt", "next_attempt_at", "reason",
+                                        "amount", "currency"}, {
+        "ro": ("Plata automată nu a reușit", "Plata automată de $amount $currency pentru contul "
+               "$account_id nu a reușit (încercarea $attempt: $reason). Următoarea încercare: "
+               "$next_attempt_at. Verificați cardul sau plătiți în contul de abonat."),
+        "ru": ("Автоплатёж не прошёл", "Автоплатёж $amount $currency по лицевому счёту "
+               "$account_id не прошёл (попытка $attempt: $reason). Следующая попытка: "
+               "$next_attempt_at. Проверьте карту или оплатите в личном кабинете."),
+        "en": ("Autopay failed", "The automatic payment of $amount $currency for account "
+               "$account_id failed (attempt $attempt: $reason). Next attempt: $next_attempt_at. "
+               "Check your card or pay in your subscriber account."),
+    }),
     _notice("invoicing.balance.changed", {"balance", "currency", "cause"}, {
         "ro": ("Sold negativ", "Soldul contului $account_id este negativ: $balance $currency. "
                "Alimentați contul pentru a evita blocarea serviciilor."),
