@@ -8,11 +8,10 @@ from typing import Literal
 from pydantic import Field
 from tarifa.messaging.catalogue import EventData
 
-__all__ = ["SOURCES", "UsageBatchProcessed"]
+__all__ = ["UsageBatchProcessed"]
 
-SOURCES = ("amqp", "http", "csv")
-"""The ingest paths a batch arrives by."""
 Source = Literal["amqp", "http", "csv"]
+"""The ingest paths a batch arrives by."""
 
 
 class UsageBatchProcessed(EventData):
