@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from faststream.rabbit import RabbitBroker
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -137,8 +138,19 @@ def create_app(runtime: Runtime, *, title: str, routers: Sequence[APIRouter],
     install_problem_handlers(app)
     app.add_middleware(RefuseControlCharacters)
     install_request_logging(app, runtime.settings.service_name)
+    _allow_browsers(app, runtime.settings.allowed_origins)
     _include(app, [*_common_routers(runtime), *routers])
     return app
+
+
+def _allow_browsers(app: FastAPI, origins: list[str]) -> None:
+    """CORS for the named origins (a self-care web app calling from the browser); none: none."""
+    if origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=origins, allow_credentials=False,
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Accept-Language"],
+            expose_headers=["Content-Disposition", "Location", "Retry-After"], max_age=600)
 
 
 def _common_routers(runtime: Runtime) -> list[APIRouter]:

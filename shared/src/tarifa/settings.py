@@ -7,6 +7,7 @@ that is wrong.
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar, Literal, TypeVar
 
 from pydantic import AliasChoices, Field, ValidationError, field_validator
@@ -55,6 +56,9 @@ class ServiceSettings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", validation_alias=_common("LOG_LEVEL"))
     relay_interval: float = Field(0.2, gt=0)
+    cors_origins: str = Field(
+        "", validation_alias=_common("CORS_ORIGINS"),
+        description="comma-separated origins whose browsers may call the API; empty: none")
 
     @field_validator("jwt_public_key")
     @classmethod
@@ -62,6 +66,19 @@ class ServiceSettings(BaseSettings):
         if value is not None:
             PinnedKeys.from_pem(value)
         return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        for origin in filter(None, (o.strip() for o in value.split(","))):
+            if origin != "*" and not re.fullmatch(r"https?://[^/\s]+", origin):
+                raise ValueError(f"{origin!r} is not an origin (scheme://host[:port], no path)")
+        return value
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        """The origins of ``cors_origins``, without blanks."""
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
 
     @property
     def database_name(self) -> str:
