@@ -171,3 +171,17 @@ async def test_two_rating_processes_sweeping_at_once_rate_each_parked_record_onc
     for msisdn in lines:
         rated = await _usage(client, token_signer, msisdn)
         assert [r["allowance_used"] for r in rated] == [1] * 10 + [0] * 20
+
+
+async def test_concurrent_batches_parking_the_same_records_park_each_once(
+    client: httpx.AsyncClient, settings: RatingSettings, token_signer: TokenSigner
+) -> None:
+    msisdn = new_msisdn()
+    shared = [record(msisdn, f"shared-{i}", type="sms", quantity=1) for i in range(20)]
+    batches = [[record(msisdn, f"own-{b}", type="sms", quantity=1), *shared[::1 - 2 * (b % 2)]]
+               for b in range(4)]
+    reports = await asyncio.gather(*(post_usage(client, token_signer, b) for b in batches))
+    assert [r.status_code for r in reports] == [200] * 4
+    bodies = [r.json() for r in reports]
+    assert sum(b["parked"] for b in bodies) == 24 and sum(b["duplicates"] for b in bodies) == 60
+    assert await _parked(settings) == 24

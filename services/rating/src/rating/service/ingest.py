@@ -61,10 +61,13 @@ def _kept(rejections: Sequence[Rejection], raws: Sequence[object], batch: Batch,
 
 async def _park(uow: UnitOfWork, records: Sequence[UsageRecord], parsed: ParsedBatch,
                 raws: Sequence[object], batch: Batch) -> int:
-    """Park the records; return how many were parked (not by a concurrent batch meanwhile)."""
+    """Park the records; return how many were parked (not by a concurrent batch meanwhile).
+    They are inserted in id order, so two batches parking the same ids never wait on each other
+    in a cycle."""
     now = uow.clock.now()
     parked = [ParkedRecord(r.id, r.msisdn, batch.id, batch.source, parsed.positions[r.id],
-                           _mapping(raws[parsed.positions[r.id]]), now) for r in records]
+                           _mapping(raws[parsed.positions[r.id]]), now)
+              for r in sorted(records, key=lambda r: r.id)]
     return await uow.parked.add(parked) if parked else 0
 
 
