@@ -3,9 +3,10 @@ periods) and usage batches from mediation.
 
 Mediation publishes ``{"records": [...]}`` to the queue ``rating.usage.ingest`` on the default
 exchange. A batch is rated in one transaction and acknowledged after it commits; a redelivered
-batch finds its records stored and counts them as duplicates. A body that is not a batch is
-dead-lettered at once; a failure (database down, a concurrent batch) is retried up to the
-queue's delivery limit.
+batch (the same ``message_id``) finds its records stored or parked and counts them as
+duplicates, and keeps its refused records once. A body that is not a batch is dead-lettered at
+once; a failure (database down, a concurrent batch) is retried up to the queue's delivery limit.
+The line event rates the line's parked records (``rating.service.parked``).
 """
 
 from __future__ import annotations
