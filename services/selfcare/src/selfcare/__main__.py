@@ -1,0 +1,27 @@
+"""``python -m selfcare serve``: the cabinet on ``SELFCARE_PORT`` (8006)."""
+
+from __future__ import annotations
+
+import sys
+
+import uvicorn
+from pydantic import ValidationError
+
+from selfcare.app import build_app
+from selfcare.settings import SelfcareSettings
+
+
+def main() -> None:
+    if sys.argv[1:] not in ([], ["serve"]):
+        raise SystemExit("usage: python -m selfcare [serve]")
+    try:
+        settings = SelfcareSettings()
+    except ValidationError as exc:
+        wrong = "; ".join(f"SELFCARE_{str(e['loc'][0]).upper()}: {e['msg']}" for e in exc.errors())
+        raise SystemExit(f"selfcare: invalid settings: {wrong}") from exc
+    uvicorn.run(build_app(settings), host=settings.host, port=settings.port, log_config=None,
+                access_log=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+// Log in with the phone number and a code sent by SMS (A10).
+
+import { call } from "../api";
+import { esc, field, notice, render } from "../dom";
+import { sentence, t } from "../i18n";
+import { startSession } from "../session";
+
+interface Sent {
+  expires_in: number;
+}
+
+export function loginView(message: string, done: () => void): void {
+  const root = render(`
+    <section class="card narrow" aria-labelledby="login-title">
+      <h1 id="login-title">${esc(t("login.title"))}</h1>
+      <p class="notice" role="status">${esc(message)}</p>
+      <form id="ask" novalidate>
+        <label for="msisdn">${esc(t("login.phone"))}</label>
+        <input id="msisdn" name="msisdn" inputmode="tel" autocomplete="tel" required
+               aria-describedby="msisdn-hint" maxlength="16">
+        <p id="msisdn-hint" class="hint">${esc(t("login.phoneHint"))}</p>
+        <button type="submit">${esc(t("login.send"))}</button>
+      </form>
+      <form id="verify" hidden novalidate>
+        <label for="code">${esc(t("login.code"))}</label>
+        <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required
+               maxlength="12">
+        <button type="submit">${esc(t("login.verify"))}</button>
+        <button type="button" class="link" id="other">${esc(t("login.other"))}</button>
+      </form>
+    </section>`);
+  wire(root, done);
+}
+
+function wire(root: HTMLElement, done: () => void): void {
+  const ask = field<HTMLFormElement>(root, "#ask");
+  const verify = field<HTMLFormElement>(root, "#verify");
+  const number = () => field<HTMLInputElement>(root, "#msisdn").value.trim().replace(/^\+/, "");
+  ask.addEventListener("submit", (event) => {
+    event.preventDefault();
+    void askCode(root, number(), () => { ask.hidden = true; verify.hidden = false; });
+  });
+  verify.addEventListener("submit", (event) => {
+    event.preventDefault();
+    void checkCode(root, number(), field<HTMLInputElement>(root, "#code").value.trim(), done);
+  });
+  field(root, "#other").addEventListener("click", () => { verify.hidden = true; ask.hidden = false; });
+}
+
+async function askCode(root: HTMLElement, msisdn: string, sent: () => void): Promise<void> {
+  try {
+    const answer = await call<Sent>("accounts", "/v1/auth/otp", "login",
+                                    { method: "POST", body: JSON.stringify({ msisdn }) });
+    notice(root, t("login.sent", { msisdn, minutes: Math.round(answer.expires_in / 60) }));
+    sent();
+    field<HTMLInputElement>(root, "#code").focus();
+  } catch (error) {
+    notice(root, sentence(error), "error");
+  }
+}
+
+async function checkCode(root: HTMLElement, msisdn: string, code: string,
+                         done: () => void): Promise<void> {
+  try {
+    const token = await call<{ access_token: string }>(
+      "accounts", "/v1/auth/otp/verify", "login",
+      { method: "POST", body: JSON.stringify({ msisdn, code }) });
+    startSession(token.access_token, msisdn);
+    done();
+  } catch (error) {
+    notice(root, sentence(error), "error");
+  }
+}

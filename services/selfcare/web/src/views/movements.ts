@@ -1,0 +1,52 @@
+// Movements in and out, and the statistics per month as a bar chart (seed 003).
+
+import { call } from "../api";
+import { esc, render } from "../dom";
+import { day, money, monthName, t } from "../i18n";
+import type { Month, Movement } from "../types";
+
+interface Statistics {
+  currency: string;
+  months: Month[];
+}
+
+export async function movementsView(accountId: string): Promise<void> {
+  const stats = await call<Statistics>(
+    "invoicing", `/v1/accounts/${accountId}/statistics?months=6`, "movements");
+  const ledger = await call<Movement[]>(
+    "invoicing", `/v1/accounts/${accountId}/ledger?limit=50`, "movements");
+  render(`<h1>${esc(t("movements.title"))}</h1>
+    <section class="card" aria-labelledby="stats-title">
+      <h2 id="stats-title">${esc(t("movements.stats"))}</h2>
+      ${chart(stats)}
+    </section>
+    <section class="card" aria-labelledby="list-title">
+      <h2 id="list-title">${esc(t("movements.list"))}</h2>
+      ${ledger.length ? table(ledger) : `<p>${esc(t("movements.none"))}</p>`}
+    </section>`);
+}
+
+function chart(stats: Statistics): string {
+  const top = Math.max(1, ...stats.months.flatMap((m) => [Number(m.total_charges), Number(m.payments)]));
+  const bar = (value: string, kind: string) =>
+    `<span class="bar ${kind}" style="height:${Math.round((Number(value) / top) * 100)}%"></span>`;
+  const columns = stats.months.map((m) => `<li>
+      <div class="bars" aria-hidden="true">${bar(m.total_charges, "charges")}${bar(m.payments, "payments")}</div>
+      <span class="label">${esc(monthName(m.month))}</span>
+      <span class="sr">${esc(`${t("movements.charges")}: ${money(m.total_charges, stats.currency)}, ${
+        t("movements.payments")}: ${money(m.payments, stats.currency)}`)}</span>
+    </li>`).join("");
+  return `<ul class="chart">${columns}</ul>
+    <p class="legend"><span class="key charges"></span>${esc(t("movements.charges"))}
+      <span class="key payments"></span>${esc(t("movements.payments"))}</p>`;
+}
+
+function table(ledger: Movement[]): string {
+  const rows = ledger.map((m) => `<tr><td>${esc(day(m.date))}</td><td>${esc(m.description)}</td>
+    <td class="num ${Number(m.amount) < 0 ? "debt" : "credit"}">${esc(money(m.amount, m.currency))}</td></tr>`);
+  return `<div class="scroll" tabindex="0" role="region" aria-label="${esc(t("movements.list"))}">
+    <table><thead><tr><th scope="col">${esc(t("movements.date"))}</th>
+    <th scope="col">${esc(t("movements.description"))}</th>
+    <th scope="col" class="num">${esc(t("movements.amount"))}</th></tr></thead>
+    <tbody>${rows.join("")}</tbody></table></div>`;
+}
