@@ -7,13 +7,13 @@ RUN := $(UV) run --frozen
 export TARIFA_TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432
 export TARIFA_TEST_AMQP_URL ?= amqp://guest:guest@127.0.0.1:5672/
 SOURCES := shared/src services/*/src
-PACKAGES := -p tarifa -p accounts -p rating -p invoicing -p payments -p notifications
+PACKAGES := -p tarifa -p accounts -p rating -p invoicing -p payments -p notifications -p selfcare
 CONTRACT_CHECK := $(wildcard ../shared/tools/contract-check)
 
-.PHONY: help install servers run test test-quick check docs bench clean
+.PHONY: help install servers selfcare run test test-quick check docs bench clean
 
 help:
-	@echo "make run    install what is missing, prepare databases, start the five services"
+	@echo "make run    install what is missing, prepare databases, start the five services and the cabinet"
 	@echo "make test   install what is missing and run the whole test suite"
 	@echo "make check  ruff, mypy --strict, import-linter, Kubernetes and compose files, contract check"
 	@echo "make docs   regenerate docs/openapi and docs/asyncapi"
@@ -32,13 +32,16 @@ install: .venv/.installed
 servers:
 	@deploy/local/ensure-servers
 
+selfcare: install
+	$(RUN) python -m selfcare build
+
 run: install servers
 	$(RUN) python deploy/local/run.py
 
-test: install servers
+test: install servers selfcare
 	$(RUN) pytest shared/tests services/*/tests tests -q
 
-test-quick: install servers
+test-quick: install servers selfcare
 	$(RUN) pytest shared/tests services/*/tests tests -q -m "not slow"
 
 check: install

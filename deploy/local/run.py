@@ -1,5 +1,9 @@
 """What ``make run`` starts: the five services as child processes, in the foreground.
 
+Beside them run the sandbox card gateway (8010) and the self-care cabinet (8006), whose web app
+is built first when its sources changed (``python -m selfcare build``: ``npm ci`` only without
+``node_modules``, then Vite); the services answer CORS for the cabinet's origin.
+
 Every setting comes from the environment (``.env.example`` lists them with their defaults), so
 a second copy can run beside the first with other ports and databases. Each service creates and
 migrates its own database on start (``python -m <service> serve``). Output is prefixed with the
@@ -25,7 +29,7 @@ from types import FrameType
 from typing import IO
 
 SERVICES = {"accounts": 8001, "rating": 8002, "invoicing": 8003, "payments": 8004,
-            "notifications": 8005, "gateway": 8010}
+            "notifications": 8005, "selfcare": 8006, "gateway": 8010}
 # The sandbox card gateway lives in the payments package; the services run their ``serve``.
 MODULES = {"gateway": ["payments.sandbox"]}
 DEV_GATEWAY_SECRET = "tarifa-local-sandbox-webhook-secret"
@@ -56,6 +60,8 @@ def environment() -> dict[str, str]:
     env.setdefault("TARIFA_JWKS_URL", f"{accounts}/.well-known/jwks.json")
     env.setdefault("NOTIFICATIONS_ACCOUNTS_URL", accounts)
     env.setdefault("NOTIFICATIONS_INVOICING_URL", f"http://127.0.0.1:{env['INVOICING_PORT']}")
+    cabinet = env["SELFCARE_PORT"]
+    env.setdefault("TARIFA_CORS_ORIGINS", f"http://127.0.0.1:{cabinet},http://localhost:{cabinet}")
     _sandbox_gateway(env)
     return env
 
@@ -149,6 +155,12 @@ class Supervisor:
                 child.wait()
 
 
+def _build_cabinet() -> None:
+    """The cabinet's web app, rebuilt when a source is newer than the last build."""
+    say("building the self-care cabinet (services/selfcare/web)")
+    subprocess.run([sys.executable, "-m", "selfcare", "build"], check=True)
+
+
 def parse_args(argv: Sequence[str] | None) -> list[str]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("services", nargs="*", metavar="service",
@@ -168,6 +180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "Run `make install` (uv sync), or name the services to run: "
             f"python deploy/local/run.py {' '.join(s for s in services if s not in missing)}")
         return 2
+    if "selfcare" in services:
+        _build_cabinet()
     supervisor = Supervisor(environment())
     signal.signal(signal.SIGINT, supervisor.on_signal)
     signal.signal(signal.SIGTERM, supervisor.on_signal)

@@ -1,4 +1,4 @@
-"""``python -m selfcare serve``: the cabinet on ``SELFCARE_PORT`` (8006)."""
+"""``python -m selfcare serve``: the cabinet on ``SELFCARE_PORT`` (8006); ``build``: build it."""
 
 from __future__ import annotations
 
@@ -8,12 +8,16 @@ import uvicorn
 from pydantic import ValidationError
 
 from selfcare.app import build_app
+from selfcare.build import ensure_built
 from selfcare.settings import SelfcareSettings
 
 
 def main() -> None:
+    if sys.argv[1:] == ["build"]:
+        print(f"selfcare: built in {ensure_built()}")
+        return
     if sys.argv[1:] not in ([], ["serve"]):
-        raise SystemExit("usage: python -m selfcare [serve]")
+        raise SystemExit("usage: python -m selfcare [serve|build]")
     try:
         settings = SelfcareSettings()
     except ValidationError as exc:

@@ -9,11 +9,12 @@ export interface Session {
   expiresAt: number;
 }
 
-export function startSession(token: string, msisdn: string): Session {
+/** The expiry counts from the browser's clock (expires_in), not from the server's exp claim. */
+export function startSession(token: string, msisdn: string, expiresIn: number): Session {
   const claims = decode(token);
   const session = {
     token, msisdn, accountId: String(claims.account_id ?? ""),
-    expiresAt: Number(claims.exp ?? 0) * 1000,
+    expiresAt: Date.now() + expiresIn * 1000,
   };
   sessionStorage.setItem(KEY, JSON.stringify(session));
   return session;

@@ -62,10 +62,10 @@ async function askCode(root: HTMLElement, msisdn: string, sent: () => void): Pro
 async function checkCode(root: HTMLElement, msisdn: string, code: string,
                          done: () => void): Promise<void> {
   try {
-    const token = await call<{ access_token: string }>(
+    const token = await call<{ access_token: string; expires_in: number }>(
       "accounts", "/v1/auth/otp/verify", "login",
       { method: "POST", body: JSON.stringify({ msisdn, code }) });
-    startSession(token.access_token, msisdn);
+    startSession(token.access_token, msisdn, token.expires_in);
     done();
   } catch (error) {
     notice(root, sentence(error), "error");
