@@ -72,6 +72,13 @@ class SqlAccounts:
         await self._session.execute(
             accounts.update().where(accounts.c.id == account.id).values(_row(account)))
 
+    async def of_customer(self, customer_id: str, *, lock: bool = False) -> list[Account]:
+        statement = select(accounts).where(accounts.c.customer_id == customer_id).order_by(
+            accounts.c.opened_at, accounts.c.id)
+        if lock:
+            statement = statement.with_for_update()
+        return [_account(row) for row in (await self._session.execute(statement)).mappings()]
+
     async def due(self, now: datetime) -> list[str]:
         rows = await self._session.execute(select(accounts.c.id).where(or_(
             (accounts.c.status == str(AccountStatus.SUSPENDED)) & (accounts.c.suspended_until <= now),

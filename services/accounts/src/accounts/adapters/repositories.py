@@ -34,13 +34,19 @@ class SqlCustomers(_Repository):
     async def add(self, customer: Customer) -> None:
         await self._session.execute(customers.insert().values(asdict(customer)))
 
-    async def get(self, customer_id: str) -> Customer | None:
-        row = (await self._session.execute(
-            select(customers).where(customers.c.id == customer_id))).mappings().first()
+    async def get(self, customer_id: str, *, lock: bool = False) -> Customer | None:
+        statement = select(customers).where(customers.c.id == customer_id)
+        if lock:
+            statement = statement.with_for_update()
+        row = (await self._session.execute(statement)).mappings().first()
         if row is None:
             return None
         return Customer(**{**row, "kind": CustomerKind(row["kind"]),
                            "language": Language(row["language"])})
+
+    async def save(self, customer: Customer) -> None:
+        await self._session.execute(customers.update().where(
+            customers.c.id == customer.id).values(asdict(customer)))
 
 
 def _line(row: Any) -> Line:
@@ -117,10 +123,12 @@ def _actor(actor: str) -> Actor:
 
 
 class SqlAuditLog(_Repository):
-    """The accounts entries in the suite's ``audit`` table: their data as ``after``."""
+    """The accounts entries in the suite's ``audit`` table: their data as ``after``, and their
+    ``before`` where a change has one."""
 
     async def record(self, entry: AuditEntry) -> None:
-        data = json.loads(json.dumps(entry.data, default=str))
+        data, before = (json.loads(json.dumps(value, default=str))
+                        for value in (entry.data, entry.before))
         await insert_audit(self._session, AuditRecord(
-            entry.at, _actor(entry.actor), entry.action, entry.entity, entry.entity_id, None,
+            entry.at, _actor(entry.actor), entry.action, entry.entity, entry.entity_id, before,
             data, correlation.current()))

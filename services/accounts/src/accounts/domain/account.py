@@ -83,6 +83,16 @@ class BillDelivery:
             raise InvalidRequest("a paper bill needs a postal address", field="bill_delivery.address")
         return filled
 
+    def followed(self, before: Customer, after: Customer) -> BillDelivery:
+        """Destinations that were the customer's own details follow them when they change; a
+        detail removed leaves the destination as it was."""
+        def follow(held: str | None, old: str | None, new: str | None) -> str | None:
+            return (new or held) if held is not None and held == old else held
+
+        return replace(self, email=follow(self.email, before.email, after.email),
+                       sms=follow(self.sms, before.phone, after.phone),
+                       address=follow(self.address, before.address, after.address))
+
 
 @dataclass(frozen=True, slots=True)
 class Suspension:
@@ -116,8 +126,12 @@ class Account:
     last_promise_at: datetime | None = None
     blocked_reason: str | None = None
 
+    @property
+    def closed(self) -> bool:
+        return self.status is AccountStatus.CLOSED
+
     def check_open(self) -> None:
-        if self.status is AccountStatus.CLOSED:
+        if self.closed:
             raise InvalidRequest(f"account {self.id} is closed")
 
     def promised_at(self, instant: datetime) -> bool:

@@ -17,3 +17,5 @@ class AuditEntry:
     entity: str
     entity_id: str
     data: dict[str, Any] = field(default_factory=dict)
+    before: dict[str, Any] | None = None
+    """What the entity held before the change, where the change has a before."""

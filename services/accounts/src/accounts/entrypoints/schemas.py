@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, model_validator
 from tarifa.fields import CurrencyCode, NoControl, SaneDatetime
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "BonusOut",
     "CustomerBody",
     "CustomerOut",
+    "CustomerPatch",
     "LineBody",
     "LineOut",
     "OtpBody",
@@ -23,6 +24,7 @@ __all__ = [
     "OtpVerifyBody",
     "PlanChangeBody",
     "PlanChangeOut",
+    "ProfilePatch",
     "PromisedPaymentOut",
     "RedemptionBody",
     "RedemptionOut",
@@ -41,10 +43,15 @@ class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoControl]
+Kind = Literal["person", "business"]
+LanguageCode = Literal["ro", "ru", "en"]
+
+
 class CustomerBody(_Body):
-    kind: Literal["person", "business"]
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoControl]
-    language: Literal["ro", "ru", "en"]
+    kind: Kind
+    name: Name
+    language: LanguageCode
     email: Email | None = None
     phone: Phone | None = None
     address: Address | None = None
@@ -58,6 +65,33 @@ class CustomerOut(BaseModel):
     phone: str | None
     language: str
     address: str | None
+
+
+class ProfilePatch(_Body):
+    """The contact data to change; a field left out stays, ``null`` removes an email, phone or
+    address. Bill destinations that were these details follow them."""
+
+    email: Email | None = None
+    phone: Phone | None = Field(None, description="E.164, with or without the leading +")
+    address: Address | None = None
+    language: LanguageCode | None = Field(None, description="of notices and bills; not null")
+
+    @model_validator(mode="after")
+    def _required_stay(self) -> ProfilePatch:
+        for name in ("name", "kind", "language"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} may be changed but not removed")
+        return self
+
+    def changes(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in self.model_fields_set}
+
+
+class CustomerPatch(ProfilePatch):
+    """An operator's change: the contact data and who the customer is."""
+
+    name: Name | None = None
+    kind: Kind | None = None
 
 
 class BillDeliveryBody(_Body):

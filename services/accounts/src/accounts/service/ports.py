@@ -23,7 +23,11 @@ __all__ = ["AccountRepository", "AuditLog", "BalanceReplica", "BonusLedger", "Co
 
 class CustomerRepository(Protocol):
     async def add(self, customer: Customer) -> None: ...
-    async def get(self, customer_id: str) -> Customer | None: ...
+
+    async def get(self, customer_id: str, *, lock: bool = False) -> Customer | None:
+        """The customer; ``lock`` holds it against concurrent changes until the work ends."""
+
+    async def save(self, customer: Customer) -> None: ...
 
 
 class AccountRepository(Protocol):
@@ -33,6 +37,9 @@ class AccountRepository(Protocol):
         """The account; ``lock`` holds it against concurrent changes until the work ends."""
 
     async def save(self, account: Account) -> None: ...
+
+    async def of_customer(self, customer_id: str, *, lock: bool = False) -> list[Account]:
+        """The customer's accounts in the order they were opened."""
 
     async def due(self, now: datetime) -> list[str]:
         """Accounts with a suspension or a promised payment that ends at or before ``now``."""
