@@ -13,12 +13,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from tarifa.currencies import UnknownCurrency, check_currency
 from tarifa.money import InvalidAmount, parse_amount
 
 from invoicing.domain.account import BillingAccount
 
 __all__ = ["VAT_ROUNDING", "EntryKind", "LedgerEntry", "LedgerError", "balance_of",
-           "ledger_amount", "refund_entry", "vat_rounding_entry"]
+           "ledger_amount", "ledger_currency", "posted_totals", "refund_entry",
+           "vat_rounding_entry"]
 
 
 VAT_ROUNDING = "vat_rounding"
@@ -83,6 +85,30 @@ def ledger_amount(value: str | Decimal, currency: str) -> Decimal:
         return parse_amount(value, currency)
     except InvalidAmount as exc:
         raise LedgerError(str(exc)) from exc
+
+
+def ledger_currency(code: str, whose: str) -> str:
+    """``code`` when the ledger can keep money in it: an ISO 4217 currency with a minor unit.
+
+    Any other code (``ZZZ`` from an older accounts version) is refused: without the minor unit
+    no amount in it can be rounded, so nothing in it may reach the ledger."""
+    try:
+        return check_currency(code)
+    except UnknownCurrency as exc:
+        raise LedgerError(f"{whose}: {exc}; the ledger keeps no money in it") from exc
+
+
+def posted_totals(entries: Iterable[LedgerEntry]) -> dict[str, dict[str, Decimal | int]]:
+    """What ``entries`` post, per currency: how many, their net, VAT, gross and ledger amount."""
+    totals: dict[str, dict[str, Decimal | int]] = {}
+    for entry in entries:
+        total = totals.setdefault(entry.currency, {"entries": 0, "net": Decimal(0),
+                                                   "vat": Decimal(0), "gross": Decimal(0),
+                                                   "amount": Decimal(0)})
+        for name in ("net", "vat", "gross", "amount"):
+            total[name] += getattr(entry, name)
+        total["entries"] += 1
+    return totals
 
 
 def vat_rounding_entry(account: BillingAccount, difference: Decimal, on: date,

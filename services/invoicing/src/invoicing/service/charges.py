@@ -3,6 +3,11 @@ per item.
 
 Rating sends exact amounts; each item is posted rounded, with its carry (``post_charges``), so a
 period's postings add up to its rounded exact sums and its VAT per rate.
+
+Each posting is audited in its transaction: one row per account of the event (``usage.posted``,
+``rerating.posted``, ``fee.posted`` about the account, by the consumer, under the event's
+correlation id) with what it posted per currency; a batch's rows are written in one statement.
+A currency the ledger cannot keep money in (no ISO 4217 code) is refused (``LedgerError``).
 """
 
 from __future__ import annotations
@@ -12,10 +17,17 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
+from tarifa.audit import Actor, AuditEntry
 from tarifa.messaging.catalogue import FeeCharged, RatedItem, UsageRated, UsageRerated
 from tarifa.messaging.envelope import CloudEvent
 
-from invoicing.domain.ledger import EntryKind, LedgerEntry, LedgerError
+from invoicing.domain.ledger import (
+    EntryKind,
+    LedgerEntry,
+    LedgerError,
+    ledger_currency,
+    posted_totals,
+)
 from invoicing.domain.posting import ExactCharge, Posted, rate_of
 from invoicing.service.balance import announce_balance
 from invoicing.service.ports import UnitOfWork
@@ -35,6 +47,7 @@ RECURRING = ("monthly", "monthly_fee", "daily", "daily_fee", "subscription", "re
 
 
 async def _check_currency(uow: UnitOfWork, account_id: str, currency: str) -> None:
+    ledger_currency(currency, f"a charge of account {account_id}")
     account = await uow.accounts.get(account_id)
     known = account.currency if account else await uow.ledger.currency(account_id)
     if known is not None and known != currency:
@@ -69,12 +82,22 @@ async def _usage_entries(uow: UnitOfWork, account_id: str, currency: str,
             for item, done in zip(items, posted, strict=True)]
 
 
+def _posting(consumer: str, action: str, account_id: str, entries: Sequence[LedgerEntry],
+             source: tuple[str, str]) -> AuditEntry:
+    """The audit row of what one event posted to one account; ``source`` as in ``usage_entry``."""
+    after = {"event_id": source[0], "reference": source[1], "totals": posted_totals(entries)}
+    return AuditEntry(Actor.system(consumer), action, "account", account_id, after=after)
+
+
 async def _post_account(uow: UnitOfWork, account_id: str, currency: str,
-                        items: Sequence[RatedItem], source: tuple[str, str], cause: str) -> None:
+                        items: Sequence[RatedItem], source: tuple[str, str],
+                        cause: str) -> list[LedgerEntry]:
     await uow.ledger.lock(account_id)
     await _check_currency(uow, account_id, currency)
-    await uow.ledger.add(await _usage_entries(uow, account_id, currency, items, source))
+    entries = await _usage_entries(uow, account_id, currency, items, source)
+    await uow.ledger.add(entries)
     await announce_balance(uow, account_id, currency, cause)
+    return entries
 
 
 async def record_usage(uow: UnitOfWork, consumer: str, event: CloudEvent) -> None:
@@ -84,9 +107,13 @@ async def record_usage(uow: UnitOfWork, consumer: str, event: CloudEvent) -> Non
     async with uow:
         if not await uow.first_time(consumer, event.id):
             return
+        source, postings = (event.id, data.batch_id), []
         for account in sorted(data.accounts, key=lambda a: a.account_id):
-            await _post_account(uow, account.account_id, account.currency, account.items,
-                                (event.id, data.batch_id), "usage")
+            entries = await _post_account(uow, account.account_id, account.currency,
+                                          account.items, source, "usage")
+            postings.append(_posting(consumer, "usage.posted", account.account_id, entries,
+                                     source))
+        await uow.trail.record_all(postings)
         await uow.commit()
 
 
@@ -97,8 +124,11 @@ async def record_rerating(uow: UnitOfWork, consumer: str, event: CloudEvent) -> 
     async with uow:
         if not await uow.first_time(consumer, event.id):
             return
-        await _post_account(uow, data.account_id, data.currency, data.items,
-                            (event.id, data.run_id), "rerating")
+        source = (event.id, data.run_id)
+        entries = await _post_account(uow, data.account_id, data.currency, data.items, source,
+                                      "rerating")
+        await uow.trail.record_all([_posting(consumer, "rerating.posted", data.account_id,
+                                             entries, source)])
         await uow.commit()
 
 
@@ -125,17 +155,26 @@ async def _fee_entry(uow: UnitOfWork, data: FeeCharged, currency: str,
         vat_included=charge.vat_included)
 
 
+async def _fee_currency(uow: UnitOfWork, data: FeeCharged, event: CloudEvent) -> str:
+    account = await uow.accounts.get(data.account_id)
+    currency = data.currency or (account.currency if account else None)
+    if currency is None:
+        raise CurrencyNotKnownYet(f"fee {event.id}: the currency of {data.account_id} is not known yet")
+    await _check_currency(uow, data.account_id, currency)
+    return currency
+
+
 async def record_fee(uow: UnitOfWork, consumer: str, event: CloudEvent) -> None:
     data = event.parse(FeeCharged)
     async with uow:
         if not await uow.first_time(consumer, event.id):
             return
         await uow.ledger.lock(data.account_id)
-        account = await uow.accounts.get(data.account_id)
-        currency = data.currency or (account.currency if account else None)
-        if currency is None:
-            raise CurrencyNotKnownYet(f"fee {event.id}: the currency of {data.account_id} is not known yet")
-        await _check_currency(uow, data.account_id, currency)
-        await uow.ledger.add([await _fee_entry(uow, data, currency, event)])
+        currency = await _fee_currency(uow, data, event)
+        entry = await _fee_entry(uow, data, currency, event)
+        await uow.ledger.add([entry])
+        source = (event.id, f"{data.msisdn}:{data.kind}:{data.period_date}")
+        await uow.trail.record_all([_posting(consumer, "fee.posted", data.account_id, [entry],
+                                             source)])
         await announce_balance(uow, data.account_id, currency, f"fee:{data.kind}")
         await uow.commit()

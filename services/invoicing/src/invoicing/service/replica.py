@@ -9,6 +9,7 @@ from tarifa.messaging.catalogue import AccountOpened, AccountUpdated, LineActiva
 from tarifa.messaging.envelope import CloudEvent
 
 from invoicing.domain.account import BillingAccount, local_date
+from invoicing.domain.ledger import ledger_currency
 from invoicing.service.ports import UnitOfWork
 
 __all__ = ["AccountNotKnownYet", "record_account", "record_account_update", "record_line"]
@@ -34,7 +35,10 @@ def _account(data: AccountOpened) -> BillingAccount:
 
 
 async def record_account(uow: UnitOfWork, consumer: str, event: CloudEvent) -> None:
+    """An account opened; one in a currency the ledger cannot keep is refused (``LedgerError``,
+    dead-lettered with its reason), so no balance or ledger of it is ever answered in it."""
     data = event.parse(AccountOpened)
+    ledger_currency(data.currency, f"{event.type} {event.id}: account {data.account_id}")
     async with uow:
         if await uow.first_time(consumer, event.id):
             await uow.accounts.upsert(_account(data))
