@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from tarifa.problems import Conflict, InvalidInput, NotFound, Unauthorized
 
+from payments.sandbox.charges import charges_router
 from payments.sandbox.store import Session, SessionStore
 from payments.sandbox.webhooks import WebhookSender
 
@@ -53,7 +54,8 @@ def _merchant(secret: str) -> Any:
     return Depends(check)
 
 
-def api_router(store: SessionStore, sender: WebhookSender, public_url: str, secret: str) -> APIRouter:
+def api_router(store: SessionStore, sender: WebhookSender, public_url: str, secret: str,
+               charge_delay: float) -> APIRouter:
     router = APIRouter(prefix="/v1", dependencies=[_merchant(secret)], tags=["merchant API"])
 
     def found(session_id: str) -> Session:
@@ -79,6 +81,7 @@ def api_router(store: SessionStore, sender: WebhookSender, public_url: str, secr
     async def resend(session_id: str) -> dict[str, bool]:
         return {"sent": sender.resend(found(session_id))}
 
+    router.include_router(charges_router(store, charge_delay))
     return router
 
 

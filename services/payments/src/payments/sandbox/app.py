@@ -36,6 +36,7 @@ def build_gateway_app(settings: GatewaySettings) -> FastAPI:
         return {"status": "ok"}
 
     secret = settings.webhook_secret.get_secret_value()
-    app.include_router(api_router(store, sender, settings.public_url, secret))
+    app.include_router(api_router(store, sender, settings.public_url, secret,
+                                  settings.charge_delay))
     app.include_router(pages_router(store, sender))
     return app

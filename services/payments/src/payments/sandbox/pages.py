@@ -55,7 +55,8 @@ def _page(session: Session) -> str:
     what = (f"Pay {escape(str(session.amount))} {escape(session.currency or '')}"
             if session.kind == "payment" else "Register a card")
     cards = "".join(_card(outcome, number, effect, checked=outcome is Outcome.SUCCESS)
-                    for outcome, (number, effect) in TEST_CARDS.items())
+                    for outcome, (number, effect) in TEST_CARDS.items()
+                    if session.kind == "setup" or not outcome.setup_only)
     return (f"<!doctype html><html><head><title>Sandbox gateway</title></head><body>"
             f"<h1>{what}</h1><p>Order {escape(session.order_id)}. Choose a test card; the "
             f"issuer's 3-D Secure challenge is simulated.</p>"

@@ -21,3 +21,5 @@ class GatewaySettings(BaseSettings):
     webhook_attempts: int = Field(5, ge=1, le=20)
     webhook_backoff: float = Field(0.5, gt=0, description="seconds before the first retry; doubles")
     webhook_timeout: float = Field(10, gt=0)
+    charge_delay: float = Field(30, ge=0, description="seconds a tok_timeout_… charge waits "
+                                                      "before it answers")
