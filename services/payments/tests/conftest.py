@@ -63,7 +63,7 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = tmp_path_factory.mktemp("sandbox") / "sandbox.log"
     env = dict(os.environ, GATEWAY_PORT=str(port), GATEWAY_PUBLIC_URL=url,
                GATEWAY_WEBHOOK_SECRET=GATEWAY_SECRET, GATEWAY_WEBHOOK_BACKOFF="0.2",
-               GATEWAY_WEBHOOK_ATTEMPTS="3")
+               GATEWAY_WEBHOOK_ATTEMPTS="3", GATEWAY_CHARGE_DELAY="3")
     with log.open("wb") as out:
         process = subprocess.Popen([sys.executable, "-m", "payments.sandbox"], env=env,
                                    stdout=out, stderr=subprocess.STDOUT)
@@ -111,15 +111,16 @@ MakeServed = Callable[..., Awaitable[httpx.AsyncClient]]
 @pytest_asyncio.fixture
 async def make_payments(settings: PaymentsSettings, sandbox: str) -> AsyncIterator[MakeServed]:
     """Serve payments wired to the sandbox gateway. With ``reachable=False`` its webhook URL
-    points where nobody listens, so only the gateway's status API can confirm its payments."""
+    points where nobody listens, so only the gateway's status API can confirm its payments;
+    other keywords replace settings."""
     async with AsyncExitStack() as stack:
 
-        async def make(*, reachable: bool = True) -> httpx.AsyncClient:
+        async def make(*, reachable: bool = True, **overrides: object) -> httpx.AsyncClient:
             sock, silent = stack.enter_context(_socket()), stack.enter_context(_socket())
             public = sock if reachable else silent
             configured = settings.model_copy(update={
                 "gateway_url": sandbox, "public_url": f"http://127.0.0.1:{public.getsockname()[1]}",
-                "gateway_webhook_secret": SecretStr(GATEWAY_SECRET)})
+                "gateway_webhook_secret": SecretStr(GATEWAY_SECRET)} | overrides)
             base = await stack.enter_async_context(serving(configured, sock))
             return await stack.enter_async_context(httpx.AsyncClient(base_url=base))
 

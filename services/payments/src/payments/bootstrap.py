@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
 from tarifa.runtime import Runtime, build_runtime, create_app
+from tarifa.scheduling import Scheduler
 from tarifa.web.audit import audit_router
 
 from payments.adapters.gateways.sandbox import SandboxGateway
 from payments.adapters.uow import PaymentsUnitOfWork
+from payments.domain.autopay_charge import AutopayPolicy, RetryPolicy
 from payments.domain.limits import PaymentLimits
-from payments.entrypoints.consumers import register_consumers
+from payments.entrypoints.consumers import register_autopay_consumers, register_consumers
 from payments.entrypoints.history import history_router
 from payments.entrypoints.http import CardPayments, payments_router
 from payments.entrypoints.methods import methods_router
 from payments.entrypoints.registries import registries_router
 from payments.entrypoints.webhooks import webhooks_router
+from payments.service.autopay_runs import AutopayRunner
 from payments.service.events import PUBLISHED
-from payments.service.ports import CardGateway
+from payments.service.ports import CardGateway, UnitOfWork
 from payments.settings import PaymentsSettings
 
 __all__ = ["MIGRATIONS", "build_app"]
@@ -52,6 +57,33 @@ def _limits(settings: PaymentsSettings) -> PaymentLimits:
                          topup_max=settings.topup_max)
 
 
+def _autopay_policy(settings: PaymentsSettings) -> AutopayPolicy:
+    return AutopayPolicy(RetryPolicy(tuple(settings.autopay_retry_days),
+                                     settings.autopay_max_attempts),
+                         settings.autopay_days_before_due,
+                         timedelta(seconds=settings.gateway_timeout))
+
+
+def _autopay(settings: PaymentsSettings, runtime: Runtime, new_uow: Callable[[], UnitOfWork],
+             gateway: CardGateway | None) -> None:
+    """Autopay's consumers, and its job when a card gateway is configured: run on every move
+    of the test clock, whenever a charge is scheduled, and every ``autopay_interval``."""
+    policy = _autopay_policy(settings)
+    if gateway is None:
+        register_autopay_consumers(runtime, new_uow, policy, lambda: None)
+        return
+    runner = AutopayRunner(new_uow, gateway, policy)
+    scheduler = Scheduler("payments-autopay", runner.run, interval=settings.autopay_interval)
+
+    async def clock_moved(_now: datetime) -> None:
+        await runner.run()
+
+    register_autopay_consumers(runtime, new_uow, policy, scheduler.wake)
+    runtime.on_start.append(scheduler.start)
+    runtime.on_stop.insert(0, scheduler.stop)
+    runtime.on_clock_move.append(clock_moved)
+
+
 def build_app(settings: PaymentsSettings) -> FastAPI:
     runtime = build_runtime(settings)
 
@@ -62,6 +94,7 @@ def build_app(settings: PaymentsSettings) -> FastAPI:
     register_consumers(runtime, new_uow)
     runtime.publishes(PUBLISHES)
     cards = CardPayments(_gateways(settings, runtime), CARD_GATEWAY, _limits(settings))
+    _autopay(settings, runtime, new_uow, cards.gateways.get(CARD_GATEWAY))
     routers = [payments_router(new_uow, cards), webhooks_router(new_uow, cards.gateways),
                registries_router(new_uow, settings.registry_max_rows, settings.registry_max_bytes),
                methods_router(new_uow, cards), history_router(new_uow),

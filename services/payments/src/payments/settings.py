@@ -6,7 +6,10 @@ Policy, per currency (JSON maps, e.g. ``PAYMENTS_ONLINE_MAX='{"RON": "5000.00"}'
 limit. Card gateway: ``PAYMENTS_GATEWAY_URL`` (the sandbox gateway's API),
 ``PAYMENTS_GATEWAY_WEBHOOK_SECRET`` (shared with it; without it card payments are refused and
 every webhook is rejected), ``PAYMENTS_PUBLIC_URL`` (where the gateway reaches this service's
-webhooks).
+webhooks). Autopay: ``PAYMENTS_AUTOPAY_RETRY_DAYS`` (JSON list, days after each failed
+attempt until the next, e.g. ``[1, 3, 7]``; never past the invoice's due date),
+``PAYMENTS_AUTOPAY_MAX_ATTEMPTS``, ``PAYMENTS_AUTOPAY_DAYS_BEFORE_DUE`` (unset: an invoice is
+paid on issue), ``PAYMENTS_AUTOPAY_INTERVAL`` (seconds between passes of the autopay job).
 """
 
 from __future__ import annotations
@@ -36,6 +39,14 @@ class PaymentsSettings(ServiceSettings):
     gateway_webhook_secret: SecretStr | None = Field(None, min_length=16)
     gateway_timeout: float = Field(10, gt=0)
     webhook_tolerance: int = Field(300, ge=1, description="seconds a signed webhook stays valid")
+
+    autopay_retry_days: list[int] = Field(default_factory=lambda: [1, 3, 7], max_length=20,
+                                          description="days after each failed autopay attempt "
+                                                      "until the next")
+    autopay_max_attempts: int = Field(4, ge=1, le=21, description="autopay attempts per charge")
+    autopay_days_before_due: int | None = Field(None, ge=0, le=60, description="pay an invoice "
+                                                "this many days before its due date, not on issue")
+    autopay_interval: float = Field(60, gt=0, description="seconds between autopay passes")
 
     registry_max_rows: int = Field(10_000, ge=1)
     registry_max_bytes: int = Field(5_000_000, ge=1)

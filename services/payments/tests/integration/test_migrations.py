@@ -9,7 +9,8 @@ from payments.settings import PaymentsSettings
 from tarifa.testing.migrations import stairway
 
 TABLES = {"accounts", "lines", "payments", "idempotency_keys", "refunds", "payment_registries",
-          "registry_entries", "payment_methods", "autopay_mandates", "outbox", "inbox",
+          "registry_entries", "payment_methods", "autopay_mandates", "autopay_charges",
+          "autopay_balances", "outbox", "inbox",
           "audit"}
 
 

@@ -87,3 +87,21 @@ async def gateway_session(sandbox: str, secret: str, ref: str) -> dict[str, Any]
     response.raise_for_status()
     session: dict[str, Any] = response.json()
     return session
+
+
+async def registered_card(client: httpx.AsyncClient, account_id: str, headers: dict[str, str],
+                          outcome: str) -> dict[str, Any]:
+    """A card registered on the sandbox's page with the test card of ``outcome``, once the
+    gateway's webhook has settled it."""
+    started = await client.post(f"/v1/accounts/{account_id}/payment-methods",
+                                json={"return_url": RETURN_URL}, headers=headers)
+    assert started.status_code == 201, started.text
+    method: dict[str, Any] = started.json()
+    await pay_on_page(method["redirect_url"], outcome)
+    url = f"/v1/accounts/{account_id}/payment-methods/{method['id']}"
+    for _ in range(200):
+        method = (await client.get(url, headers=headers)).json()
+        if method["status"] != "pending":
+            return method
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"no webhook settled {method}")

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, Index, Integer, MetaData, Numeric, String, Table, text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    text,
+)
 from tarifa.audit.tables import metadata as audit
 from tarifa.idempotency.tables import metadata as idempotency
 from tarifa.messaging.tables import metadata as messaging
 
-__all__ = ["accounts", "autopay_mandates", "lines", "metadata", "payment_methods",
-           "payment_registries", "payments", "refunds", "registry_entries"]
+__all__ = ["accounts", "autopay_balances", "autopay_charges", "autopay_mandates", "lines",
+           "metadata", "payment_methods", "payment_registries", "payments", "refunds",
+           "registry_entries"]
 
 metadata = MetaData()
 for table in (*messaging.tables.values(), *idempotency.tables.values(),
@@ -113,4 +126,33 @@ autopay_mandates = Table(
     Column("threshold", Numeric()),
     Column("amount", Numeric()),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+autopay_charges = Table(
+    "autopay_charges", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("account_id", String(64), nullable=False, index=True),
+    Column("trigger", String(16), nullable=False),
+    Column("amount", Numeric(), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("invoice_id", String(64)),
+    Column("due_date", Date),
+    Column("order_id", String(80)),
+    Column("payment_id", String(64)),
+    Column("reason", String(500)),
+)
+Index("autopay_charges_invoice", autopay_charges.c.invoice_id, unique=True,
+      postgresql_where=autopay_charges.c.invoice_id.isnot(None))
+Index("autopay_charges_due", autopay_charges.c.next_attempt_at,
+      postgresql_where=autopay_charges.c.status.in_(["scheduled", "unknown"]))
+
+autopay_balances = Table(
+    "autopay_balances", metadata,
+    Column("account_id", String(64), primary_key=True),
+    Column("below", Boolean, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
 )

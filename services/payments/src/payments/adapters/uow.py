@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tarifa.idempotency.sql import SqlIdempotencyStore
 from tarifa.uow import SqlUnitOfWork
 
+from payments.adapters.autopay import SqlAutopayCharges
 from payments.adapters.history import SqlPaymentHistory
 from payments.adapters.registries import SqlPaymentMethods, SqlRegistries
 from payments.adapters.repositories import SqlAccountsReplica, SqlPayments, SqlRefunds
@@ -22,3 +23,4 @@ class PaymentsUnitOfWork(SqlUnitOfWork):
         self.methods = SqlPaymentMethods(session)
         self.idempotency = SqlIdempotencyStore(session)
         self.history = SqlPaymentHistory(session)
+        self.autopay = SqlAutopayCharges(session)

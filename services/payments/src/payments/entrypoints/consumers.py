@@ -1,19 +1,29 @@
-"""The events payments consumes: its replica of accounts and lines."""
+"""The events payments consumes: its replica of accounts and lines, and what autopay pays."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from tarifa.messaging.catalogue import BalanceChanged, InvoiceIssued, InvoicePaid
 from tarifa.messaging.envelope import CloudEvent
 from tarifa.runtime import Runtime
 
+from payments.domain.autopay_charge import AutopayPolicy
+from payments.service.autopay import (
+    cancel_for_paid_invoice,
+    schedule_for_balance,
+    schedule_for_invoice,
+)
 from payments.service.ports import UnitOfWork
 from payments.service.replica import record_account, record_line
 
-__all__ = ["register_consumers"]
+__all__ = ["register_autopay_consumers", "register_consumers"]
 
 ACCOUNT_OPENED = "payments.account-opened"
 LINE_ACTIVATED = "payments.line-activated"
+INVOICE_ISSUED = "payments.invoice-issued"
+BALANCE_CHANGED = "payments.balance-changed"
+INVOICE_PAID = "payments.invoice-paid"
 
 
 def register_consumers(runtime: Runtime, new_uow: Callable[[], UnitOfWork]) -> None:
@@ -25,3 +35,23 @@ def register_consumers(runtime: Runtime, new_uow: Callable[[], UnitOfWork]) -> N
 
     runtime.subscribe(ACCOUNT_OPENED, "accounts.account.opened", on_account_opened)
     runtime.subscribe(LINE_ACTIVATED, "accounts.line.activated", on_line_activated)
+
+
+def register_autopay_consumers(runtime: Runtime, new_uow: Callable[[], UnitOfWork],
+                               policy: AutopayPolicy, wake: Callable[[], None]) -> None:
+    """New invoices and balance falls put charges on the autopay schedule; ``wake`` runs it."""
+
+    async def on_invoice_issued(event: CloudEvent) -> None:
+        if await schedule_for_invoice(new_uow(), INVOICE_ISSUED, event, policy):
+            wake()
+
+    async def on_balance_changed(event: CloudEvent) -> None:
+        if await schedule_for_balance(new_uow(), BALANCE_CHANGED, event):
+            wake()
+
+    async def on_invoice_paid(event: CloudEvent) -> None:
+        await cancel_for_paid_invoice(new_uow(), INVOICE_PAID, event)
+
+    runtime.subscribe(INVOICE_ISSUED, InvoiceIssued.routing_key, on_invoice_issued)
+    runtime.subscribe(BALANCE_CHANGED, BalanceChanged.routing_key, on_balance_changed)
+    runtime.subscribe(INVOICE_PAID, InvoicePaid.routing_key, on_invoice_paid)

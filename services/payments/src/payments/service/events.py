@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from tarifa.messaging.catalogue import PaymentFailed, PaymentSucceeded, RefundSucceeded
+from tarifa.messaging.catalogue import AutopayFailed, PaymentFailed, PaymentSucceeded, RefundSucceeded
 
 from payments.domain.payment import Payment
 from payments.domain.refund import Refund
 
 __all__ = ["PUBLISHED", "failed", "refunded", "succeeded"]
 
-PUBLISHED = [PaymentSucceeded.routing_key, PaymentFailed.routing_key, RefundSucceeded.routing_key]
+PUBLISHED = [PaymentSucceeded.routing_key, PaymentFailed.routing_key, RefundSucceeded.routing_key,
+             AutopayFailed.routing_key]
 
 
 def succeeded(payment: Payment) -> PaymentSucceeded:

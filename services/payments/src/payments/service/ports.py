@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
@@ -10,13 +11,14 @@ from tarifa.idempotency import IdempotencyStore
 from tarifa.uow import UnitOfWork as BaseUnitOfWork
 
 from payments.domain.autopay import AutopayMandate, PaymentMethod
+from payments.domain.autopay_charge import AutopayCharge, ChargeOutcome
 from payments.domain.gateway import GatewayNotification, GatewayOutcome, GatewaySession
 from payments.domain.history import HistoryEntry, Position
 from payments.domain.payment import AccountRef, Payment
 from payments.domain.refund import Refund
 from payments.domain.registry import RegistryEntry, RegistryReport
 
-__all__ = ["AccountsReplica", "CardGateway", "GatewayError", "Gateways", "InvalidSignature",
+__all__ = ["AccountsReplica", "AutopayCharges", "CardGateway", "GatewayError", "Gateways", "InvalidSignature",
            "PaymentHistory", "PaymentMethodRepository", "PaymentRepository", "RefundRepository",
            "RegistryRepository", "UnitOfWork"]
 
@@ -46,6 +48,14 @@ class CardGateway(Protocol):
 
     def verify(self, body: bytes, headers: Mapping[str, str]) -> GatewayNotification:
         """The notification in ``body``; raise InvalidSignature when it is not the gateway's."""
+
+    async def charge(self, order_id: str, token: str, amount: Decimal,
+                     currency: str) -> ChargeOutcome:
+        """Charge a stored card without its holder, once per ``order_id``; GatewayError when
+        no answer came (the card may or may not have been charged)."""
+
+    async def charge_status(self, order_id: str) -> ChargeOutcome | None:
+        """How the charge of ``order_id`` stands; None when the gateway never received it."""
 
 
 Gateways = Mapping[str, CardGateway]
@@ -92,6 +102,23 @@ class PaymentMethodRepository(Protocol):
     async def mandate(self, account_id: str) -> AutopayMandate | None: ...
 
 
+class AutopayCharges(Protocol):
+    async def add(self, charge: AutopayCharge) -> bool:
+        """Record a new charge; False when its invoice has one already."""
+
+    async def get(self, charge_id: str, *, for_update: bool = False) -> AutopayCharge | None: ...
+    async def for_invoice(self, invoice_id: str) -> AutopayCharge | None: ...
+    async def save(self, charge: AutopayCharge) -> None: ...
+
+    async def due(self, now: datetime) -> list[str]:
+        """Ids of the charges to attempt, or to settle from the gateway's status, by ``now``."""
+
+    async def was_below(self, account_id: str, at: datetime) -> bool | None:
+        """Whether the balance was last seen below the threshold; None when that was after ``at``."""
+
+    async def record_balance(self, account_id: str, below: bool, at: datetime) -> None: ...
+
+
 class UnitOfWork(BaseUnitOfWork, Protocol):
     @property
     def accounts(self) -> AccountsReplica: ...
@@ -113,3 +140,6 @@ class UnitOfWork(BaseUnitOfWork, Protocol):
 
     @property
     def history(self) -> PaymentHistory: ...
+
+    @property
+    def autopay(self) -> AutopayCharges: ...

@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from payments.domain.autopay_charge import ChargeOutcome
 from payments.domain.gateway import (
     GatewayNotification,
     GatewayOutcome,
@@ -29,6 +30,8 @@ from payments.service.ports import GatewayError, InvalidSignature
 __all__ = ["SandboxGateway"]
 
 SIGNATURE_HEADER = "sandbox-signature"
+_REFUSALS = {400, 402, 404, 409, 422}
+"""Answers to a charge that say it was refused outright, not that its fate is unknown."""
 
 
 class SandboxGateway:
@@ -55,6 +58,20 @@ class SandboxGateway:
                                   {"refund_id": refund_id, "amount": str(amount)})
         return str(answer["id"])
 
+    async def charge(self, order_id: str, token: str, amount: Decimal,
+                     currency: str) -> ChargeOutcome:
+        response = await self._send("POST", "/v1/charges", {
+            "order_id": order_id, "token": token, "amount": str(amount), "currency": currency})
+        if response.status_code in _REFUSALS:
+            return ChargeOutcome(status="failed", reason="refused_by_gateway")
+        return _charge(_answer(response))
+
+    async def charge_status(self, order_id: str) -> ChargeOutcome | None:
+        response = await self._send("GET", f"/v1/charges/{order_id}")
+        if response.status_code == 404:
+            return None
+        return _charge(_answer(response))
+
     def verify(self, body: bytes, headers: Mapping[str, str]) -> GatewayNotification:
         self._check_signature(body, headers.get(SIGNATURE_HEADER, ""))
         try:
@@ -79,15 +96,26 @@ class SandboxGateway:
         return GatewaySession(ref=str(answer["id"]), redirect_url=str(answer["redirect_url"]))
 
     async def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        return _answer(await self._send(method, path, body))
+
+    async def _send(self, method: str, path: str,
+                    body: dict[str, Any] | None = None) -> httpx.Response:
         try:
-            response = await self._client.request(
+            return await self._client.request(
                 method, self._base + path, json=body,
                 headers={"Authorization": f"Bearer {self._secret}"})
         except httpx.HTTPError as exc:
             raise GatewayError(f"the sandbox gateway is unreachable: {exc!r}") from exc
-        if not response.is_success:
-            raise GatewayError(f"the sandbox gateway answered {response.status_code}: {response.text[:300]}")
-        return response.json()
+
+
+def _answer(response: httpx.Response) -> Any:
+    if not response.is_success:
+        raise GatewayError(f"the sandbox gateway answered {response.status_code}: {response.text[:300]}")
+    return response.json()
+
+
+def _charge(data: dict[str, Any]) -> ChargeOutcome:
+    return ChargeOutcome(status=str(data["status"]), ref=str(data["id"]), reason=data.get("reason"))
 
 
 def _outcome(data: dict[str, Any]) -> GatewayOutcome:

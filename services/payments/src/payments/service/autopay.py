@@ -1,0 +1,100 @@
+"""What puts an autopay charge on the schedule (P6): an issued invoice (mode ``invoice``), the
+balance falling below the threshold (mode ``threshold``); an invoice paid otherwise takes its
+charge off before it is attempted. Each event is handled once (inbox)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+
+from tarifa.messaging.catalogue import BalanceChanged, InvoiceIssued, InvoicePaid
+from tarifa.messaging.envelope import CloudEvent
+
+from payments.domain.autopay import AutopayMandate
+from payments.domain.autopay_charge import (
+    AutopayCharge,
+    AutopayPolicy,
+    ChargeStatus,
+    threshold_crossed,
+)
+from payments.service.ports import UnitOfWork
+
+__all__ = ["cancel_for_paid_invoice", "schedule_for_balance", "schedule_for_invoice"]
+
+
+def _charge(mandate: AutopayMandate, trigger: str, amount: Decimal, currency: str,
+            at: datetime, now: datetime, **extra: object) -> AutopayCharge:
+    return AutopayCharge(id=str(uuid.uuid4()), account_id=mandate.account_id, trigger=trigger,
+                         amount=amount, currency=currency, status=ChargeStatus.SCHEDULED,
+                         next_attempt_at=at, created_at=now, **extra)  # type: ignore[arg-type]
+
+
+async def _add(uow: UnitOfWork, charge: AutopayCharge) -> bool:
+    if not await uow.autopay.add(charge):
+        return False
+    await uow.trail.record(uow.actor, "autopay.scheduled", "autopay_charge", charge.id,
+                           after=charge)
+    return True
+
+
+async def schedule_for_invoice(uow: UnitOfWork, consumer: str, event: CloudEvent,
+                               policy: AutopayPolicy) -> bool:
+    """A charge of the invoice's amount due when the account pays its invoices by autopay."""
+    data = event.parse(InvoiceIssued)
+    async with uow:
+        if not await uow.first_time(consumer, event.id):
+            return False
+        mandate = await uow.methods.mandate(data.account_id)
+        added = False
+        if mandate is not None and mandate.mode == "invoice" and data.amount_due > 0:
+            now = uow.clock.now()
+            added = await _add(uow, _charge(
+                mandate, "invoice", data.amount_due, data.currency,
+                policy.first_attempt_at(now, data.due_date), now, invoice_id=data.invoice_id,
+                due_date=data.due_date))
+        await uow.commit()
+    return added
+
+
+async def _fell_below(uow: UnitOfWork, data: BalanceChanged, threshold: Decimal,
+                      at: datetime) -> bool:
+    """Record where the balance stands to the threshold; True when it has just fallen below."""
+    was_below = await uow.autopay.was_below(data.account_id, at)
+    if was_below is None:
+        return False
+    await uow.autopay.record_balance(data.account_id, data.balance < threshold, at)
+    return threshold_crossed(was_below, data.balance, threshold)
+
+
+async def schedule_for_balance(uow: UnitOfWork, consumer: str, event: CloudEvent) -> bool:
+    """A top-up of the mandate's amount when the balance falls below its threshold, once a fall."""
+    data = event.parse(BalanceChanged)
+    async with uow:
+        if not await uow.first_time(consumer, event.id):
+            return False
+        mandate = await uow.methods.mandate(data.account_id)
+        added = False
+        if mandate is not None and mandate.mode == "threshold" and mandate.threshold is not None \
+                and mandate.amount and await _fell_below(uow, data, mandate.threshold, event.time):
+            now = uow.clock.now()
+            added = await _add(uow, _charge(mandate, "threshold", mandate.amount, data.currency,
+                                            now, now))
+        await uow.commit()
+    return added
+
+
+async def cancel_for_paid_invoice(uow: UnitOfWork, consumer: str, event: CloudEvent) -> None:
+    """An invoice paid before its autopay attempt needs none."""
+    data = event.parse(InvoicePaid)
+    async with uow:
+        if not await uow.first_time(consumer, event.id):
+            return
+        charge = await uow.autopay.for_invoice(data.invoice_id)
+        cancelled = charge.cancelled("invoice_paid") if charge else None
+        if charge is not None and cancelled is not None:
+            await uow.autopay.save(cancelled)
+            await uow.trail.record(uow.actor, "autopay.cancelled", "autopay_charge", charge.id,
+                                   before={"status": charge.status},
+                                   after={"status": cancelled.status})
+        await uow.commit()
