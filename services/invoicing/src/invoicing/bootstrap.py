@@ -12,6 +12,7 @@ from tarifa.runtime import build_runtime, create_app
 from tarifa.scheduling import Scheduler
 from tarifa.web.audit import audit_router
 
+from invoicing.adapters.metrics import PrometheusProgress
 from invoicing.adapters.pdf import (
     PdfRenderer,
     PdfVerifier,
@@ -110,7 +111,8 @@ def build_app(settings: InvoicingSettings, renderer: DocumentRenderer | None = N
     documents, close_documents, check_documents = _documents(settings, renderer)
     detailed = _detailed_policy(settings)
     runner = BillingRunner(new_uow, documents, BillingPolicy(settings.series, settings.due_day),
-                           settings.render_batch, detailed)
+                           settings.render_batch, detailed, chunk=settings.statement_chunk,
+                           board=PrometheusProgress())
 
     async def overdue(now: datetime) -> None:
         await mark_overdue(new_uow(), now.date())

@@ -5,6 +5,7 @@ Billing policy: ``INVOICING_SERIES`` (invoice number series, ``TRF``), ``INVOICI
 ``INVOICING_CREDIT_SERIES`` (credit note series, ``TRC``), ``INVOICING_DETAILED_BILL_WINDOW_MONTHS``
 (3), ``INVOICING_DETAILED_BILL_FEES`` (JSON, fee per request and direction per currency,
 ``{"MDL": "50.00"}``; VAT included at ``INVOICING_DETAILED_BILL_VAT_RATE``, 0.20),
+``INVOICING_STATEMENT_CHUNK`` (accounts a billing run issues per transaction, 1000),
 ``INVOICING_OVERDUE_INTERVAL`` (seconds between two looks for overdue invoices, 300) and
 ``INVOICING_VERIFY_MAX_BYTES`` (largest PDF the verification endpoint reads, 20 MiB). The
 document settings are described in ``invoicing.adapters.pdf.config``.
@@ -33,6 +34,8 @@ class InvoicingSettings(ServiceSettings):
     series: str = Field("TRF", pattern=r"^[A-Z0-9]{1,10}$")
     due_day: int = Field(16, ge=1, le=28)
     render_batch: int = Field(100, ge=1, le=1000)
+    statement_chunk: int = Field(1000, ge=1, le=10_000,
+                                 description="accounts whose statements one transaction issues")
     credit_series: str = Field("TRC", pattern=r"^[A-Z0-9]{1,10}$")
     detailed_bill_window_months: int = Field(3, ge=1, le=24)
     detailed_bill_fees: dict[str, Decimal] = Field(

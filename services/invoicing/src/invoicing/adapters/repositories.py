@@ -8,21 +8,33 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from invoicing.adapters.tables import accounts, allocations, billing_runs, invoices, ledger, lines
+from invoicing.adapters.tables import (
+    accounts,
+    allocations,
+    billing_run_failures,
+    billing_runs,
+    invoices,
+    ledger,
+    lines,
+)
 from invoicing.domain.account import BillingAccount
 from invoicing.domain.detailed_bill import USAGE_TYPES
 from invoicing.domain.ledger import EntryKind, LedgerEntry
-from invoicing.domain.run import BillingRun, RunStatus
+from invoicing.domain.run import BillingRun, RunFailure, RunProgress, RunStatus
 from invoicing.service.ports import Credit
 
 __all__ = ["SqlAccountsReplica", "SqlBillingRuns", "SqlLedger"]
 
 _ZERO = Decimal(0)
 _RECEIVED = [EntryKind.PAYMENT.value, EntryKind.CREDIT.value]
+_DELIVERED = text(
+    "SELECT count(*) FROM outbox WHERE routing_key = 'invoicing.invoice.issued' "
+    "AND published_at IS NOT NULL AND body -> 'data' ->> 'invoice_id' IN "
+    "(SELECT id FROM invoices WHERE run_id = :run_id)")
 
 
 class SqlAccountsReplica:
@@ -194,3 +206,20 @@ class SqlBillingRuns:
         await self._session.execute(update(billing_runs).where(billing_runs.c.id == run_id).values(
             status=status.value, finished_at=now, error=error, issued=issued,
             skipped=func.greatest(billing_runs.c.accounts - issued, 0)))
+
+    async def progress(self, run_id: str) -> RunProgress:
+        issued, documents = (await self._session.execute(
+            select(func.count(), func.count().filter(invoices.c.document_ready))
+            .where(invoices.c.run_id == run_id))).one()
+        delivered = await self._session.scalar(_DELIVERED, {"run_id": run_id})
+        failed = await self._session.scalar(select(func.count()).select_from(
+            billing_run_failures).where(billing_run_failures.c.run_id == run_id))
+        return RunProgress(int(issued), int(documents), int(delivered or 0), int(failed or 0))
+
+    async def failures(self, run_id: str, limit: int) -> list[RunFailure]:
+        rows = await self._session.execute(
+            select(billing_run_failures.c.account_id, billing_run_failures.c.reason,
+                   billing_run_failures.c.failed_at)
+            .where(billing_run_failures.c.run_id == run_id)
+            .order_by(billing_run_failures.c.account_id).limit(limit))
+        return [RunFailure(*row) for row in rows.tuples()]

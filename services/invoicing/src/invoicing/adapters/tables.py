@@ -26,8 +26,9 @@ from tarifa.audit.tables import metadata as audit
 from tarifa.idempotency.tables import metadata as idempotency
 from tarifa.messaging.tables import metadata as messaging
 
-__all__ = ["accounts", "allocations", "billing_runs", "carries", "credit_notes", "detailed_bills",
-           "documents", "invoice_counters", "invoice_lines", "invoices", "ledger", "lines", "metadata"]
+__all__ = ["accounts", "allocations", "billing_run_failures", "billing_runs", "carries",
+           "credit_notes", "detailed_bills", "documents", "invoice_counters", "invoice_lines",
+           "invoices", "ledger", "lines", "metadata"]
 
 metadata = MetaData()
 for table in (*messaging.tables.values(), *idempotency.tables.values(),
@@ -105,6 +106,15 @@ billing_runs = Table(
     Column("finished_at", DateTime(timezone=True)),
 )
 
+billing_run_failures = Table(
+    "billing_run_failures", metadata,
+    Column("run_id", String(64), ForeignKey("billing_runs.id"), primary_key=True),
+    Column("account_id", String(64), primary_key=True),
+    Column("reason", Text, nullable=False),
+    Column("failed_at", DateTime(timezone=True), nullable=False),
+)
+"""The accounts a run could not bill, with why; an account billed at a later try leaves it."""
+
 invoices = Table(
     "invoices", metadata,
     Column("id", String(64), primary_key=True),
@@ -130,6 +140,7 @@ invoices = Table(
     UniqueConstraint("account_id", "period_end", name="invoices_one_per_period"),
 )
 Index("invoices_account_period", invoices.c.account_id, invoices.c.period_end)
+Index("invoices_run", invoices.c.run_id)
 Index("invoices_pending_documents", invoices.c.issued_at,
       postgresql_where=invoices.c.document_ready.is_(False))
 

@@ -11,6 +11,7 @@ from invoicing.adapters.corrections import SqlCreditNotes, SqlDetailedBills
 from invoicing.adapters.documents import SqlDocuments
 from invoicing.adapters.invoices import SqlInvoices
 from invoicing.adapters.repositories import SqlAccountsReplica, SqlBillingRuns, SqlLedger
+from invoicing.adapters.statements import SqlStatements
 from invoicing.adapters.statistics import SqlLedgerStatistics
 
 __all__ = ["InvoicingUnitOfWork"]
@@ -22,6 +23,7 @@ class InvoicingUnitOfWork(SqlUnitOfWork):
         self.ledger = SqlLedger(session)
         self.invoices = SqlInvoices(session)
         self.runs = SqlBillingRuns(session)
+        self.statements = SqlStatements(session)
         self.documents = SqlDocuments(session)
         self.credit_notes = SqlCreditNotes(session)
         self.detailed_bills = SqlDetailedBills(session)

@@ -17,7 +17,6 @@ from tarifa.web.access import GuardedRoute
 from invoicing.domain.billing import BillingError
 from invoicing.domain.invoice import Invoice
 from invoicing.domain.ledger import LedgerEntry
-from invoicing.domain.run import BillingRun
 from invoicing.domain.statement import StatementLine
 from invoicing.domain.vat import VatAmount
 from invoicing.entrypoints.schemas import (
@@ -27,11 +26,14 @@ from invoicing.entrypoints.schemas import (
     InvoiceLineOut,
     InvoiceOut,
     MovementOut,
+    RunFailureOut,
+    RunStagesOut,
     RunStartedOut,
     VatRateOut,
 )
 from invoicing.service.billing import start_run
 from invoicing.service.ports import UnitOfWork
+from invoicing.service.progress import RunReport, report
 from invoicing.service.runs import BillingRunner
 
 __all__ = ["OPERATOR", "OWN_ACCOUNT", "READERS", "invoicing_router"]
@@ -79,10 +81,14 @@ def _movement_out(entry: LedgerEntry) -> MovementOut:
     return MovementOut(**values, date=entry.occurred_on)
 
 
-def _run_out(run: BillingRun) -> BillingRunOut:
+def _run_out(found: RunReport) -> BillingRunOut:
+    run = found.run
     return BillingRunOut(id=run.id, status=run.status, period_end=run.period_end,
                          accounts=run.accounts, issued=run.issued, skipped=run.skipped,
-                         created_at=run.created_at, finished_at=run.finished_at, error=run.error)
+                         created_at=run.created_at, finished_at=run.finished_at, error=run.error,
+                         stages=RunStagesOut(**asdict(found.progress)),
+                         estimated_end=found.estimated_end,
+                         failures=[RunFailureOut(**asdict(f)) for f in found.failures])
 
 
 def _invoice_limit(principal: Principal, limit: int | None) -> int:
@@ -170,11 +176,10 @@ def _run_routes(router: APIRouter, new_uow: Callable[[], UnitOfWork],
 
     @router.get("/billing-runs/{run_id}", response_model=BillingRunOut, dependencies=OPERATOR)
     async def get_billing_run(run_id: str) -> BillingRunOut:
-        async with new_uow() as uow:
-            run = await uow.runs.get(run_id)
-        if run is None:
+        found = await report(new_uow(), run_id)
+        if found is None:
             raise NotFound(f"billing run {run_id} not found")
-        return _run_out(run)
+        return _run_out(found)
 
 
 def invoicing_router(new_uow: Callable[[], UnitOfWork], runner: BillingRunner) -> APIRouter:

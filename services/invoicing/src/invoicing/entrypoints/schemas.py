@@ -21,6 +21,8 @@ __all__ = [
     "InvoiceLineOut",
     "InvoiceOut",
     "MovementOut",
+    "RunFailureOut",
+    "RunStagesOut",
     "RunStartedOut",
     "VatRateOut",
     "VerificationOut",
@@ -70,6 +72,22 @@ class RunStartedOut(BaseModel):
     status: str
 
 
+class RunStagesOut(BaseModel):
+    """How far a run's accounts went, stage by stage."""
+
+    issued: int = Field(description="statements issued with their number")
+    documents: int = Field(description="of those, documents made and stored")
+    delivered: int = Field(description="of those, announced (invoicing.invoice.issued "
+                                       "published: the e-bill is mailed)")
+    failed: int = Field(description="accounts the run could not bill (see failures)")
+
+
+class RunFailureOut(BaseModel):
+    account_id: str
+    reason: str
+    failed_at: datetime
+
+
 class BillingRunOut(BaseModel):
     id: str
     status: str = Field(examples=["running", "completed", "failed"])
@@ -80,6 +98,11 @@ class BillingRunOut(BaseModel):
     created_at: datetime
     finished_at: datetime | None
     error: str | None
+    stages: RunStagesOut
+    estimated_end: datetime | None = Field(
+        description="when the run should be done at its pace so far (its end once finished)")
+    failures: list[RunFailureOut] = Field(
+        description="the first 100 accounts not billed, by account id, with why")
 
 
 class InvoiceLineOut(BaseModel):

@@ -30,7 +30,7 @@ from invoicing.domain.run import BillingRun, RunStatus
 from invoicing.domain.vat import rounding_difference
 from invoicing.service.ports import UnitOfWork
 
-__all__ = ["BillingPolicy", "bill_account", "start_run"]
+__all__ = ["BillingPolicy", "audited", "bill_account", "start_run"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +103,7 @@ async def _period_start(uow: UnitOfWork, account: BillingAccount, period_end: da
     return start if start is not None and start <= period_end else None
 
 
-def _issued(invoice: Invoice) -> dict[str, object]:
+def audited(invoice: Invoice) -> dict[str, object]:
     """What the audit keeps of an issued invoice (its lines stay in the invoice)."""
     return {"number": invoice.number, "account_id": invoice.account_id,
             "period": [invoice.period_start, invoice.period_end], "currency": invoice.currency,
@@ -125,6 +125,6 @@ async def bill_account(uow: UnitOfWork, policy: BillingPolicy, run: BillingRun,
         await uow.invoices.add(invoice, account)
         await uow.ledger.state(entry_ids, invoice.id)
         await uow.trail.record(uow.actor, "invoice.issued", "invoice", invoice.id,
-                               after=_issued(invoice))
+                               after=audited(invoice))
         await uow.commit()
         return invoice

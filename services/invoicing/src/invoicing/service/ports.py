@@ -15,15 +15,16 @@ from invoicing.domain.account import BillingAccount
 from invoicing.domain.credit_note import CreditNote
 from invoicing.domain.detailed_bill import DetailedBill
 from invoicing.domain.invoice import Allocation, Invoice, InvoiceStatus, OpenInvoice
+from invoicing.domain.issuing import AccountBook
 from invoicing.domain.ledger import LedgerEntry
 from invoicing.domain.posting import CarryKey
-from invoicing.domain.run import BillingRun, RunStatus
+from invoicing.domain.run import BillingRun, RunFailure, RunProgress, RunStatus
 from invoicing.domain.statement import Statement
 from invoicing.domain.statistics import LedgerSum
 
 __all__ = ["AccountsReplica", "BillingRuns", "Carries", "Credit", "CreditNotes", "DetailedBills",
            "DocumentRenderer", "DocumentVerifier", "Documents", "Invoices", "Ledger",
-           "LedgerStatistics", "UnitOfWork", "Verdict"]
+           "LedgerStatistics", "ProgressBoard", "StatementChunks", "UnitOfWork", "Verdict"]
 
 Credit = tuple[str, Decimal]
 """A payment or credit note entry's id and the part of it not allocated to any invoice yet."""
@@ -132,6 +133,27 @@ class Invoices(Protocol):
         """The invoices a run issued to accounts with that delivery medium, by number."""
 
 
+class StatementChunks(Protocol):
+    """Many accounts' statements at once: what a chunk of a billing run reads and writes."""
+
+    async def lock(self, account_ids: Sequence[str]) -> None:
+        """``Ledger.lock`` of every account, in one order, until the end of the transaction."""
+
+    async def books(self, account_ids: Sequence[str], until: date) -> list[AccountBook]:
+        """What each known account's statement needs, in the order given."""
+
+    async def reserve_numbers(self, series: str, year: int, count: int) -> int:
+        """The first of ``count`` numbers in a row; the counter stays locked until commit."""
+
+    async def add_invoices(self, issued: Sequence[tuple[Invoice, BillingAccount]]) -> None: ...
+    async def state(self, stated_by: Mapping[str, str]) -> None:
+        """Mark each ledger entry (key) as stated by its invoice (value)."""
+
+    async def record_failures(self, run_id: str, failures: Mapping[str, str],
+                              now: datetime) -> None: ...
+    async def clear_failures(self, run_id: str, account_ids: Sequence[str]) -> None: ...
+
+
 class CreditNotes(Protocol):
     async def add(self, note: CreditNote, entry_id: str) -> None: ...
     async def get(self, note_id: str) -> CreditNote | None: ...
@@ -160,6 +182,18 @@ class BillingRuns(Protocol):
                      error: str | None = None) -> None:
         """Close the run; what it did not issue among its accounts counts as skipped."""
 
+    async def progress(self, run_id: str) -> RunProgress:
+        """How many of the run's accounts reached each stage, and how many failed."""
+
+    async def failures(self, run_id: str, limit: int) -> list[RunFailure]:
+        """The accounts the run could not bill, with why, by account."""
+
+
+class ProgressBoard(Protocol):
+    """Where a run's progress is shown while it executes (metrics)."""
+
+    def show(self, run: BillingRun, progress: RunProgress, ends: datetime | None) -> None: ...
+
 
 class UnitOfWork(BaseUnitOfWork, Protocol):
     @property
@@ -173,6 +207,9 @@ class UnitOfWork(BaseUnitOfWork, Protocol):
 
     @property
     def runs(self) -> BillingRuns: ...
+
+    @property
+    def statements(self) -> StatementChunks: ...
 
     @property
     def documents(self) -> Documents: ...

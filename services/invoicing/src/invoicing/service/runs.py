@@ -22,14 +22,21 @@ from invoicing.service.billing import BillingPolicy, bill_account
 from invoicing.service.credit_notes import issue_credit_note_documents
 from invoicing.service.detailed_bills import DetailedBillPolicy, make_detailed_bills
 from invoicing.service.documents import issue_documents
-from invoicing.service.ports import DocumentRenderer, UnitOfWork
+from invoicing.service.ports import DocumentRenderer, ProgressBoard, UnitOfWork
 from invoicing.service.print_batches import make_print_batch
+from invoicing.service.progress import show, watch
+from invoicing.service.statements import issue_statements
 
 __all__ = ["BillingRunner"]
 
 log = get_logger(__name__)
 RUNNER = Actor.system("invoicing.billing-run")
 """Who executes a run an operator started (the invoices and the run's end are audited so)."""
+
+
+def _not_billed(failed: list[str], named: int = 20) -> str:
+    more = f" and {len(failed) - named} more" if len(failed) > named else ""
+    return f"accounts not billed: {', '.join(failed[:named])}{more} (see the run's failures)"
 
 
 async def _done(work: Coroutine[Any, Any, object]) -> bool:
@@ -40,10 +47,12 @@ async def _done(work: Coroutine[Any, Any, object]) -> bool:
 class BillingRunner:
     def __init__(self, new_uow: Callable[[], UnitOfWork], renderer: DocumentRenderer,
                  policy: BillingPolicy, batch: int = 100,
-                 detailed: DetailedBillPolicy | None = None) -> None:
+                 detailed: DetailedBillPolicy | None = None, *, chunk: int = 1000,
+                 board: ProgressBoard | None = None) -> None:
         self._new_uow, self._renderer = new_uow, renderer
-        self._policy, self._batch = policy, batch
+        self._policy, self._batch, self._chunk = policy, batch, chunk
         self._detailed = detailed or DetailedBillPolicy()
+        self._board = board
         self._tasks: set[asyncio.Task[None]] = set()
         self._documents = asyncio.Lock()
 
@@ -89,6 +98,18 @@ class BillingRunner:
         task.add_done_callback(self._tasks.discard)
 
     async def _execute(self, run_id: str) -> None:
+        watching = (asyncio.create_task(watch(self._new_uow, self._board, run_id))
+                    if self._board is not None else None)
+        try:
+            await self._stages(run_id)
+        finally:
+            if watching is not None:
+                watching.cancel()
+                await asyncio.gather(watching, return_exceptions=True)
+        if self._board is not None:
+            await show(self._new_uow, self._board, run_id)
+
+    async def _stages(self, run_id: str) -> None:
         try:
             run, failed = await self._bill(run_id)
             await self.finish_documents()
@@ -102,24 +123,44 @@ class BillingRunner:
             return
         if failed:
             # The other accounts are billed; starting the run again bills these (idempotently).
-            await self._finish(run_id, RunStatus.FAILED, f"accounts not billed: {', '.join(failed)}")
+            await self._finish(run_id, RunStatus.FAILED, _not_billed(failed))
             return
         await self._finish(run_id, RunStatus.COMPLETED)
         log.info("billing_run_completed", run_id=run_id)
 
     async def _bill(self, run_id: str) -> tuple[BillingRun | None, list[str]]:
-        """Bill each account of the run; one that fails is logged and counted, and the others
-        go on. Returns the run and the accounts that failed."""
+        """Issue the run's statements a chunk of accounts at a time; an account that fails is
+        reported with its reason and the others go on. Returns the run and those that failed."""
         found = await self._accounts_of(run_id)
         if found is None:
             return None, []
         run, account_ids = found
-        failed = []
-        for account_id in account_ids:
+        failed: dict[str, str] = {}
+        for start in range(0, len(account_ids), self._chunk):
+            failed |= await self._bill_chunk(run, account_ids[start:start + self._chunk])
+        return run, list(failed)
+
+    async def _bill_chunk(self, run: BillingRun, chunk: list[str]) -> dict[str, str]:
+        try:
+            outcome = await issue_statements(self._new_uow().acting(RUNNER), self._policy, run,
+                                             chunk)
+        except Exception as exc:  # a row the chunk cannot write: find it account by account
+            log.warning("billing_chunk_failed", run_id=run.id, accounts=len(chunk),
+                        error=repr(exc))
+            return await self._one_by_one(run, chunk)
+        return outcome.failed
+
+    async def _one_by_one(self, run: BillingRun, chunk: list[str]) -> dict[str, str]:
+        failed: dict[str, str] = {}
+        for account_id in chunk:
             billed = bill_account(self._new_uow().acting(RUNNER), self._policy, run, account_id)
             if await attempt("invoicing-billing-run", account_id, _done(billed)) is None:
-                failed.append(account_id)
-        return run, failed
+                failed[account_id] = "the statement could not be written (see the service log)"
+        async with self._new_uow() as uow:
+            await uow.statements.record_failures(run.id, failed, uow.clock.now())
+            await uow.statements.clear_failures(run.id, [a for a in chunk if a not in failed])
+            await uow.commit()
+        return failed
 
     async def _accounts_of(self, run_id: str) -> tuple[BillingRun, list[str]] | None:
         async with self._new_uow() as uow:

@@ -1,0 +1,27 @@
+"""A billing run's progress on ``/metrics`` (the process's Prometheus registry)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from prometheus_client import Gauge
+
+from invoicing.domain.run import BillingRun, RunProgress
+
+__all__ = ["PrometheusProgress"]
+
+STAGES = Gauge("tarifa_billing_run_invoices", "Invoices of a billing run per stage "
+               "(issued, documents, delivered) and accounts (accounts, failed)",
+               ["run_id", "stage"])
+ENDS = Gauge("tarifa_billing_run_estimated_end_seconds",
+             "When a billing run should be done (Unix time; 0 while unknown)", ["run_id"])
+
+
+class PrometheusProgress:
+    def show(self, run: BillingRun, progress: RunProgress, ends: datetime | None) -> None:
+        counts = {"accounts": run.accounts, "issued": progress.issued,
+                  "documents": progress.documents, "delivered": progress.delivered,
+                  "failed": progress.failed}
+        for stage, count in counts.items():
+            STAGES.labels(run.id, stage).set(count)
+        ENDS.labels(run.id).set(ends.timestamp() if ends is not None else 0)
