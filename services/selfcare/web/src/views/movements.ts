@@ -36,7 +36,8 @@ function chart(stats: Statistics): string {
       <span class="sr">${esc(`${t("movements.charges")}: ${money(m.total_charges, stats.currency)}, ${
         t("movements.payments")}: ${money(m.payments, stats.currency)}`)}</span>
     </li>`).join("");
-  return `<ul class="chart">${columns}</ul>
+  return `<div class="scroll" tabindex="0" role="region" aria-label="${esc(t("movements.stats"))}">
+      <ul class="chart">${columns}</ul></div>
     <p class="legend"><span class="key charges"></span>${esc(t("movements.charges"))}
       <span class="key payments"></span>${esc(t("movements.payments"))}</p>`;
 }

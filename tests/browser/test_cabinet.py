@@ -1,0 +1,189 @@
+"""The subscriber's cabinet in Chromium against the real services: login with the SMS code,
+the pages on a phone and a desktop (axe-core, screenshots), promised payment, e-bill and its
+points, the invoice PDF, the languages, an expired session, a refusal in words.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+from .driver import DESKTOP, PHONE, accessibility_violations, log_in, shoot
+from .stack import Cabinet
+from .world import Person
+
+expect.set_options(timeout=20_000)
+PAGES = {"overview": "#/", "invoices": "#/invoices", "movements": "#/movements", "pay": "#/pay",
+         "bill": "#/bill"}
+HEADINGS = {"overview": "My account", "invoices": "Invoices", "movements": "Movements",
+            "pay": "Pay by card", "bill": "Bill and bonus"}
+NewContext = Callable[..., BrowserContext]
+
+
+@pytest.fixture
+def phone(new_context: NewContext) -> Page:
+    return new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+
+
+@pytest.fixture
+def desktop(new_context: NewContext) -> Page:
+    return new_context(viewport=DESKTOP).new_page()
+
+
+@pytest.mark.parametrize("screen", ["phone", "desktop"])
+def test_every_page_is_accessible_and_photographed(
+        screen: str, request: pytest.FixtureRequest, cabinet: Cabinet,
+        people: dict[str, Person], screenshots: Path) -> None:
+    page: Page = request.getfixturevalue(screen)
+    page.goto(cabinet.origin)
+    expect(page.get_by_role("heading", name="Log in to your account")).to_be_visible()
+    problems: dict[str, list[dict[str, Any]]] = {"login": accessibility_violations(page)}
+    shoot(page, screenshots, f"{screen}-login")
+    log_in(page, cabinet, people["debtor"])
+    for name, address in PAGES.items():
+        page.goto(f"{cabinet.origin}/{address}")
+        expect(page.get_by_role("heading", level=1, name=HEADINGS[name])).to_be_visible()
+        expect(page.get_by_text("Loading…")).to_have_count(0)
+        problems[name] = accessibility_violations(page)
+        shoot(page, screenshots, f"{screen}-{name}")
+    assert problems == {name: [] for name in problems}
+
+
+def test_the_overview_shows_the_debt_status_and_allowances(
+        desktop: Page, cabinet: Cabinet, people: dict[str, Person]) -> None:
+    log_in(desktop, cabinet, people["debtor"])
+    expect(desktop.get_by_test_id("balance")).to_have_text("You owe MDL 6.00")
+    expect(desktop.get_by_test_id("status")).to_have_text("Active")
+    expect(desktop.get_by_text(f"+{people['debtor'].msisdn}")).to_be_visible()
+    expect(desktop.get_by_text("Plan BROWSER")).to_be_visible()
+    expect(desktop.get_by_text("100 of 100")).to_be_visible()
+    expect(desktop.get_by_role("link", name="Pay now")).to_be_visible()
+
+
+def test_a_promised_payment_is_granted_while_in_debt(
+        phone: Page, cabinet: Cabinet, people: dict[str, Person]) -> None:
+    log_in(phone, cabinet, people["debtor"])
+    phone.get_by_role("button", name="Ask for a promised payment").click()
+    expect(phone.get_by_role("status").filter(has_text="Promised payment granted until")).to_be_visible()
+    phone.reload()
+    expect(phone.get_by_test_id("promised")).to_contain_text("Services stay on until")
+    expect(phone.get_by_role("button", name="Ask for a promised payment")).to_have_count(0)
+
+
+def test_switching_to_the_ebill_earns_300_points(
+        desktop: Page, cabinet: Cabinet, people: dict[str, Person]) -> None:
+    log_in(desktop, cabinet, people["debtor"])
+    desktop.get_by_role("link", name="Bill and bonus").click()
+    expect(desktop.get_by_test_id("points")).to_have_text("You have 0 points.")
+    desktop.get_by_label("E-bill by email").check()
+    desktop.get_by_label("Email address").fill("ana.rusu@example.md")
+    desktop.get_by_role("button", name="Save").click()
+    expect(desktop.get_by_test_id("points")).to_have_text("You have 300 points.")
+    expect(desktop.get_by_role("status")).to_have_text("Saved. Your bill now comes as: E-bill by email.")
+    expect(desktop.get_by_label("E-bill by email")).to_be_checked()
+
+
+def test_the_signed_invoice_pdf_downloads(
+        desktop: Page, cabinet: Cabinet, people: dict[str, Person]) -> None:
+    debtor = people["debtor"]
+    log_in(desktop, cabinet, debtor)
+    desktop.get_by_role("link", name="Invoices").click()
+    invoice = desktop.locator(f'[data-invoice="{debtor.invoice_number}"]')
+    expect(invoice).to_contain_text("Amount due")
+    expect(invoice).to_contain_text("MDL 6.00")
+    with desktop.expect_download() as download:
+        invoice.get_by_role("button", name="Download PDF").click()
+    path = download.value.path()
+    assert download.value.suggested_filename == f"{debtor.invoice_number}.pdf"
+    content = Path(path).read_bytes()
+    assert content.startswith(b"%PDF") and b"/ByteRange" in content  # signed
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout
+    assert debtor.invoice_number in text.decode()
+
+
+def test_an_invoice_is_paid_by_card_through_the_gateway_page(
+        desktop: Page, cabinet: Cabinet, people: dict[str, Person], screenshots: Path) -> None:
+    payer = people["payer"]
+    log_in(desktop, cabinet, payer)
+    desktop.get_by_role("link", name="Invoices").click()
+    invoice = desktop.locator(f'[data-invoice="{payer.invoice_number}"]')
+    expect(invoice.get_by_test_id("invoice-status")).to_have_text("To pay")
+    invoice.get_by_role("link", name="Pay").click()
+    expect(desktop.get_by_text("From 1.00 to 50000.00 MDL per payment.")).to_be_visible()
+    expect(desktop.get_by_label("Amount (MDL)")).to_have_value("6.00")
+    expect(desktop.get_by_label("The current invoice")).to_be_checked()
+    desktop.get_by_role("button", name="Continue to the secure card page").click()
+    desktop.wait_for_url(f"{cabinet.url('gateway')}/pay/**")
+    desktop.get_by_role("button", name="Pay securely").click()
+    desktop.wait_for_url(f"{cabinet.origin}/**#/payment")
+    result = desktop.get_by_test_id("payment-status")
+    expect(result).to_have_attribute("data-status", "succeeded")
+    expect(result).to_have_text("Payment of MDL 6.00 received. Thank you!")
+    shoot(desktop, screenshots, "desktop-payment")
+    _eventually_shown(desktop, f"{cabinet.origin}/#/invoices",
+                      invoice.get_by_test_id("invoice-status"), "Paid")
+    _eventually_shown(desktop, f"{cabinet.origin}/#/", desktop.get_by_test_id("balance"),
+                      "Nothing owed")
+
+
+def _eventually_shown(page: Page, address: str, where: Any, text: str, tries: int = 40) -> None:
+    """Payments tells invoicing and accounts by events: reload until the page shows it."""
+    for _ in range(tries):
+        page.goto(address)
+        page.reload()
+        expect(page.get_by_text("Loading…")).to_have_count(0)
+        if where.count() and where.inner_text() == text:
+            return
+        page.wait_for_timeout(500)
+    expect(where).to_have_text(text)
+
+
+def test_the_language_is_switched_and_kept(
+        phone: Page, cabinet: Cabinet, people: dict[str, Person]) -> None:
+    log_in(phone, cabinet, people["debtor"])
+    phone.get_by_label("Language").select_option("ru")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Мой счёт")
+    expect(phone.get_by_role("link", name="Счета")).to_be_visible()
+    assert phone.evaluate("document.documentElement.lang") == "ru"
+    phone.get_by_label("Язык").select_option("ro")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Contul meu")
+    phone.reload()
+    expect(phone.get_by_role("link", name="Facturi")).to_be_visible()
+    expect(phone.get_by_test_id("balance")).to_contain_text("Datorați")
+
+
+def test_a_wrong_code_is_refused_with_a_sentence_in_the_chosen_language(
+        desktop: Page, cabinet: Cabinet, people: dict[str, Person]) -> None:
+    desktop.goto(cabinet.origin)
+    desktop.get_by_label("Language").select_option("ro")
+    desktop.get_by_label("Numărul de telefon").fill(people["payer"].msisdn)
+    before = len(cabinet.smsc.to(people["payer"].msisdn))
+    desktop.get_by_role("button", name="Trimiteți-mi un cod").click()
+    right = cabinet.code_for(people["payer"].msisdn, before)
+    desktop.get_by_label("Codul din SMS").fill("0000000" if right != "0000000" else "1111111")
+    desktop.get_by_role("button", name="Intrare").click()
+    expect(desktop.get_by_role("alert")).to_have_text("Codul este greșit sau a expirat. Cereți unul nou.")
+
+
+def test_an_expired_session_is_told_and_logout_ends_it(
+        desktop: Page, cabinet: Cabinet, people: dict[str, Person]) -> None:
+    log_in(desktop, cabinet, people["debtor"])
+    desktop.evaluate("""() => { const s = JSON.parse(sessionStorage.getItem('tarifa.session'));
+        s.token = s.token.slice(0, -4) + 'AAAA'; sessionStorage.setItem('tarifa.session', JSON.stringify(s)); }""")
+    desktop.get_by_role("link", name="Invoices").click()  # the services refuse the token: 401
+    expect(desktop.get_by_text("Your session has expired. Please log in again.")).to_be_visible()
+    log_in(desktop, cabinet, people["debtor"])
+    desktop.evaluate("""() => { const s = JSON.parse(sessionStorage.getItem('tarifa.session'));
+        s.expiresAt = Date.now() - 1000; sessionStorage.setItem('tarifa.session', JSON.stringify(s)); }""")
+    desktop.get_by_role("link", name="Movements").click()  # the browser knows it ran out
+    expect(desktop.get_by_text("Your session has expired. Please log in again.")).to_be_visible()
+    log_in(desktop, cabinet, people["debtor"])
+    desktop.get_by_role("button", name="Log out").click()
+    expect(desktop.get_by_text("You have logged out.")).to_be_visible()
+    desktop.goto(f"{cabinet.origin}/#/invoices")
+    expect(desktop.get_by_role("heading", name="Log in to your account")).to_be_visible()

@@ -1,0 +1,97 @@
+"""Two subscribers with a May invoice each, prepared through the services' APIs as an operator.
+
+``debtor`` gets paper bills (to switch to e-bill) and stays in debt (for a promised payment);
+``payer`` pays its invoice by card. Each line has a voice allowance and sent 10 SMS in May.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+
+from ..e2e.drive import eventually, move_clocks, token
+from ..e2e.processes import Suite
+
+__all__ = ["PLAN", "Person", "prepare"]
+
+PLAN = {
+    "name": "Smart Browser", "payment_mode": "postpaid", "currency": "MDL", "monthly_fee": "0.00",
+    "vat_rate": "0.20", "prices_include_vat": False, "effective_from": "2026-01-01",
+    "allowances": [{"type": "voice", "direction": "out", "zone": "*", "quantity": 100}],
+    "prices": [{"type": "sms", "direction": "out", "zone": "*", "unit_price": "0.50"},
+               {"type": "voice", "direction": "out", "zone": "*", "unit_price": "0.60",
+                "first_increment": 60, "next_increment": 60}],
+}
+SMS_SENT = 10  # 10 × 0.50 = 5.00 net + 1.00 VAT = 6.00 on each invoice
+AMOUNT_DUE = "6.00"
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    msisdn: str
+    medium: str
+    account_id: str = ""
+    invoice_id: str = ""
+    invoice_number: str = ""
+
+
+async def prepare(http: httpx.AsyncClient, suite: Suite) -> dict[str, Person]:
+    await move_clocks(http, suite, "2026-05-25T09:00:00+00:00")
+    op = await token(http, suite, "operator")
+    plan = await http.put(f"{suite.url('rating')}/v1/plans/BROWSER", headers=op, json=PLAN)
+    assert plan.status_code in (200, 201), plan.text
+    people = {"debtor": Person("37369100001", "paper"), "payer": Person("37369100002", "ebill")}
+    opened = {name: await _open(http, suite, op, who) for name, who in people.items()}
+    await _bill(http, suite, op)
+    return {name: await _invoiced(http, suite, op, who) for name, who in opened.items()}
+
+
+async def _open(http: httpx.AsyncClient, suite: Suite, op: dict[str, str], who: Person) -> Person:
+    accounts = suite.url("accounts")
+    customer = await http.post(f"{accounts}/v1/customers", headers=op, json={
+        "kind": "person", "name": "Ana Rusu", "email": f"{who.msisdn}@example.md",
+        "phone": f"+{who.msisdn}", "language": "ro", "address": "str. Pușkin 22, Chișinău"})
+    assert customer.status_code == 201, customer.text
+    delivery = ({"medium": "paper", "address": "str. Pușkin 22, Chișinău"}
+                if who.medium == "paper" else {"medium": "ebill", "email": f"{who.msisdn}@example.md"})
+    account = await http.post(f"{accounts}/v1/accounts", headers=op, json={
+        "customer_id": customer.json()["id"], "payment_mode": "postpaid", "currency": "MDL",
+        "timezone": "Europe/Chisinau", "bill_delivery": delivery})
+    assert account.status_code == 201, account.text
+    account_id = account.json()["id"]
+    await eventually(lambda: http.post(f"{accounts}/v1/accounts/{account_id}/lines", headers=op, json={
+        "msisdn": who.msisdn, "plan_code": "BROWSER", "connected_at": "2026-05-01T00:00:00+00:00"}),
+        lambda r: r.status_code == 201)
+    await eventually(lambda: http.get(f"{suite.url('rating')}/v1/lines/{who.msisdn}/allowances",
+                                      headers=op), lambda r: r.status_code == 200)
+    await _usage(http, suite, op, who.msisdn)
+    return Person(who.msisdn, who.medium, account_id)
+
+
+async def _usage(http: httpx.AsyncClient, suite: Suite, op: dict[str, str], msisdn: str) -> None:
+    records = [{"id": f"sms-{msisdn}-{i}", "msisdn": msisdn, "type": "sms", "direction": "out",
+                "started_at": f"2026-05-{15 + i:02d}T09:00:00+00:00", "quantity": 1,
+                "other_party": "37322123456"} for i in range(SMS_SENT)]
+    rated = await http.post(f"{suite.url('rating')}/v1/usage", headers=op, json={"records": records})
+    assert rated.json()["accepted"] == SMS_SENT, rated.text
+
+
+async def _bill(http: httpx.AsyncClient, suite: Suite, op: dict[str, str]) -> None:
+    invoicing = suite.url("invoicing")
+    await move_clocks(http, suite, "2026-06-01T06:00:00+00:00")
+    run = await http.post(f"{invoicing}/v1/billing-runs", headers=op, json={"period_end": "2026-05-31"})
+    assert run.status_code == 202, run.text
+    await eventually(lambda: http.get(f"{invoicing}/v1/billing-runs/{run.json()['id']}", headers=op),
+                     lambda r: r.json().get("status") == "completed", timeout=60)
+
+
+async def _invoiced(http: httpx.AsyncClient, suite: Suite, op: dict[str, str], who: Person) -> Person:
+    url = f"{suite.url('invoicing')}/v1/accounts/{who.account_id}/invoices"
+    listed = await eventually(lambda: http.get(url, headers=op), lambda r: len(r.json()) == 1)
+    invoice = listed.json()[0]
+    assert invoice["amount_due"] == AMOUNT_DUE, invoice
+    await eventually(  # accounts learns the balance from invoicing's events
+        lambda: http.get(f"{suite.url('accounts')}/v1/accounts/{who.account_id}", headers=op),
+        lambda r: r.json()["balance"] == f"-{AMOUNT_DUE}")
+    return Person(who.msisdn, who.medium, who.account_id, invoice["id"], invoice["number"])
