@@ -16,17 +16,20 @@ from tarifa.tokens import TokenSigner
 from tarifa.web.audit import audit_router
 
 from accounts.adapters.otp_sender import AmqpCodeSender
+from accounts.adapters.passwords import Argon2Hasher
 from accounts.adapters.uow import AccountsUnitOfWork
 from accounts.domain.clients import ApiClient, ClientRegistry
 from accounts.domain.otp import CodeHasher
-from accounts.domain.policy import AccountsPolicy, OtpPolicy
+from accounts.domain.policy import AccountsPolicy, LoginPolicy, OtpPolicy
 from accounts.entrypoints.consumers import register_consumers
 from accounts.entrypoints.http import accounts_router
 from accounts.entrypoints.lifecycle import lifecycle_router
+from accounts.entrypoints.logins import login_router
 from accounts.entrypoints.otp import otp_router
 from accounts.entrypoints.profile import profile_router
 from accounts.entrypoints.tokens import jwks_router, token_router
 from accounts.service.jobs import run_due_jobs
+from accounts.service.logins import LoginServices
 from accounts.service.otp import OtpServices
 from accounts.settings import AccountsSettings
 
@@ -83,6 +86,12 @@ def _otp_policy(settings: AccountsSettings) -> OtpPolicy:
                      per_number=settings.otp_per_number, per_client=settings.otp_per_client)
 
 
+def _logins(settings: AccountsSettings, signer: TokenSigner) -> LoginServices:
+    return LoginServices(Argon2Hasher(), signer, LoginPolicy(
+        max_failures=settings.login_max_failures, lockout=settings.login_lockout,
+        setup_validity=settings.login_setup_validity, min_length=settings.password_min_length))
+
+
 def build_app(settings: AccountsSettings) -> FastAPI:
     signer = _signer(settings)
     runtime = build_runtime(settings, verifier=signer.verifier())
@@ -109,7 +118,7 @@ def build_app(settings: AccountsSettings) -> FastAPI:
     runtime.on_stop.insert(0, sender.stop)
     codes = OtpServices(_code_hasher(settings, signer.key), sender, signer, _otp_policy(settings))
     routers = [token_router(_clients(settings), signer), jwks_router(signer.jwks()),
-               otp_router(new_uow, codes),
+               otp_router(new_uow, codes), login_router(new_uow, _logins(settings, signer)),
                accounts_router(new_uow), profile_router(new_uow),
                lifecycle_router(new_uow, policy),
                audit_router(new_uow, tag="accounts")]

@@ -62,11 +62,21 @@ class AccountsSettings(ServiceSettings):
         Path("var/accounts/jwt-signing-key.pem"),
         description="PEM (PKCS#8) of the Ed25519 key that signs the tokens; made at first start "
                     "when the file does not exist")
+    login_max_failures: int = Field(5, ge=1, le=100,
+                                    description="wrong passwords or setup codes in a row that "
+                                                "lock a subscriber login")
+    login_lockout: timedelta = Field(
+        timedelta(minutes=15), description="how long a locked login stays locked: seconds or "
+                                           "ISO 8601 (PT15M)")
+    login_setup_validity: timedelta = Field(
+        timedelta(days=14), description="how long the setup code of a new or reset login lasts")
+    password_min_length: int = Field(10, ge=8, le=128,
+                                     description="the shortest password a subscriber may set")
     bonus_point_value: Decimal = Field(
         Decimal("0.01"), ge=0, max_digits=12, decimal_places=6,
         description="account credit per redeemed bonus point, in the account currency")
 
-    @field_validator("otp_validity", mode="before")
+    @field_validator("otp_validity", "login_lockout", "login_setup_validity", mode="before")
     @classmethod
     def _seconds(cls, value: Any) -> Any:
         """A plain number in the environment counts seconds."""
@@ -77,6 +87,13 @@ class AccountsSettings(ServiceSettings):
     def _validity(cls, value: timedelta) -> timedelta:
         if not timedelta(minutes=1) <= value <= timedelta(hours=1):
             raise ValueError("a one-time code lives between 1 and 60 minutes")
+        return value
+
+    @field_validator("login_lockout", "login_setup_validity")
+    @classmethod
+    def _positive(cls, value: timedelta) -> timedelta:
+        if value <= timedelta(0):
+            raise ValueError("must be longer than zero")
         return value
 
     @property

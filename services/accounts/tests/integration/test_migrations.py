@@ -9,7 +9,7 @@ from accounts.settings import AccountsSettings
 from tarifa.testing.migrations import stairway
 
 TABLES = {"customers", "accounts", "lines", "plans", "balances", "audit", "bonus_movements",
-          "invoices", "otp_challenges", "otp_requests", "outbox", "inbox"}
+          "invoices", "otp_challenges", "otp_requests", "logins", "outbox", "inbox"}
 
 
 async def test_every_revision_goes_up_down_and_up_again(

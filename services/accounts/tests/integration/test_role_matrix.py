@@ -12,9 +12,10 @@ from fastapi import FastAPI
 from tarifa.auth import Role
 from tarifa.db import prepare_database
 from tarifa.testing.apps import bearer, running_client
-from tarifa.testing.roles import ACCOUNT, ANYONE, OPERATOR, SUBSCRIBERS, Row, Walk
+from tarifa.testing.roles import ACCOUNT, ANYONE, OPERATOR, SUBSCRIBERS, Caller, Row, Walk
 from tarifa.tokens import TokenSigner
 
+OWN = frozenset({Caller.OWN})
 TABLE = {
     "GET /health/live": Row(ANYONE, 200),
     "GET /health/ready": Row(ANYONE, 200),
@@ -26,6 +27,12 @@ TABLE = {
     "GET /.well-known/jwks.json": Row(ANYONE, 200),
     "POST /v1/auth/otp": Row(ANYONE, 422),
     "POST /v1/auth/otp/verify": Row(ANYONE, 422),
+    "POST /v1/auth/login": Row(ANYONE, 422),
+    "POST /v1/auth/password": Row(ANYONE, 422),
+    "POST /v1/accounts/{account_id}/login": Row(OPERATOR, 422),
+    "POST /v1/accounts/{account_id}/login/reset": Row(OPERATOR, 404),
+    "GET /v1/accounts/{account_id}/login": Row(ACCOUNT, 404),
+    "PUT /v1/accounts/{account_id}/password": Row(OWN, 422),
     "POST /v1/customers": Row(OPERATOR, 422),
     "GET /v1/customers/{customer_id}": Row(OPERATOR, 200),
     "PATCH /v1/customers/{customer_id}": Row(OPERATOR, 422),

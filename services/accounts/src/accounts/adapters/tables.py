@@ -23,7 +23,7 @@ from tarifa.audit.tables import metadata as audit
 from tarifa.messaging.tables import metadata as messaging
 
 __all__ = ["accounts", "balances", "bonus_movements", "customers", "invoices", "lines",
-           "metadata", "otp_challenges", "otp_requests", "plans"]
+           "logins", "metadata", "otp_challenges", "otp_requests", "plans"]
 
 metadata = MetaData()
 for table in (*messaging.tables.values(), *audit.tables.values()):
@@ -135,3 +135,16 @@ otp_requests = Table(
 )
 Index("otp_requests_msisdn", otp_requests.c.msisdn, otp_requests.c.at)
 Index("otp_requests_client", otp_requests.c.client, otp_requests.c.at)
+
+logins = Table(
+    "logins", metadata,
+    Column("account_id", String(64), ForeignKey("accounts.id"), primary_key=True),
+    Column("login", String(64), nullable=False, unique=True),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("password_hash", Text),
+    Column("password_set_at", DateTime(timezone=True)),
+    Column("setup_hash", Text),
+    Column("setup_expires_at", DateTime(timezone=True)),
+    Column("failures", Integer, nullable=False),
+    Column("locked_until", DateTime(timezone=True)),
+)

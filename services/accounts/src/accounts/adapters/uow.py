@@ -7,6 +7,7 @@ from tarifa.uow import SqlUnitOfWork
 
 from accounts.adapters.account_rows import SqlAccounts, SqlBonusLedger
 from accounts.adapters.invoice_rows import SqlInvoices
+from accounts.adapters.login_rows import SqlLogins
 from accounts.adapters.otp_rows import SqlOtpChallenges, SqlOtpRequests
 from accounts.adapters.repositories import (
     SqlAuditLog,
@@ -31,3 +32,4 @@ class AccountsUnitOfWork(SqlUnitOfWork):
         self.invoices = SqlInvoices(session)
         self.otp_challenges = SqlOtpChallenges(session)
         self.otp_requests = SqlOtpRequests(session)
+        self.logins = SqlLogins(session)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-__all__ = ["BadCredentials", "InvalidCode", "InvalidRequest", "MsisdnTaken", "StateConflict",
-           "TooManyRequests", "UnknownEntity"]
+__all__ = ["BadCredentials", "InvalidCode", "InvalidLogin", "InvalidRequest", "LoginTaken",
+           "MsisdnTaken", "StateConflict", "TooManyRequests", "UnknownEntity"]
 
 
 class InvalidRequest(Exception):
@@ -24,6 +24,15 @@ class MsisdnTaken(Exception):
 
 class BadCredentials(Exception):
     """An API client that is unknown or gave the wrong secret."""
+
+
+class LoginTaken(Exception):
+    """The login already belongs to another account."""
+
+
+class InvalidLogin(Exception):
+    """A login, password or setup code that fails, or a locked login: the caller learns no
+    more, so that an unknown login cannot be told from a wrong password."""
 
 
 class StateConflict(Exception):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-__all__ = ["AccountsPolicy", "OtpPolicy"]
+__all__ = ["AccountsPolicy", "LoginPolicy", "OtpPolicy"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,3 +32,14 @@ class OtpPolicy:
     per_number: int = 5
     per_client: int = 30
     window: timedelta = timedelta(hours=1)
+
+
+@dataclass(frozen=True, slots=True)
+class LoginPolicy:
+    """How many wrong tries lock a login and for how long; how long a setup code lives; how
+    long a password must be."""
+
+    max_failures: int = 5
+    lockout: timedelta = timedelta(minutes=15)
+    setup_validity: timedelta = timedelta(days=14)
+    min_length: int = 10

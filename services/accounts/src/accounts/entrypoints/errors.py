@@ -10,7 +10,9 @@ from tarifa.problems import Conflict, InvalidInput, NotFound, Problem, Unauthori
 from accounts.domain.errors import (
     BadCredentials,
     InvalidCode,
+    InvalidLogin,
     InvalidRequest,
+    LoginTaken,
     MsisdnTaken,
     StateConflict,
     TooManyRequests,
@@ -35,6 +37,10 @@ def problems() -> Iterator[None]:
         raise NotFound(str(exc)) from exc
     except StateConflict as exc:
         raise Conflict(str(exc), slug=exc.slug) from exc
+    except LoginTaken as exc:
+        raise Conflict(str(exc), slug="login-taken") from exc
+    except InvalidLogin as exc:
+        raise Unauthorized(str(exc), slug="invalid-login") from exc
     except MsisdnTaken as exc:
         raise Conflict(str(exc), slug="msisdn-taken") from exc
     except BadCredentials as exc:

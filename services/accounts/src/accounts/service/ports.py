@@ -14,11 +14,13 @@ from accounts.domain.bonus import BonusMovement
 from accounts.domain.customer import Customer
 from accounts.domain.invoices import OverdueInvoice
 from accounts.domain.line import Line, Plan
+from accounts.domain.logins import Login
 from accounts.domain.otp import Challenge, OneTimeCode
 
 __all__ = ["AccountRepository", "AuditLog", "BalanceReplica", "BonusLedger", "CodeSender",
-           "CustomerRepository", "InvoiceReplica", "LineRepository", "OtpChallenges",
-           "OtpRequests", "PlanReplica", "TokenIssuer", "UnitOfWork"]
+           "CustomerRepository", "InvoiceReplica", "LineRepository", "LoginRepository",
+           "OtpChallenges", "OtpRequests", "PasswordHasher", "PlanReplica", "TokenIssuer",
+           "UnitOfWork"]
 
 
 class CustomerRepository(Protocol):
@@ -127,6 +129,25 @@ class OtpRequests(Protocol):
     async def purge(self, before: datetime) -> int: ...
 
 
+class LoginRepository(Protocol):
+    async def add(self, login: Login) -> None:
+        """Store a new login; raises ``LoginTaken`` when another account holds it."""
+
+    async def of_account(self, account_id: str, *, lock: bool = False) -> Login | None: ...
+
+    async def named(self, login: str, *, lock: bool = False) -> Login | None:
+        """The login by its name; ``lock`` serialises tries until the work ends."""
+
+    async def save(self, login: Login) -> None: ...
+
+
+class PasswordHasher(Protocol):
+    """A slow, salted hash of passwords and setup codes; ``verify`` never raises on a mismatch."""
+
+    def hash(self, secret: str) -> str: ...
+    def verify(self, hashed: str | None, secret: str) -> bool: ...
+
+
 class CodeSender(Protocol):
     """Hands a one-time code to the notifications service, never through the event outbox."""
 
@@ -170,3 +191,6 @@ class UnitOfWork(BaseUnitOfWork, Protocol):
 
     @property
     def otp_requests(self) -> OtpRequests: ...
+
+    @property
+    def logins(self) -> LoginRepository: ...
