@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 from payments.settings import PaymentsSettings
-from tarifa.messaging.catalogue import BalanceChanged, InvoiceIssued
+from tarifa.messaging.catalogue import BalanceChanged, InvoiceIssued, InvoicePaid
 from tarifa.testing.apps import bearer
 from tarifa.testing.audit import audit_rows
 from tarifa.testing.events import EventTap, publish_event, tap_events
@@ -47,6 +47,14 @@ def _invoice(account_id: str, due: date, amount: str = "69.60",
 
 async def _charges(client: httpx.AsyncClient) -> list[dict[str, Any]]:
     return await audit_rows(client, "autopay_charge")
+
+
+async def _scheduled(client: httpx.AsyncClient, count: int) -> None:
+    for _ in range(100):
+        if [r["action"] for r in await _charges(client)].count("autopay.scheduled") >= count:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"fewer than {count} autopay charges were scheduled")
 
 
 async def _settled(tap: EventTap, account_id: str, count: int = 1) -> list[dict[str, Any]]:
@@ -161,3 +169,47 @@ async def test_a_timed_out_charge_is_settled_from_the_gateway_and_never_charged_
     assert (charge["status"], charge["amount"]) == ("succeeded", "69.60")
     assert again == [paid] and paid["amount"] == "69.60"
     assert not [e for e in tap.events if e.routing_key == "payments.autopay.failed"]
+
+
+async def test_a_card_that_needs_its_holder_is_not_tried_again(
+    served: httpx.AsyncClient, settings: PaymentsSettings, token_signer: TokenSigner
+) -> None:
+    account_id = await _mandate(served, token_signer, settings.amqp_url,
+                                "charges_need_cardholder")
+    async with tap_events(settings.amqp_url, EVENTS) as tap:
+        invoice = _invoice(account_id, date.today() + timedelta(days=14))
+        await publish_event(settings.amqp_url, invoice, subject=account_id)
+        [failed] = await tap.wait_for("payments.autopay.failed", subject=account_id)
+        await _move(served, datetime.now(UTC) + timedelta(days=3))
+        await asyncio.sleep(0.6)
+    assert (failed.data["attempt"], failed.data["reason"], failed.data["next_attempt_at"]) == (
+        1, "authentication_required", None)
+    assert failed.data["invoice_id"] == invoice.invoice_id
+    assert len([e for e in tap.events if e.subject == account_id]) == 1
+    actions = [r["action"] for r in await _charges(served)]
+    assert actions == ["autopay.scheduled", "autopay.attempted", "autopay.failed"]
+
+
+async def test_an_invoice_is_paid_days_before_its_due_date_unless_paid_before(
+    make_payments: MakeServed, settings: PaymentsSettings, token_signer: TokenSigner
+) -> None:
+    served = await make_payments(autopay_days_before_due=3)
+    account_id = await _mandate(served, token_signer, settings.amqp_url, "success")
+    due = datetime.now(UTC).date() + timedelta(days=10)
+    paid_otherwise, left = _invoice(account_id, due, "12.00"), _invoice(account_id, due, "30.00")
+    async with tap_events(settings.amqp_url, EVENTS) as tap:
+        for invoice in (paid_otherwise, left):
+            await publish_event(settings.amqp_url, invoice, subject=account_id)
+        await _scheduled(served, 2)
+        await publish_event(settings.amqp_url, InvoicePaid(
+            invoice_id=paid_otherwise.invoice_id, account_id=account_id), subject=account_id)
+        await asyncio.sleep(1)
+        early = [e for e in tap.events if e.subject == account_id]
+        await _move(served, datetime.combine(due - timedelta(days=3), datetime.min.time(),
+                                             tzinfo=UTC) + timedelta(minutes=1))
+        [paid] = await _settled(tap, account_id)
+    assert early == []
+    assert (paid["invoice_id"], paid["amount"]) == (left.invoice_id, "30.00")
+    actions = [r["action"] for r in await _charges(served)]
+    assert sorted(actions) == ["autopay.attempted", "autopay.cancelled", "autopay.scheduled",
+                               "autopay.scheduled", "autopay.succeeded"]
