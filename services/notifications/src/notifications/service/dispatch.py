@@ -2,7 +2,9 @@
 
 The delivery row stays locked (``FOR UPDATE SKIP LOCKED``) while its attempt runs, so replicas
 never send the same delivery at once. Its new status and the ``notifications.message.*`` event
-commit together after the mail server or the SMSC accepted the message.
+commit together after the mail server or the SMSC accepted the message, with its audit row
+(``message.<status>`` about the delivery, by ``notifications.dispatcher``, under the correlation
+id of the work that called for the message); an attempt that leaves it pending is not audited.
 
 The one window left: the channel accepted the message and the process died (or the database
 failed) before the commit. The delivery is then still pending and is sent again later; an
@@ -14,7 +16,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
+from tarifa.audit import Actor
 from tarifa.correlation import correlated
 from tarifa.messaging.catalogue import MessageFailed, MessageSent
 
@@ -27,7 +31,10 @@ from notifications.domain.templates import RenderedMessage, TemplateKey
 from notifications.service.ports import InvoiceDocuments, Mailer, SendFailed, SmsSender, UnitOfWork
 from notifications.service.templates import template_for
 
-__all__ = ["Sending", "announce", "deliver_next"]
+__all__ = ["DISPATCHER", "Sending", "announce", "audit_status", "deliver_next"]
+
+DISPATCHER = Actor.system("notifications.dispatcher")
+"""The actor of the attempts the dispatcher makes."""
 
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -52,6 +59,7 @@ async def deliver_next(uow: UnitOfWork, sending: Sending) -> Delivery | None:
         outcome = await _attempt(uow, sending, delivery)
         await uow.deliveries.save(outcome)
         announce(uow, outcome)
+        await audit_status(uow, DISPATCHER, delivery, outcome)
         await uow.commit()
     return outcome
 
@@ -124,3 +132,24 @@ def announce(uow: UnitOfWork, delivery: Delivery) -> None:
             uow.emit(MessageSent(**fields), subject=delivery.account_id)
         elif delivery.status is DeliveryStatus.FAILED:
             uow.emit(MessageFailed(**fields), subject=delivery.account_id)
+
+
+def _state(delivery: Delivery | None) -> dict[str, Any] | None:
+    if delivery is None:
+        return None
+    return {"status": delivery.status, "attempts": delivery.attempts,
+            "last_error": delivery.last_error, "channel": delivery.channel,
+            "recipient": delivery.recipient, "event": delivery.event,
+            "event_id": delivery.event_id, "account_id": delivery.account_id,
+            "sent_at": delivery.sent_at}
+
+
+async def audit_status(uow: UnitOfWork, actor: Actor, before: Delivery | None,
+                       after: Delivery) -> None:
+    """Audit a delivery whose status changed (``before`` None: one recorded as it ended up),
+    under the correlation id its events carry; nothing when the status stayed the same."""
+    if before is not None and before.status is after.status:
+        return
+    with correlated(after.correlation_id or after.event_id):
+        await uow.trail.record(actor, f"message.{after.status}", "message", after.id,
+                               before=_state(before), after=_state(after))

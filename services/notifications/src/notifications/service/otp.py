@@ -3,7 +3,7 @@
 The code lives only in memory while it is being sent: the delivery row records the number, the
 language and the expiry. A code the SMSC does not take is tried again after the usual backoff
 while it is still valid; once it expired it is never sent. The row is written after the attempts
-(checked first, so a redelivered message is not sent twice).
+(checked first, so a redelivered message is not sent twice), with its audit row by the consumer.
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from tarifa import correlation
+from tarifa.audit import Actor
 from tarifa.clock import Clock
 
 from notifications.domain.delivery import Channel, Delivery, DeliveryStatus, RetryPolicy
 from notifications.domain.message import OutgoingSms
 from notifications.domain.otp import EVENT, OneTimeCode
 from notifications.domain.templates import TemplateKey
-from notifications.service.dispatch import announce
+from notifications.service.dispatch import announce, audit_status
 from notifications.service.ports import SendFailed, SmsSender, UnitOfWork
 from notifications.service.templates import template_for
 
@@ -89,5 +90,6 @@ async def send_code(new_uow: Callable[[], UnitOfWork], sending: CodeSending, con
         if not await uow.first_time(consumer, message_id) or not await uow.deliveries.add(delivery):
             return None
         announce(uow, delivery)
+        await audit_status(uow, Actor.system(consumer), None, delivery)
         await uow.commit()
     return delivery
