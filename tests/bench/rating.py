@@ -6,7 +6,9 @@ records to ``rating.usage.ingest`` and measures until every rated record is in t
 The baseline, measured in the same run, copies the very same rows into a scratch table with
 ``COPY`` (``asyncpg.copy_records_to_table``): the cost of storing them with no rating at all.
 
-Prints the figures and their ratio; asserts nothing on time. Servers come from
+It runs twice: with the one in-process rating app, then with a second ``rating serve`` process
+consuming the same queue (competing consumers; a line's records are serialised by its row lock).
+Prints the figures and their ratios; asserts nothing on time. Servers come from
 ``TARIFA_TEST_DATABASE_URL`` / ``TARIFA_TEST_AMQP_URL`` (default: localhost).
 Run: ``python tests/bench/rating.py [records]``.
 """
@@ -14,8 +16,10 @@ Run: ``python tests/bench/rating.py [records]``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
+import socket
 import sys
 import time
 import uuid
@@ -155,8 +159,47 @@ async def _baseline(conn: asyncpg.Connection) -> tuple[int, float]:
     return len(rows), time.perf_counter() - started
 
 
-async def main(records: int = 200_000, per_message: int = 1_000, lines: int = 1_000) -> dict[str, float]:
-    """Run the benchmark; return and print CDR/s through rating, rows/s of the baseline, ratio."""
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def _ready(port: int, process: asyncio.subprocess.Process) -> None:
+    async with httpx.AsyncClient() as client:
+        for _ in range(240):
+            if process.returncode is not None:
+                raise RuntimeError("a rating consumer process exited at start")
+            with contextlib.suppress(httpx.HTTPError):
+                if (await client.get(f"http://127.0.0.1:{port}/health/ready")).status_code == 200:
+                    return
+            await asyncio.sleep(0.25)
+    raise TimeoutError("a rating consumer process never became ready")
+
+
+@asynccontextmanager
+async def _more_consumers(count: int, settings: RatingSettings) -> AsyncIterator[None]:
+    """``count`` more rating processes on the same database, competing for the ingest queue."""
+    env = dict(os.environ, RATING_DATABASE_URL=str(settings.database_url),
+               TARIFA_AMQP_URL=settings.amqp_url, TARIFA_JWT_PUBLIC_KEY=TEST_SIGNER.public_pem(),
+               TARIFA_LOG_LEVEL="warning", RATING_FEES_INTERVAL="3600")
+    started: list[asyncio.subprocess.Process] = []
+    try:
+        for _ in range(count):
+            env["RATING_PORT"] = port = str(_free_port())
+            started.append(await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "rating", "serve", env=env,
+                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL))
+            await _ready(int(port), started[-1])
+        yield
+    finally:
+        for process in started:
+            process.terminate()
+            await asyncio.wait_for(process.wait(), timeout=30)
+
+
+async def _run(records: int, per_message: int, lines: int, processes: int) -> tuple[float, float]:
+    """CDR/s through ``processes`` rating processes, and rows/s of the COPY baseline."""
     async with _servers() as (database_url, amqp_url):
         settings = RatingSettings(database_url=database_url, amqp_url=amqp_url,
                                   jwt_public_key=TEST_SIGNER.public_pem(),
@@ -167,17 +210,25 @@ async def main(records: int = 200_000, per_message: int = 1_000, lines: int = 1_
         try:
             async with running_client(build_app(settings)) as client:
                 await _seed(client, conn, amqp_url, lines)
-                rating_seconds = await _rate(conn, amqp_url, records, per_message, lines)
+                async with _more_consumers(processes - 1, settings):
+                    rating_seconds = await _rate(conn, amqp_url, records, per_message, lines)
             copied, copy_seconds = await _baseline(conn)
         finally:
             await conn.close()
-    figures = {"rating_cdr_per_s": records / rating_seconds, "baseline_rows_per_s": copied / copy_seconds}
-    figures["ratio"] = figures["baseline_rows_per_s"] / figures["rating_cdr_per_s"]
-    print(f"rating: {records} CDRs in messages of {per_message} over {lines} lines: "
-          f"{rating_seconds:.1f} s, {figures['rating_cdr_per_s']:,.0f} CDR/s")
-    print(f"baseline: COPY of the same {copied} rows: {copy_seconds:.2f} s, "
-          f"{figures['baseline_rows_per_s']:,.0f} rows/s")
-    print(f"ratio: the raw insert is {figures['ratio']:.1f}x faster than rating")
+    print(f"rating, {processes} process(es): {records} CDRs in messages of {per_message} over "
+          f"{lines} lines: {rating_seconds:.1f} s, {records / rating_seconds:,.0f} CDR/s")
+    return records / rating_seconds, copied / copy_seconds
+
+
+async def main(records: int = 200_000, per_message: int = 1_000, lines: int = 1_000) -> dict[str, float]:
+    """Run the benchmark with one and two rating processes; print CDR/s, the baseline, ratios."""
+    one, copy_rate = await _run(records, per_message, lines, processes=1)
+    two, _ = await _run(records, per_message, lines, processes=2)
+    figures = {"rating_cdr_per_s": one, "rating_two_processes_cdr_per_s": two,
+               "baseline_rows_per_s": copy_rate, "ratio": copy_rate / one}
+    print(f"baseline: COPY of the same {records} rows: {copy_rate:,.0f} rows/s")
+    print(f"ratio: the raw insert is {figures['ratio']:.1f}x faster than one rating process, "
+          f"{copy_rate / two:.1f}x faster than two")
     return figures
 
 
