@@ -6,8 +6,8 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import ColumnElement, DateTime, Text, case, cast, func, or_, select
+from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications.adapters.tables import balances, contacts, deliveries, templates
@@ -30,20 +30,48 @@ class SqlContacts:
     async def get(self, account_id: str) -> Contact | None:
         row = (await self._session.execute(
             select(contacts).where(contacts.c.account_id == account_id))).mappings().first()
-        return Contact(**{k: v for k, v in row.items() if k != "updated_at"}) if row else None
+        return Contact(**{k: v for k, v in row.items()
+                          if k not in ("updated_at", "changed_at")}) if row else None
 
     async def opened(self, contact: Contact) -> None:
+        """Fill what is empty, and nothing an update already changed (even to empty)."""
         statement = insert(contacts).values(asdict(contact))
         await self._session.execute(statement.on_conflict_do_update(
             index_elements=[contacts.c.account_id],
-            set_={name: func.coalesce(contacts.c[name], statement.excluded[name])
+            set_={name: case((contacts.c.changed_at.has_key(name), contacts.c[name]),
+                             else_=func.coalesce(contacts.c[name], statement.excluded[name]))
                   for name in _CONTACT_FIELDS}))
 
     async def changed(self, account_id: str, changes: ContactChanges, at: datetime) -> None:
-        statement = insert(contacts).values(account_id=account_id, updated_at=at, **changes)
+        """Each field takes the value of the latest change of it; an older one leaves it."""
+        statement = insert(contacts).values(account_id=account_id, updated_at=at, **changes,
+                                            changed_at={name: at.isoformat() for name in changes})
         await self._session.execute(statement.on_conflict_do_update(
-            index_elements=[contacts.c.account_id], set_={**changes, "updated_at": at},
-            where=or_(contacts.c.updated_at.is_(None), contacts.c.updated_at <= at)))
+            index_elements=[contacts.c.account_id],
+            set_={**{name: case((_applies(name, at), statement.excluded[name]),
+                                else_=contacts.c[name]) for name in changes},
+                  "updated_at": func.greatest(contacts.c.updated_at, at),
+                  "changed_at": _merged_stamps(changes, at)}))
+
+
+def _stamp(name: str) -> ColumnElement[datetime]:
+    stamp: ColumnElement[datetime] = contacts.c.changed_at[name].astext.cast(
+        DateTime(timezone=True))
+    return stamp
+
+
+def _applies(name: str, at: datetime) -> ColumnElement[bool]:
+    return or_(_stamp(name).is_(None), _stamp(name) <= at)
+
+
+def _merged_stamps(changes: ContactChanges, at: datetime) -> ColumnElement[Any]:
+    """The stored change times, each changed field's now the later of its own and ``at``."""
+    pairs = [part for name in changes for part in (
+        cast(name, Text), func.greatest(_stamp(name), cast(at, DateTime(timezone=True))))]
+    stored = func.coalesce(contacts.c.changed_at, cast({}, JSONB))
+    merged: ColumnElement[Any] = stored.op("||", return_type=JSONB)(
+        func.jsonb_build_object(*pairs))
+    return merged
 
 
 def _delivery(row: Any) -> Delivery:

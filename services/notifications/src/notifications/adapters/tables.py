@@ -37,6 +37,7 @@ contacts = Table(
     Column("bill_sms", String(32)),
     Column("phone", String(32)),
     Column("timezone", String(64)),
+    Column("changed_at", JSONB),
 )
 
 deliveries = Table(

@@ -1,8 +1,9 @@
 """Keeping the contacts replica from the accounts events.
 
 Opened and updated arrive on separate queues, so an update may overtake the opening: the
-opening then fills only what the update left empty, and an update applies only if it is not
-older than the last one applied.
+opening then fills only what no update changed, and an update changes a field only if no later
+update of that field was applied (a bill delivery change and a profile change arriving out of
+order both keep their fields).
 """
 
 from __future__ import annotations
@@ -47,10 +48,12 @@ def _contact(data: AccountOpened) -> Contact:
 
 
 def _changes(fields: _ContactFields) -> ContactChanges:
-    given = fields.model_fields_set
+    """The fields the update sets. A profile (it names the customer) is whole, so its empty
+    fields were removed; any other update leaves a field it sends empty as it was."""
+    given, whole = fields.model_fields_set, fields.customer_name is not None
     changes: ContactChanges = {name: getattr(fields, name)
                                for name in ("language", "email", "customer_name", "phone", "timezone")
-                               if name in given}
+                               if name in given and (whole or getattr(fields, name) is not None)}
     if fields.bill_delivery is not None:
         changes["medium"] = fields.bill_delivery.medium
         changes["bill_email"] = fields.bill_delivery.email
