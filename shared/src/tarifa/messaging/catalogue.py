@@ -38,9 +38,19 @@ class AccountOpened(EventData):
 
 
 class AccountUpdated(EventData):
+    """A change of the account's bill delivery, or of its customer's details: a profile change
+    carries the whole profile as it now stands (customer_name, customer_kind, email, phone,
+    address, language), so that a replica keeps the newest one by the event's time."""
+
     routing_key = "accounts.account.updated"
     account_id: str
     bill_delivery: dict[str, Any] | None = None
+    customer_name: str | None = None
+    customer_kind: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    language: str | None = None
 
 
 class LineActivated(EventData):
