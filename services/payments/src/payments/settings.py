@@ -15,7 +15,7 @@ paid on issue), ``PAYMENTS_AUTOPAY_INTERVAL`` (seconds between passes of the aut
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
@@ -40,9 +40,9 @@ class PaymentsSettings(ServiceSettings):
     gateway_timeout: float = Field(10, gt=0)
     webhook_tolerance: int = Field(300, ge=1, description="seconds a signed webhook stays valid")
 
-    autopay_retry_days: list[int] = Field(default_factory=lambda: [1, 3, 7], max_length=20,
-                                          description="days after each failed autopay attempt "
-                                                      "until the next")
+    autopay_retry_days: list[Annotated[int, Field(ge=1, le=60)]] = Field(
+        default_factory=lambda: [1, 3, 7], max_length=20,
+        description="days after each failed autopay attempt until the next")
     autopay_max_attempts: int = Field(4, ge=1, le=21, description="autopay attempts per charge")
     autopay_days_before_due: int | None = Field(None, ge=0, le=60, description="pay an invoice "
                                                 "this many days before its due date, not on issue")

@@ -97,11 +97,24 @@ class AutopayCharge:
     payment_id: str | None = None
     reason: str | None = None
 
+    def ready(self, now: datetime) -> bool:
+        """Waiting for its next attempt, and that attempt is due."""
+        return self.status is ChargeStatus.SCHEDULED and self.next_attempt_at <= now
+
+    @property
+    def attempt_order(self) -> str:
+        """The gateway order id of the current (last) attempt."""
+        return f"{self.id}.{self.attempts}"
+
     def started(self, settle_after: datetime) -> AutopayCharge:
         """The next attempt under way: unknown until the gateway answers (or its status does)."""
         attempt = self.attempts + 1
         return replace(self, attempts=attempt, status=ChargeStatus.UNKNOWN,
                        order_id=f"{self.id}.{attempt}", next_attempt_at=settle_after)
+
+    def answered_by(self, order_id: str) -> bool:
+        """The attempt ``order_id`` is the one under way, still without its answer."""
+        return self.status is ChargeStatus.UNKNOWN and self.order_id == order_id
 
     def succeeded(self, payment_id: str) -> AutopayCharge:
         return replace(self, status=ChargeStatus.SUCCEEDED, payment_id=payment_id, reason=None)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from tarifa.messaging.catalogue import AutopayFailed
 from tarifa.scheduling import attempt
@@ -53,17 +53,15 @@ class AutopayRunner:
         if begun is None:
             return
         started, token = begun
-        if started.order_id is None:
-            return
         try:
-            outcome = await self._gateway.charge(started.order_id, token, started.amount,
+            outcome = await self._gateway.charge(started.attempt_order, token, started.amount,
                                                  started.currency)
         except GatewayError:
-            return
-        await self._apply(charge_id, started.order_id, outcome)
+            return  # unknown: a later pass asks the gateway how it stands
+        await self._apply(charge_id, started.attempt_order, outcome)
 
     async def _settle_unknown(self, charge_id: str) -> bool:
-        """True when the charge may be attempted now (nothing unknown is left about it)."""
+        """True when the charge may go on to an attempt (nothing is left unknown about it)."""
         async with self._new_uow() as uow:
             charge = await uow.autopay.get(charge_id)
         if charge is None or charge.status is not ChargeStatus.UNKNOWN or charge.order_id is None:
@@ -74,34 +72,24 @@ class AutopayRunner:
         return await self._apply(charge_id, charge.order_id, outcome)
 
     async def _start(self, charge_id: str) -> tuple[AutopayCharge, str] | None:
-        """Record the next attempt as under way (with the card's token to charge), or give up
+        """Record the next attempt as under way, with the card's token to charge; give up
         when the mandate or its card is gone."""
         async with self._new_uow() as uow:
             charge = await uow.autopay.get(charge_id, for_update=True)
-            now = uow.clock.now()
-            if charge is None or charge.status is not ChargeStatus.SCHEDULED \
-                    or charge.next_attempt_at > now:
+            if charge is None or not charge.ready(uow.clock.now()):
                 return None
             token = await _card(uow, charge)
-            if token is None:
-                await _failed(uow, charge, charge.failed("no_autopay_card", None))
-                await uow.commit()
-                return None
-            started = charge.started(now + self._policy.settle_after)
-            await uow.autopay.save(started)
-            await uow.trail.record(uow.actor, "autopay.attempted", "autopay_charge", charge.id,
-                                   before={"status": charge.status},
-                                   after={"status": started.status, "order_id": started.order_id,
-                                          "attempt": started.attempts})
+            started = await (_begin(uow, charge, self._policy.settle_after) if token
+                             else _without_card(uow, charge))
             await uow.commit()
-        return started, token
+        return (started, token) if started and token else None
 
     async def _apply(self, charge_id: str, order_id: str, outcome: ChargeOutcome) -> bool:
-        """Settle the attempt ``order_id`` with the gateway's answer; True when it is settled."""
+        """Settle the attempt ``order_id`` with the gateway's answer; True when it failed (the
+        charge may be tried again), False when it was paid or settled before."""
         async with self._new_uow() as uow:
             charge = await uow.autopay.get(charge_id, for_update=True)
-            if charge is None or charge.status is not ChargeStatus.UNKNOWN \
-                    or charge.order_id != order_id:
+            if charge is None or not charge.answered_by(order_id):
                 return False
             if outcome.status == "succeeded":
                 await _paid(uow, charge, outcome, self._gateway.name)
@@ -117,6 +105,22 @@ class AutopayRunner:
             return charge.failed(reason, None)
         return charge.failed(reason, self._policy.retry.next_attempt(now, charge.attempts,
                                                                      charge.due_date))
+
+
+async def _begin(uow: UnitOfWork, charge: AutopayCharge,
+                 settle_after: timedelta) -> AutopayCharge:
+    """The attempt recorded as unknown (committed before the gateway is called)."""
+    started = charge.started(uow.clock.now() + settle_after)
+    await uow.autopay.save(started)
+    await uow.trail.record(uow.actor, "autopay.attempted", "autopay_charge", charge.id,
+                           before={"status": charge.status},
+                           after={"status": started.status, "order_id": started.order_id,
+                                  "attempt": started.attempts})
+    return started
+
+
+async def _without_card(uow: UnitOfWork, charge: AutopayCharge) -> None:
+    await _failed(uow, charge, charge.failed("no_autopay_card", None))
 
 
 async def _card(uow: UnitOfWork, charge: AutopayCharge) -> str | None:
