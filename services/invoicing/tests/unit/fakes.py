@@ -28,7 +28,7 @@ class FakeAccounts:
     def __init__(self) -> None:
         self.rows: dict[str, BillingAccount] = {}
 
-    async def get(self, account_id: str) -> BillingAccount | None:
+    async def get(self, account_id: str, *, lock: bool = False) -> BillingAccount | None:
         return self.rows.get(account_id)
 
 

@@ -41,12 +41,14 @@ class SqlAccountsReplica:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def get(self, account_id: str) -> BillingAccount | None:
+    async def get(self, account_id: str, *, lock: bool = False) -> BillingAccount | None:
         first = (select(func.min(lines.c.connected_on)).where(lines.c.account_id == account_id)
                  .scalar_subquery())
-        row = (await self._session.execute(
-            select(accounts, first.label("first_connected_on"))
-            .where(accounts.c.account_id == account_id))).mappings().first()
+        statement = (select(accounts, first.label("first_connected_on"))
+                     .where(accounts.c.account_id == account_id))
+        if lock:
+            statement = statement.with_for_update(of=accounts)
+        row = (await self._session.execute(statement)).mappings().first()
         return BillingAccount(**row) if row else None
 
     async def upsert(self, account: BillingAccount) -> None:

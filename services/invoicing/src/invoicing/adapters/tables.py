@@ -46,6 +46,8 @@ accounts = Table(
     Column("address", String(500), nullable=False),
     Column("delivery_medium", String(16), nullable=False),
     Column("delivery_address", String(500), nullable=False),
+    Column("profile_changed_at", DateTime(timezone=True)),
+    Column("delivery_changed_at", DateTime(timezone=True)),
 )
 
 lines = Table(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -21,10 +21,30 @@ class BillingAccount:
     delivery_medium: str = "ebill"
     delivery_address: str = ""
     first_connected_on: date | None = None
+    profile_changed_at: datetime | None = None
+    """When accounts announced the customer details held here; an older announcement is
+    dropped."""
+    delivery_changed_at: datetime | None = None
+    """When accounts announced the bill delivery held here."""
 
     @property
     def postpaid(self) -> bool:
         return self.payment_mode == "postpaid"
+
+    def with_profile(self, name: str, address: str, language: str,
+                     at: datetime) -> BillingAccount:
+        """The customer details announced ``at``, unless newer ones are held."""
+        if self.profile_changed_at is not None and at < self.profile_changed_at:
+            return self
+        return replace(self, customer_name=name, address=address, language=language,
+                       profile_changed_at=at)
+
+    def with_delivery(self, medium: str, address: str, at: datetime) -> BillingAccount:
+        """The bill delivery announced ``at``, unless a newer one is held."""
+        if self.delivery_changed_at is not None and at < self.delivery_changed_at:
+            return self
+        return replace(self, delivery_medium=medium, delivery_address=address,
+                       delivery_changed_at=at)
 
 
 def _zone(name: str) -> ZoneInfo:

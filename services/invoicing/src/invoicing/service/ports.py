@@ -60,7 +60,9 @@ class Documents(Protocol):
 
 
 class AccountsReplica(Protocol):
-    async def get(self, account_id: str) -> BillingAccount | None: ...
+    async def get(self, account_id: str, *, lock: bool = False) -> BillingAccount | None:
+        """The account; ``lock`` holds it against concurrent updates until the work ends."""
+
     async def upsert(self, account: BillingAccount) -> None: ...
     async def add_line(self, msisdn: str, account_id: str, connected_on: date) -> None: ...
     async def billable(self, period_end: date) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from tarifa.messaging.catalogue import AccountOpened, AccountUpdated, LineActivated
@@ -45,19 +45,32 @@ async def record_account(uow: UnitOfWork, consumer: str, event: CloudEvent) -> N
             await uow.commit()
 
 
+def _updated(account: BillingAccount, data: AccountUpdated, at: datetime) -> BillingAccount:
+    """The account with what the update announces, each part only if newer than the one held.
+    Only a profile (it names the customer) changes the customer details, in whole."""
+    if data.customer_name is not None:
+        account = account.with_profile(data.customer_name, data.address or "",
+                                       data.language or account.language, at)
+    if data.bill_delivery is not None:
+        account = account.with_delivery(str(data.bill_delivery.get("medium", "ebill")),
+                                        _delivery_address(data.bill_delivery, account.address),
+                                        at)
+    return account
+
+
 async def record_account_update(uow: UnitOfWork, consumer: str, event: CloudEvent) -> None:
-    """A new bill delivery preference: the next billing run prints or e-mails accordingly (I8)."""
+    """New customer details (the next statement's header and language) or a new bill delivery
+    preference (the next billing run prints or e-mails accordingly, I8); late ones are dropped."""
     data = event.parse(AccountUpdated)
     async with uow:
         if not await uow.first_time(consumer, event.id):
             return
-        account = await uow.accounts.get(data.account_id)
+        account = await uow.accounts.get(data.account_id, lock=True)
         if account is None:
             raise AccountNotKnownYet(f"update {event.id}: account {data.account_id} is not known yet")
-        if data.bill_delivery is not None:
-            await uow.accounts.upsert(replace(
-                account, delivery_medium=str(data.bill_delivery.get("medium", "ebill")),
-                delivery_address=_delivery_address(data.bill_delivery, account.address)))
+        updated = _updated(account, data, event.time)
+        if updated != account:
+            await uow.accounts.upsert(updated)
         await uow.commit()
 
 
