@@ -76,7 +76,8 @@ async def test_a_new_invoice_is_paid_once_on_issue(
         [paid] = await _settled(tap, account_id)
     assert (paid["amount"], paid["currency"], paid["invoice_id"]) == (
         "69.60", "RON", invoice.invoice_id)
-    assert (paid["purpose"], paid["channel"], paid["payer"]) == ("invoice", "card", account_id)
+    assert (paid["purpose"], paid["channel"], paid["payer"]) == (
+        "invoice", "card", f"account:{account_id}")
     payment = (await served.get(f"/v1/payments/{paid['payment_id']}",
                                 headers=bearer(token_signer))).json()
     assert (payment["status"], payment["amount"]) == ("succeeded", "69.60")

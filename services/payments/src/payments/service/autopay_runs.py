@@ -18,6 +18,7 @@ from tarifa.messaging.catalogue import AutopayFailed
 from tarifa.scheduling import attempt
 
 from payments.domain.autopay_charge import AutopayCharge, AutopayPolicy, ChargeOutcome, ChargeStatus
+from payments.domain.history import account_payer
 from payments.domain.payment import Payment, PaymentStatus
 from payments.service.events import succeeded
 from payments.service.ports import CardGateway, GatewayError, UnitOfWork
@@ -137,7 +138,8 @@ async def _paid(uow: UnitOfWork, charge: AutopayCharge, outcome: ChargeOutcome,
         id=str(uuid.uuid4()), account_id=charge.account_id, amount=charge.amount,
         currency=charge.currency, channel="card", reference=charge.order_id or charge.id,
         purpose="invoice" if charge.invoice_id else "topup", status=PaymentStatus.SUCCEEDED,
-        payer=charge.account_id, created_at=uow.clock.now(), invoice_id=charge.invoice_id,
+        payer=account_payer(charge.account_id), created_at=uow.clock.now(),
+        invoice_id=charge.invoice_id,
         gateway=gateway, gateway_ref=outcome.ref)
     await uow.payments.add(payment)
     await uow.trail.record(uow.actor, "payment.autopay", "payment", payment.id, after=payment)
