@@ -1,1 +1,1 @@
-"""tarifa: the command-line client of the Tarifa suite, over the services ' HTTP APIs."""
+"""tarifa: the command-line client of the Tarifa suite, over the services' HTTP APIs."""
