@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -14,13 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from invoicing.adapters.invoices import _breakdown_json, _customer
-from invoicing.adapters.repositories import _entry
 from invoicing.adapters.tables import (
     accounts,
     allocations,
     billing_run_failures,
     invoice_counters,
-    invoice_lines,
     invoices,
     ledger,
     lines,
@@ -28,33 +27,47 @@ from invoicing.adapters.tables import (
 from invoicing.domain.account import BillingAccount
 from invoicing.domain.invoice import OPEN, Invoice
 from invoicing.domain.issuing import AccountBook
-from invoicing.domain.ledger import LedgerEntry
+from invoicing.domain.ledger import EntryKind, LedgerEntry
+from invoicing.domain.statement import StatementLine
 
 __all__ = ["SqlStatements"]
 
 _OPEN = [status.value for status in OPEN]
 _LOCK = text("SELECT count(pg_advisory_xact_lock(hashtext('account:' || id))) "
              "FROM (SELECT unnest(CAST(:ids AS text[])) AS id ORDER BY 1) AS chunk")
-_STATE = text("UPDATE ledger SET invoice_id = stated.invoice_id FROM (SELECT "
-              "unnest(CAST(:entries AS text[])) AS id, unnest(CAST(:invoices AS text[])) "
-              "AS invoice_id) AS stated WHERE ledger.id = stated.id")
+_STATE = ("UPDATE ledger SET invoice_id = stated.invoice_id FROM (SELECT unnest($1::text[]) "
+          "AS id, unnest($2::text[]) AS invoice_id) AS stated WHERE ledger.id = stated.id")
 
 
 def _among(column: Any, ids: Sequence[str]) -> ColumnElement[bool]:
     return column == any_(bindparam(None, list(ids), type_=ARRAY(Text)))  # type: ignore[no-any-return]
 
 
-def _invoice_row(invoice: Invoice, account: BillingAccount) -> dict[str, Any]:
-    values = asdict(invoice)
-    values.pop("lines")
-    values["status"] = invoice.status.value
-    values["vat_breakdown"] = _breakdown_json(invoice.vat_breakdown)
-    return values | {"customer": _customer(account)}
+_INVOICE = [f.name for f in fields(Invoice) if f.name not in ("lines", "status", "vat_breakdown")]
+_INVOICE_COLUMNS = [*_INVOICE, "status", "customer", "vat_breakdown"]
+_LINE = [f.name for f in fields(StatementLine)]
+_LINE_COLUMNS = ["invoice_id", "position", *_LINE]
+_LEDGER = [column.name for column in ledger.c]
+_UNSTATED = (f"SELECT {', '.join(_LEDGER)} FROM ledger WHERE account_id = ANY($1::text[]) "
+             "AND invoice_id IS NULL AND occurred_on <= $2 "
+             "ORDER BY account_id, occurred_on, created_at")
 
 
-def _line_rows(invoice: Invoice) -> list[dict[str, Any]]:
-    return [asdict(line) | {"invoice_id": invoice.id, "position": position}
+def _invoice_row(invoice: Invoice, account: BillingAccount) -> tuple[Any, ...]:
+    """The row of an invoice, in ``_INVOICE_COLUMNS`` order, its JSON columns as text."""
+    return (*(getattr(invoice, name) for name in _INVOICE), invoice.status.value,
+            json.dumps(_customer(account)), json.dumps(_breakdown_json(invoice.vat_breakdown)))
+
+
+def _line_rows(invoice: Invoice) -> list[tuple[Any, ...]]:
+    return [(invoice.id, position, *(getattr(line, name) for name in _LINE))
             for position, line in enumerate(invoice.lines)]
+
+
+def _entry(row: Any) -> LedgerEntry:
+    values = dict(row)
+    values["kind"] = EntryKind(values["kind"])
+    return LedgerEntry(**values)
 
 
 class SqlStatements:
@@ -92,11 +105,13 @@ class SqlStatements:
             .group_by(ledger.c.account_id))
         return {account_id: Decimal(total) for account_id, total in rows.tuples()}
 
+    async def _driver(self) -> Any:
+        """The asyncpg connection of the session's transaction (``COPY``, plain fetches)."""
+        connection = await (await self._session.connection()).get_raw_connection()
+        return connection.driver_connection
+
     async def _unstated(self, ids: Sequence[str], until: date) -> dict[str, list[LedgerEntry]]:
-        rows = (await self._session.execute(select(ledger).where(
-            _among(ledger.c.account_id, ids), ledger.c.invoice_id.is_(None),
-            ledger.c.occurred_on <= until).order_by(
-                ledger.c.account_id, ledger.c.occurred_on, ledger.c.created_at))).mappings()
+        rows = await (await self._driver()).fetch(_UNSTATED, list(ids), until)
         found: dict[str, list[LedgerEntry]] = {}
         for row in rows:
             found.setdefault(row["account_id"], []).append(_entry(row))
@@ -122,16 +137,18 @@ class SqlStatements:
     async def add_invoices(self, issued: Sequence[tuple[Invoice, BillingAccount]]) -> None:
         if not issued:
             return
-        await self._session.execute(invoices.insert(), [_invoice_row(i, a) for i, a in issued])
+        driver = await self._driver()
+        await driver.copy_records_to_table("invoices", columns=_INVOICE_COLUMNS,
+                                           records=[_invoice_row(i, a) for i, a in issued])
         rows = [row for invoice, _ in issued for row in _line_rows(invoice)]
         if rows:
-            await self._session.execute(invoice_lines.insert(), rows)
+            await driver.copy_records_to_table("invoice_lines", columns=_LINE_COLUMNS,
+                                               records=rows)
 
     async def state(self, stated_by: Mapping[str, str]) -> None:
         """Mark each ledger entry (key) as stated by its invoice (value)."""
         if stated_by:
-            await self._session.execute(_STATE, {"entries": list(stated_by),
-                                                 "invoices": list(stated_by.values())})
+            await (await self._driver()).execute(_STATE, list(stated_by), list(stated_by.values()))
 
     async def record_failures(self, run_id: str, failures: Mapping[str, str],
                               now: datetime) -> None:
