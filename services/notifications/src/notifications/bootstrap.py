@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from tarifa.client_credentials import ClientCredentials
 from tarifa.logging import get_logger
 from tarifa.runtime import Runtime, build_runtime, create_app
@@ -17,14 +18,22 @@ from notifications.adapters.invoicing import HttpInvoiceDocuments
 from notifications.adapters.smpp import ReceiptHandler, SmppSender
 from notifications.adapters.smtp import SmtpMailer
 from notifications.adapters.uow import NotificationsUnitOfWork
+from notifications.adapters.webhook_http import HttpWebhookPoster
+from notifications.adapters.webhook_uow import WebhooksSqlUnitOfWork
 from notifications.domain.delivery import RetryPolicy
+from notifications.domain.webhook_delivery import WebhookPolicy
 from notifications.entrypoints.codes import register_code_consumer
 from notifications.entrypoints.consumers import register_consumers
 from notifications.entrypoints.dispatcher import dispatch_due
 from notifications.entrypoints.http import notifications_router
+from notifications.entrypoints.webhook_consumer import register_webhook_consumer
+from notifications.entrypoints.webhook_dispatcher import send_due_webhooks
+from notifications.entrypoints.webhooks_http import webhooks_router
 from notifications.service.dispatch import Sending, deliver_next
 from notifications.service.otp import CodeSending
 from notifications.service.receipts import record_receipt
+from notifications.service.webhook_dispatch import WebhookSending, deliver_next_webhook
+from notifications.service.webhooks import EndpointRules
 from notifications.settings import NotificationsSettings
 
 __all__ = ["MIGRATIONS", "build_app"]
@@ -69,6 +78,40 @@ def _sending(settings: NotificationsSettings, runtime: Runtime, sms: SmppSender)
                    sms=sms)
 
 
+def _webhook_sending(settings: NotificationsSettings, runtime: Runtime) -> WebhookSending:
+    client = httpx.AsyncClient(timeout=settings.webhook_timeout)
+    runtime.on_stop.append(client.aclose)
+    policy = WebhookPolicy(timedelta(seconds=settings.webhook_retry_base),
+                           timedelta(seconds=settings.webhook_retry_max),
+                           timedelta(seconds=settings.webhook_retry_window),
+                           settings.webhook_disable_after)
+    return WebhookSending(HttpWebhookPoster(client), policy, lambda: int(time.time()))
+
+
+def _webhooks(settings: NotificationsSettings, runtime: Runtime) -> APIRouter:
+    """The webhook endpoints' API, their consumer and their dispatcher."""
+
+    def new_uow() -> WebhooksSqlUnitOfWork:
+        return WebhooksSqlUnitOfWork(runtime.sessions, service="notifications",
+                                     clock=runtime.clock, on_commit=runtime.relay.wake)
+
+    sending = _webhook_sending(settings, runtime)
+    dispatcher = Scheduler("notifications-webhooks",
+                           send_due_webhooks(lambda: deliver_next_webhook(new_uow(), sending)),
+                           interval=settings.dispatch_interval)
+
+    async def clock_moved(_now: datetime) -> None:
+        dispatcher.wake()
+
+    register_webhook_consumer(runtime, new_uow, dispatcher.wake)
+    runtime.on_start.append(dispatcher.start)
+    runtime.on_stop.insert(0, dispatcher.stop)
+    runtime.on_clock_move.append(clock_moved)
+    rules = EndpointRules(allow_loopback=settings.webhook_allow_loopback or settings.test_mode,
+                          rotation_grace=timedelta(seconds=settings.webhook_rotation_grace))
+    return webhooks_router(new_uow, rules)
+
+
 def build_app(settings: NotificationsSettings) -> FastAPI:
     runtime = build_runtime(settings)
 
@@ -98,7 +141,8 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
     runtime.on_clock_move.append(clock_moved)
     runtime.publishes(PUBLISHES)
     return create_app(runtime, title="Tarifa notifications",
-                      routers=[notifications_router(new_uow),
+                      routers=[notifications_router(new_uow), _webhooks(settings, runtime),
                                audit_router(new_uow, tag="notifications")],
                       description="Notifications: e-bills and notices by email and SMS (SMPP), "
-                                  "one-time codes, delivery status, templates.")
+                                  "one-time codes, delivery status, templates; webhooks "
+                                  "signed per Standard Webhooks.")

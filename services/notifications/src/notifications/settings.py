@@ -51,6 +51,19 @@ class NotificationsSettings(ServiceSettings):
     send_retry_max: float = Field(3600.0, gt=0, description="longest wait between two attempts")
     dispatch_interval: float = Field(1.0, gt=0, description="seconds between two looks for due messages")
 
+    # Webhooks: each event POSTed to the endpoints that asked for its type.
+    webhook_timeout: float = Field(10.0, gt=0, description="seconds to wait for an endpoint's answer")
+    webhook_retry_base: float = Field(30.0, gt=0, description="seconds before a webhook's first retry")
+    webhook_retry_max: float = Field(3600.0, gt=0, description="longest wait between two attempts")
+    webhook_retry_window: float = Field(86400.0, gt=0,
+                                        description="seconds after an event within which it is retried")
+    webhook_disable_after: int = Field(
+        50, ge=1, le=100_000, description="consecutive failed attempts that disable an endpoint")
+    webhook_rotation_grace: float = Field(
+        86400.0, ge=0, description="seconds a rotated-out secret keeps signing beside the new one")
+    webhook_allow_loopback: bool = Field(
+        False, description="accept endpoints on loopback addresses (always so in test mode)")
+
     @field_validator("smpp_password")
     @classmethod
     def _smpp_password_fits(cls, value: SecretStr) -> SecretStr:

@@ -20,8 +20,16 @@ TABLE = {
     "GET /v1/notifications": Row(SUBSCRIBERS, 200),  # a subscriber sees its own account's
     "GET /v1/templates/{event}/{channel}/{language}": Row(OPERATOR, 200),
     "PUT /v1/templates/{event}/{channel}/{language}": Row(OPERATOR, 422),
+    "POST /v1/webhook-endpoints": Row(OPERATOR, 422),
+    "GET /v1/webhook-endpoints": Row(OPERATOR, 200),
+    "GET /v1/webhook-endpoints/{endpoint_id}": Row(OPERATOR, 404),  # no such endpoint
+    "PATCH /v1/webhook-endpoints/{endpoint_id}": Row(OPERATOR, 422),
+    "DELETE /v1/webhook-endpoints/{endpoint_id}": Row(OPERATOR, 404),
+    "POST /v1/webhook-endpoints/{endpoint_id}/secret": Row(OPERATOR, 404),
+    "GET /v1/webhook-endpoints/{endpoint_id}/deliveries": Row(OPERATOR, 404),
 }
-TEMPLATE = {"event": "invoicing.invoice.issued", "channel": "email", "language": "ro"}
+TEMPLATE = {"event": "invoicing.invoice.issued", "channel": "email", "language": "ro",
+            "endpoint_id": "no-such-endpoint"}
 
 
 async def test_every_route_answers_each_caller_as_its_row_says(settings: NotificationsSettings,

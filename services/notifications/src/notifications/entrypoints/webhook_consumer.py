@@ -1,0 +1,25 @@
+"""The webhook consumer: every event of the suite, fanned out to the endpoints that want it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tarifa.messaging.envelope import CloudEvent
+from tarifa.runtime import Runtime
+
+from notifications.service.webhook_dispatch import fan_out
+from notifications.service.webhook_ports import WebhooksUnitOfWork
+
+__all__ = ["WEBHOOK_QUEUE", "register_webhook_consumer"]
+
+WEBHOOK_QUEUE = "notifications.webhooks"
+EVERY_EVENT = "#"
+
+
+def register_webhook_consumer(runtime: Runtime, new_uow: Callable[[], WebhooksUnitOfWork],
+                              wake_dispatcher: Callable[[], None]) -> None:
+    async def on_event(event: CloudEvent) -> None:
+        if await fan_out(new_uow(), WEBHOOK_QUEUE, event):
+            wake_dispatcher()
+
+    runtime.subscribe(WEBHOOK_QUEUE, EVERY_EVENT, on_event)
