@@ -1,6 +1,10 @@
 """Browser tests of the self-care cabinet: Debian's Chromium through pytest-playwright against
 the five services, the sandbox card gateway and the cabinet run as processes.
 
+Playwright's synchronous API leaves its event loop marked as running in this thread while it
+is started, so its fixtures live for this package only: the asynchronous tests that run after
+it find no loop running. The services run for this package only too.
+
 Screenshots go to ``var/screenshots/selfcare`` (``SELFCARE_SCREENSHOTS`` moves them).
 """
 
@@ -14,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 from aiosmtpd.controller import Controller
+from playwright.sync_api import Browser, Playwright, sync_playwright
 from selfcare.build import ensure_built
 from tarifa.testing.servers import drop_database, new_database
 
@@ -35,20 +40,39 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM)}
 
 
+@pytest.fixture(scope="package")
+def playwright() -> Iterator[Playwright]:
+    started = sync_playwright().start()
+    yield started
+    started.stop()
+
+
+@pytest.fixture(scope="package")
+def browser(playwright: Playwright, browser_type_launch_args: dict[str, Any]) -> Iterator[Browser]:
+    launched = playwright.chromium.launch(**browser_type_launch_args)
+    yield launched
+    launched.close()
+
+
+@pytest.fixture(scope="package")
+def browser_context_args() -> dict[str, Any]:
+    return {"accept_downloads": True, "locale": "en-GB"}
+
+
 @pytest.fixture(scope="session")
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def loop() -> Iterator[LoopThread]:
     thread = LoopThread()
     yield thread
     thread.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def cabinet(tmp_path_factory: pytest.TempPathFactory, loop: LoopThread, database_server_url: str,
             amqp_url: str, jwt_key_file: Path) -> Iterator[Cabinet]:
     ensure_built()
@@ -73,7 +97,7 @@ def cabinet(tmp_path_factory: pytest.TempPathFactory, loop: LoopThread, database
             loop.run(drop_database(url))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def people(cabinet: Cabinet, loop: LoopThread) -> dict[str, Person]:
     async def made() -> dict[str, Person]:
         async with httpx.AsyncClient(timeout=30) as http:

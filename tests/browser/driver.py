@@ -11,7 +11,7 @@ from selfcare.build import WEB
 from .stack import Cabinet
 from .world import Person
 
-__all__ = ["PHONE", "DESKTOP", "accessibility_violations", "log_in", "shoot"]
+__all__ = ["DESKTOP", "PHONE", "accessibility_violations", "log_in", "shoot"]
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}

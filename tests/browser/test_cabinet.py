@@ -173,13 +173,11 @@ def test_a_wrong_code_is_refused_with_a_sentence_in_the_chosen_language(
 def test_an_expired_session_is_told_and_logout_ends_it(
         desktop: Page, cabinet: Cabinet, people: dict[str, Person]) -> None:
     log_in(desktop, cabinet, people["debtor"])
-    desktop.evaluate("""() => { const s = JSON.parse(sessionStorage.getItem('tarifa.session'));
-        s.token = s.token.slice(0, -4) + 'AAAA'; sessionStorage.setItem('tarifa.session', JSON.stringify(s)); }""")
+    _tamper(desktop, "s.token = s.token.slice(0, -4) + 'AAAA'")
     desktop.get_by_role("link", name="Invoices").click()  # the services refuse the token: 401
     expect(desktop.get_by_text("Your session has expired. Please log in again.")).to_be_visible()
     log_in(desktop, cabinet, people["debtor"])
-    desktop.evaluate("""() => { const s = JSON.parse(sessionStorage.getItem('tarifa.session'));
-        s.expiresAt = Date.now() - 1000; sessionStorage.setItem('tarifa.session', JSON.stringify(s)); }""")
+    _tamper(desktop, "s.expiresAt = Date.now() - 1000")
     desktop.get_by_role("link", name="Movements").click()  # the browser knows it ran out
     expect(desktop.get_by_text("Your session has expired. Please log in again.")).to_be_visible()
     log_in(desktop, cabinet, people["debtor"])
@@ -187,3 +185,9 @@ def test_an_expired_session_is_told_and_logout_ends_it(
     expect(desktop.get_by_text("You have logged out.")).to_be_visible()
     desktop.goto(f"{cabinet.origin}/#/invoices")
     expect(desktop.get_by_role("heading", name="Log in to your account")).to_be_visible()
+
+
+def _tamper(page: Page, change: str) -> None:
+    """Change the session the cabinet keeps in the tab (``s``) as time or a forger would."""
+    page.evaluate(f"""() => {{ const s = JSON.parse(sessionStorage.getItem('tarifa.session'));
+        {change}; sessionStorage.setItem('tarifa.session', JSON.stringify(s)); }}""")
