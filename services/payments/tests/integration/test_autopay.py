@@ -17,6 +17,7 @@ from tarifa.messaging.catalogue import BalanceChanged, InvoiceIssued, InvoicePai
 from tarifa.testing.apps import bearer
 from tarifa.testing.audit import audit_rows
 from tarifa.testing.events import EventTap, publish_event, tap_events
+from tarifa.testing.keys import TEST_SIGNER
 from tarifa.tokens import TokenSigner
 
 from .world import open_account, registered_card, subscriber
@@ -50,8 +51,11 @@ async def _charges(client: httpx.AsyncClient) -> list[dict[str, Any]]:
 
 
 async def _scheduled(client: httpx.AsyncClient, count: int) -> None:
+    """Wait for ``count`` scheduled charges (read while they are written: items, not totals)."""
+    query = {"target_type": "autopay_charge", "action": "autopay.scheduled", "limit": "500"}
     for _ in range(100):
-        if [r["action"] for r in await _charges(client)].count("autopay.scheduled") >= count:
+        page = await client.get("/v1/audit", params=query, headers=bearer(TEST_SIGNER))
+        if len([r for r in page.json()["items"] if r["action"] == "autopay.scheduled"]) >= count:
             return
         await asyncio.sleep(0.1)
     raise AssertionError(f"fewer than {count} autopay charges were scheduled")
