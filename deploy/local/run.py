@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import os
 import signal
 import subprocess
@@ -25,6 +26,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import FrameType
 from typing import IO
 
@@ -38,6 +40,7 @@ DEV_CLIENTS = ('{"operator":{"secret":"operator-secret","role":"operator"},'
                '"mediation":{"secret":"mediation-secret","role":"mediation"},'
                '"notifications":{"secret":"notifications-secret","role":"operator"}}')
 GRACE_SECONDS = 15.0
+ROOT = Path(__file__).resolve().parents[2]
 _print_lock = threading.Lock()
 
 
@@ -161,6 +164,19 @@ def _build_cabinet() -> None:
     subprocess.run([sys.executable, "-m", "selfcare", "build"], check=True)
 
 
+def _cabinet_config(env: dict[str, str]) -> None:
+    """Unless SELFCARE_CONFIG_FILE names one: the built config.json with this run's API ports."""
+    if env.get("SELFCARE_CONFIG_FILE"):
+        return
+    config = json.loads((ROOT / "services/selfcare/web/public/config.json").read_text())
+    config["api"] = {name: f"http://127.0.0.1:{env[f'{name.upper()}_PORT']}"
+                     for name in ("accounts", "rating", "invoicing", "payments", "notifications")}
+    path = ROOT / "var" / "selfcare" / "config.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(config, indent=2, ensure_ascii=False))
+    env["SELFCARE_CONFIG_FILE"] = str(path)
+
+
 def parse_args(argv: Sequence[str] | None) -> list[str]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("services", nargs="*", metavar="service",
@@ -180,9 +196,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             "Run `make install` (uv sync), or name the services to run: "
             f"python deploy/local/run.py {' '.join(s for s in services if s not in missing)}")
         return 2
+    env = environment()
     if "selfcare" in services:
         _build_cabinet()
-    supervisor = Supervisor(environment())
+        _cabinet_config(env)
+    supervisor = Supervisor(env)
     signal.signal(signal.SIGINT, supervisor.on_signal)
     signal.signal(signal.SIGTERM, supervisor.on_signal)
     try:

@@ -14,7 +14,7 @@ from selfcare.settings import SelfcareSettings
 
 def main() -> None:
     if sys.argv[1:] == ["build"]:
-        print(f"selfcare: built in {ensure_built()}")
+        print(f"selfcare: the web app is ready in {ensure_built()}")
         return
     if sys.argv[1:] not in ([], ["serve"]):
         raise SystemExit("usage: python -m selfcare [serve|build]")
