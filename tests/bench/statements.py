@@ -116,8 +116,9 @@ async def _checks(conn: asyncpg.Connection) -> str:
             f"{unstated} ledger entries left unstated")
 
 
-async def _run(new_uow: Any, conn: asyncpg.Connection, chunk: int, count: int) -> float:
-    runner = BillingRunner(new_uow, _Waiting(), BillingPolicy(), chunk=chunk)
+async def _run(new_uow: Any, conn: asyncpg.Connection, chunk: int, lanes: int,
+               count: int) -> float:
+    runner = BillingRunner(new_uow, _Waiting(), BillingPolicy(), chunk=chunk, lanes=lanes)
     started = time.perf_counter()
     run = await start_run(new_uow(), _period()[1], None)
     runner.launch(run.id)
@@ -156,7 +157,8 @@ async def main(count: int = DEFAULT_COUNT, baseline: int = BASELINE_COUNT) -> di
             base_ids = await _seed(conn, "b", baseline)
             base_seconds = await _baseline(new_uow, base_ids)
             await _seed(conn, "a", count)
-            run_seconds = await _run(new_uow, conn, settings.statement_chunk, count)
+            run_seconds = await _run(new_uow, conn, settings.statement_chunk,
+                                     settings.statement_lanes, count)
             checks = await _checks(conn)
         finally:
             await conn.close()
@@ -167,7 +169,7 @@ async def main(count: int = DEFAULT_COUNT, baseline: int = BASELINE_COUNT) -> di
                "baseline_accounts_per_s": baseline / base_seconds}
     figures["ratio"] = figures["run_accounts_per_s"] / figures["baseline_accounts_per_s"]
     print(f"statements: a run over {count:,} accounts ({len(CHARGES)} charges each, chunks of "
-          f"{settings.statement_chunk}): {run_seconds:.1f} s, "
+          f"{settings.statement_chunk}, {settings.statement_lanes} at once): {run_seconds:.1f} s, "
           f"{figures['run_accounts_per_s']:,.0f} accounts/s")
     print(f"baseline: one transaction per account, {baseline:,} accounts: {base_seconds:.1f} s, "
           f"{figures['baseline_accounts_per_s']:,.0f} accounts/s")

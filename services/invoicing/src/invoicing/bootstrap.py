@@ -112,7 +112,7 @@ def build_app(settings: InvoicingSettings, renderer: DocumentRenderer | None = N
     detailed = _detailed_policy(settings)
     runner = BillingRunner(new_uow, documents, BillingPolicy(settings.series, settings.due_day),
                            settings.render_batch, detailed, chunk=settings.statement_chunk,
-                           board=PrometheusProgress())
+                           lanes=settings.statement_lanes, board=PrometheusProgress())
 
     async def overdue(now: datetime) -> None:
         await mark_overdue(new_uow(), now.date())

@@ -6,6 +6,7 @@ Billing policy: ``INVOICING_SERIES`` (invoice number series, ``TRF``), ``INVOICI
 (3), ``INVOICING_DETAILED_BILL_FEES`` (JSON, fee per request and direction per currency,
 ``{"MDL": "50.00"}``; VAT included at ``INVOICING_DETAILED_BILL_VAT_RATE``, 0.20),
 ``INVOICING_STATEMENT_CHUNK`` (accounts a billing run issues per transaction, 1000),
+``INVOICING_STATEMENT_LANES`` (chunks issued at the same time, 2),
 ``INVOICING_OVERDUE_INTERVAL`` (seconds between two looks for overdue invoices, 300) and
 ``INVOICING_VERIFY_MAX_BYTES`` (largest PDF the verification endpoint reads, 20 MiB). The
 document settings are described in ``invoicing.adapters.pdf.config``.
@@ -36,6 +37,8 @@ class InvoicingSettings(ServiceSettings):
     render_batch: int = Field(100, ge=1, le=1000)
     statement_chunk: int = Field(1000, ge=1, le=10_000,
                                  description="accounts whose statements one transaction issues")
+    statement_lanes: int = Field(2, ge=1, le=16,
+                                 description="chunks of a billing run issued at the same time")
     credit_series: str = Field("TRC", pattern=r"^[A-Z0-9]{1,10}$")
     detailed_bill_window_months: int = Field(3, ge=1, le=24)
     detailed_bill_fees: dict[str, Decimal] = Field(

@@ -48,9 +48,9 @@ class BillingRunner:
     def __init__(self, new_uow: Callable[[], UnitOfWork], renderer: DocumentRenderer,
                  policy: BillingPolicy, batch: int = 100,
                  detailed: DetailedBillPolicy | None = None, *, chunk: int = 1000,
-                 board: ProgressBoard | None = None) -> None:
+                 lanes: int = 2, board: ProgressBoard | None = None) -> None:
         self._new_uow, self._renderer = new_uow, renderer
-        self._policy, self._batch, self._chunk = policy, batch, chunk
+        self._policy, self._batch, self._chunk, self._lanes = policy, batch, chunk, lanes
         self._detailed = detailed or DetailedBillPolicy()
         self._board = board
         self._tasks: set[asyncio.Task[None]] = set()
@@ -129,16 +129,23 @@ class BillingRunner:
         log.info("billing_run_completed", run_id=run_id)
 
     async def _bill(self, run_id: str) -> tuple[BillingRun | None, list[str]]:
-        """Issue the run's statements a chunk of accounts at a time; an account that fails is
-        reported with its reason and the others go on. Returns the run and those that failed."""
+        """Issue the run's statements a chunk of accounts per transaction, ``lanes`` chunks at
+        once (one reads and computes while another writes); an account that fails is reported
+        with its reason and the others go on. Returns the run and those that failed."""
         found = await self._accounts_of(run_id)
         if found is None:
             return None, []
         run, account_ids = found
         failed: dict[str, str] = {}
-        for start in range(0, len(account_ids), self._chunk):
-            failed |= await self._bill_chunk(run, account_ids[start:start + self._chunk])
-        return run, list(failed)
+        chunks = (account_ids[start:start + self._chunk]
+                  for start in range(0, len(account_ids), self._chunk))
+
+        async def lane() -> None:
+            for chunk in chunks:  # the lanes share the chunks: each takes the next one free
+                failed.update(await self._bill_chunk(run, chunk))
+
+        await asyncio.gather(*(lane() for _ in range(self._lanes)))
+        return run, sorted(failed)
 
     async def _bill_chunk(self, run: BillingRun, chunk: list[str]) -> dict[str, str]:
         try:
