@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import resource
 import sys
 import time
 import uuid
@@ -116,19 +117,25 @@ async def _checks(conn: asyncpg.Connection) -> str:
             f"{unstated} ledger entries left unstated")
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 async def _run(new_uow: Any, conn: asyncpg.Connection, chunk: int, lanes: int,
-               count: int) -> float:
+               count: int) -> tuple[float, float]:
+    """Seconds until the run's ``count`` invoices are issued, and this process's CPU seconds."""
     runner = BillingRunner(new_uow, _Waiting(), BillingPolicy(), chunk=chunk, lanes=lanes)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu()
     run = await start_run(new_uow(), _period()[1], None)
     runner.launch(run.id)
     while True:
         if await conn.fetchval("SELECT count(*) FROM invoices WHERE run_id = $1", run.id) >= count:
             break
         await asyncio.sleep(0.05)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, _cpu() - cpu
     await runner.close()
-    return seconds
+    return seconds, cpu
 
 
 async def _baseline(new_uow: Any, ids: list[str]) -> float:
@@ -157,7 +164,7 @@ async def main(count: int = DEFAULT_COUNT, baseline: int = BASELINE_COUNT) -> di
             base_ids = await _seed(conn, "b", baseline)
             base_seconds = await _baseline(new_uow, base_ids)
             await _seed(conn, "a", count)
-            run_seconds = await _run(new_uow, conn, settings.statement_chunk,
+            run_seconds, run_cpu = await _run(new_uow, conn, settings.statement_chunk,
                                      settings.statement_lanes, count)
             checks = await _checks(conn)
         finally:
@@ -170,7 +177,8 @@ async def main(count: int = DEFAULT_COUNT, baseline: int = BASELINE_COUNT) -> di
     figures["ratio"] = figures["run_accounts_per_s"] / figures["baseline_accounts_per_s"]
     print(f"statements: a run over {count:,} accounts ({len(CHARGES)} charges each, chunks of "
           f"{settings.statement_chunk}, {settings.statement_lanes} at once): {run_seconds:.1f} s, "
-          f"{figures['run_accounts_per_s']:,.0f} accounts/s")
+          f"{figures['run_accounts_per_s']:,.0f} accounts/s "
+          f"({run_cpu / count * 1000:.2f} ms of this process's CPU per account)")
     print(f"baseline: one transaction per account, {baseline:,} accounts: {base_seconds:.1f} s, "
           f"{figures['baseline_accounts_per_s']:,.0f} accounts/s")
     print(f"ratio: {figures['ratio']:.1f}x the per-account path; "
