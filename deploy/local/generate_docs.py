@@ -34,8 +34,10 @@ DOC_SETTINGS: dict[str, Any] = {
     "database_url": "postgresql://postgres@localhost:5432/tarifa_docs",
 }
 QUEUE_BODIES = {"rating.usage.ingest": ("rating.entrypoints.schemas", "UsageBody"),
-                "notifications.otp": ("notifications.entrypoints.schemas", "CodeMessage")}
-"""Queues of the default exchange that take a body of their own, not a catalogued event."""
+                "notifications.otp": ("notifications.entrypoints.schemas", "CodeMessage"),
+                "#": ("tarifa.messaging.envelope", "CloudEvent")}
+"""Queues of the default exchange that take a body of their own, not a catalogued event, and
+consumers bound to every routing key (``#``, the webhooks), which take any CloudEvent."""
 
 
 def queue_bodies() -> dict[str, type[BaseModel]]:
