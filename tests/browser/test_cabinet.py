@@ -19,9 +19,9 @@ from .world import Person
 
 expect.set_options(timeout=20_000)
 PAGES = {"overview": "#/", "invoices": "#/invoices", "movements": "#/movements", "pay": "#/pay",
-         "bill": "#/bill"}
+         "bill": "#/bill", "services": "#/services"}
 HEADINGS = {"overview": "My account", "invoices": "Invoices", "movements": "Movements",
-            "pay": "Pay by card", "bill": "Bill and bonus"}
+            "pay": "Pay by card", "bill": "Bill and bonus", "services": "Services"}
 NewContext = Callable[..., BrowserContext]
 
 
@@ -86,6 +86,27 @@ def test_switching_to_the_ebill_earns_300_points(
     expect(desktop.get_by_test_id("points")).to_have_text("You have 300 points.")
     expect(desktop.get_by_role("status")).to_have_text("Saved. Your bill now comes as: E-bill by email.")
     expect(desktop.get_by_label("E-bill by email")).to_be_checked()
+
+
+def test_services_are_suspended_within_the_stated_maximum_and_resumed(
+        phone: Page, cabinet: Cabinet, people: dict[str, Person]) -> None:
+    log_in(phone, cabinet, people["traveller"])
+    phone.get_by_role("link", name="Services").click()
+    expect(phone.get_by_text("From 1 to 60 days at a time")).to_be_visible()
+    phone.get_by_label("For how many days").fill("61")
+    phone.get_by_role("button", name="Suspend").click()
+    expect(phone.get_by_role("alert")).to_have_text("Choose a number of days within the limit shown.")
+    phone.get_by_label("For how many days").fill("7")
+    phone.get_by_role("button", name="Suspend").click()
+    expect(phone.get_by_role("status").filter(has_text="Your services are suspended.")).to_be_visible()
+    expect(phone.get_by_test_id("suspended")).to_contain_text("Suspension from")
+    phone.get_by_role("link", name="My account").click()
+    expect(phone.get_by_test_id("status")).to_have_text("Suspended at your request")
+    phone.get_by_role("link", name="Services").click()
+    phone.get_by_role("button", name="Resume my services now").click()
+    expect(phone.get_by_role("status").filter(has_text="Your services are on again.")).to_be_visible()
+    phone.get_by_role("link", name="My account").click()
+    expect(phone.get_by_test_id("status")).to_have_text("Active")
 
 
 def test_the_signed_invoice_pdf_downloads(

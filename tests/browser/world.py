@@ -1,7 +1,8 @@
 """Two subscribers with a May invoice each, prepared through the services' APIs as an operator.
 
 ``debtor`` gets paper bills (to switch to e-bill) and stays in debt (for a promised payment);
-``payer`` pays its invoice by card. Each line has a voice allowance and sent 10 SMS in May.
+``payer`` pays its invoice by card; each of them sent 10 SMS in May. ``traveller`` has a line and
+no invoice (to suspend and resume). Every line has a voice allowance.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ PLAN = {
 }
 SMS_SENT = 10  # 10 × 0.50 = 5.00 net + 1.00 VAT = 6.00 on each invoice
 AMOUNT_DUE = "6.00"
+INVOICED = ("debtor", "payer")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +43,13 @@ async def prepare(http: httpx.AsyncClient, suite: Suite) -> dict[str, Person]:
     op = await token(http, suite, "operator")
     plan = await http.put(f"{suite.url('rating')}/v1/plans/BROWSER", headers=op, json=PLAN)
     assert plan.status_code in (200, 201), plan.text
-    people = {"debtor": Person("37369100001", "paper"), "payer": Person("37369100002", "ebill")}
+    people = {"debtor": Person("37369100001", "paper"), "payer": Person("37369100002", "ebill"),
+              "traveller": Person("37369100003", "ebill")}
     opened = {name: await _open(http, suite, op, who) for name, who in people.items()}
+    for name in INVOICED:
+        await _usage(http, suite, op, opened[name].msisdn)
     await _bill(http, suite, op)
-    return {name: await _invoiced(http, suite, op, who) for name, who in opened.items()}
+    return opened | {name: await _invoiced(http, suite, op, opened[name]) for name in INVOICED}
 
 
 async def _open(http: httpx.AsyncClient, suite: Suite, op: dict[str, str], who: Person) -> Person:
@@ -65,7 +70,6 @@ async def _open(http: httpx.AsyncClient, suite: Suite, op: dict[str, str], who: 
         lambda r: r.status_code == 201)
     await eventually(lambda: http.get(f"{suite.url('rating')}/v1/lines/{who.msisdn}/allowances",
                                       headers=op), lambda r: r.status_code == 200)
-    await _usage(http, suite, op, who.msisdn)
     return Person(who.msisdn, who.medium, account_id)
 
 

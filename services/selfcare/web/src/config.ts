@@ -16,6 +16,7 @@ export interface Config {
   languages: Language[];
   api: Record<Service, string>;
   cardLimits: Record<string, Limits>;
+  suspensionMaxDays: number;
 }
 
 const LANGUAGES: Language[] = ["ro", "ru", "en"];
@@ -38,6 +39,7 @@ function normalise(raw: Partial<Config>): Config {
     languages: languages.length ? languages : LANGUAGES,
     api: trimmed(raw.api ?? ({} as Record<Service, string>)),
     cardLimits: raw.cardLimits ?? {},
+    suspensionMaxDays: Number(raw.suspensionMaxDays ?? 60),
   };
 }
 

@@ -13,10 +13,11 @@ import { movementsView } from "./views/movements";
 import { overviewView } from "./views/overview";
 import { paymentView } from "./views/payment";
 import { payView } from "./views/pay";
+import { servicesView } from "./views/services";
 
 const NAMES: Record<Language, string> = { ro: "Română", ru: "Русский", en: "English" };
 const NAV = [["#/", "nav.overview"], ["#/invoices", "nav.invoices"], ["#/movements", "nav.movements"],
-  ["#/pay", "nav.pay"], ["#/bill", "nav.bill"]] as const;
+  ["#/pay", "nav.pay"], ["#/bill", "nav.bill"], ["#/services", "nav.services"]] as const;
 let config: Config;
 let loginMessage = "";
 let visit = 0;
@@ -69,6 +70,7 @@ async function route(path: string, params: URLSearchParams, accountId: string,
   if (path === "/pay") return payView(config, accountId, params);
   if (path === "/payment") return paymentView(stillHere);
   if (path === "/bill") return billView(accountId);
+  if (path === "/services") return servicesView(config, accountId);
   return overviewView(accountId);
 }
 

@@ -75,3 +75,10 @@ export interface Bonus {
   points: number;
   movements: { at: string; points: number; reason: string }[];
 }
+
+export interface Delivery {
+  event: string;
+  channel: string;
+  status: string;
+  created_at: string;
+}
