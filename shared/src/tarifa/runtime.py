@@ -37,6 +37,7 @@ from tarifa.web.clock import clock_router
 from tarifa.web.health import health_router
 from tarifa.web.observability import install_request_logging, metrics_router
 from tarifa.web.openapi import document_answers, document_problems
+from tarifa.web.tracing import TELEMETRY, install_tracing
 
 __all__ = ["Runtime", "build_runtime", "create_app"]
 
@@ -132,12 +133,13 @@ def create_app(runtime: Runtime, *, title: str, routers: Sequence[APIRouter],
             yield
 
     app = FastAPI(title=title, version="0.1.0", description=description, lifespan=lifespan,
-                  **extra)
+                  telemetry=TELEMETRY, **extra)
     app.state.runtime = runtime
     app.state.token_verifier = runtime.tokens
     install_problem_handlers(app)
     app.add_middleware(RefuseControlCharacters)
     install_request_logging(app, runtime.settings.service_name)
+    install_tracing(app, runtime.settings.service_name)
     _allow_browsers(app, runtime.settings.allowed_origins)
     _include(app, [*_common_routers(runtime), *routers])
     return app

@@ -10,11 +10,13 @@ queue's delivery limit dead-letters it.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager
 
 import structlog
 from faststream import AckPolicy
 from faststream.rabbit import RabbitBroker
 from faststream.rabbit.annotations import RabbitMessage
+from opentelemetry.trace import Span, SpanKind
 from pydantic import ValidationError
 
 from tarifa.correlation import correlated
@@ -22,6 +24,7 @@ from tarifa.logging import get_logger
 from tarifa.messaging.envelope import CloudEvent, PoisonMessage
 from tarifa.messaging.retry import retry_transient
 from tarifa.messaging.topology import events_exchange, quorum_queue
+from tarifa.tracing import context_of, span
 
 __all__ = ["EventHandler", "subscribe_event"]
 
@@ -42,7 +45,7 @@ def subscribe_event(broker: RabbitBroker, queue_name: str, routing_key: str,
             return
         with structlog.contextvars.bound_contextvars(
             message_id=event.id, event_type=event.type, account_id=event.subject
-        ), correlated(event.correlation_id or event.id):
+        ), correlated(event.correlation_id or event.id), _consumer_span(queue_name, event, message):
             await _handle(handler, event, message, queue_name)
 
     broker.subscriber(
@@ -50,6 +53,17 @@ def subscribe_event(broker: RabbitBroker, queue_name: str, routing_key: str,
         ack_policy=AckPolicy.NACK_ON_ERROR, title=queue_name,
         description=description or f"consumes {routing_key}",
     )(on_message)
+
+
+def _consumer_span(queue_name: str, event: CloudEvent,
+                   message: RabbitMessage) -> AbstractContextManager[Span]:
+    """The consumer's span, a child of the publishing side's (AMQP headers, else the event)."""
+    parent = context_of(message.headers or {}, event.model_extra or {})
+    return span(f"{queue_name} process", queue_name.split(".", 1)[0], SpanKind.CONSUMER,
+                parent=parent, attributes={"messaging.system": "rabbitmq",
+                                           "messaging.destination.name": queue_name,
+                                           "messaging.message.id": event.id,
+                                           "cloudevents.event_type": event.type})
 
 
 async def _handle(handler: EventHandler, event: CloudEvent, message: RabbitMessage,

@@ -18,6 +18,8 @@ from pydantic import (
     model_serializer,
 )
 
+from tarifa.tracing import current_trace_fields
+
 __all__ = ["CloudEvent", "PoisonMessage", "new_event"]
 
 M = TypeVar("M", bound=BaseModel)
@@ -80,9 +82,10 @@ def new_event(
     service: str, routing_key: str, data: BaseModel | dict[str, Any], *, now: datetime,
     subject: str | None = None, correlation_id: str | None = None,
 ) -> CloudEvent:
-    """An event of ``service``; work that has no correlation id yet starts one with it."""
+    """An event of ``service``; work that has no correlation id yet starts one with it. It
+    carries the trace context of the current span (``tarifa.tracing``)."""
     payload = data.model_dump(mode="json") if isinstance(data, BaseModel) else data
     event_id = str(uuid.uuid4())
     return CloudEvent(id=event_id, source=f"tarifa/{service}", type=f"tarifa.{routing_key}",
                       time=now, subject=subject, data=payload,
-                      correlationid=correlation_id or event_id)
+                      correlationid=correlation_id or event_id, **current_trace_fields())

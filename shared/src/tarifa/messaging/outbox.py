@@ -24,6 +24,7 @@ from tarifa.logging import get_logger
 from tarifa.messaging.envelope import CloudEvent
 from tarifa.messaging.tables import outbox
 from tarifa.messaging.topology import EVENTS_EXCHANGE, declare_base
+from tarifa.tracing import TRACE_FIELDS
 
 __all__ = ["OutboxRelay", "stage_events"]
 
@@ -57,7 +58,8 @@ def _message(row: Any) -> aio_pika.Message:
         content_type="application/cloudevents+json",
         delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
         type=body.get("type"),
-        headers={"ce-id": str(row.id), "ce-type": body.get("type"), "ce-source": body.get("source")},
+        headers={"ce-id": str(row.id), "ce-type": body.get("type"), "ce-source": body.get("source"),
+                 **{name: body[name] for name in TRACE_FIELDS if name in body}},
     )
 
 

@@ -19,7 +19,7 @@ from tarifa.auth import public
 from tarifa.logging import get_logger
 from tarifa.web.access import GuardedRoute
 
-__all__ = ["DeadLetterDepths", "install_request_logging", "metrics_router"]
+__all__ = ["DeadLetterDepths", "install_request_logging", "metrics_router", "route_of"]
 
 DeadLetterDepths = Callable[[], Awaitable[dict[str, int]]]
 
@@ -33,7 +33,8 @@ DEAD_LETTERS = Gauge("tarifa_dead_letter_messages", "Messages in a consumer's de
 _DEAD_LETTER_QUEUES: set[str] = set()  # those reported once, so an outage can mark them unknown
 
 
-def _route(request: Request) -> str:
+def route_of(request: Request) -> str:
+    """The route template of a routed request (``/v1/accounts/{account_id}``)."""
     route = request.scope.get("route")
     return str(getattr(route, "path", "unmatched"))
 
@@ -50,7 +51,7 @@ def install_request_logging(app: FastAPI, service: str) -> None:
                 correlation.correlated(correlation_id):
             response = await call_next(request)
             elapsed = time.perf_counter() - started
-            route = _route(request)
+            route = route_of(request)
             REQUESTS.labels(service, request.method, route, response.status_code).inc()
             LATENCY.labels(service, request.method, route).observe(elapsed)
             log.info("request", method=request.method, path=route, status=response.status_code,
