@@ -42,7 +42,9 @@ OPERATOR_SECRETS = {"tarifa-common-secrets", "accounts-secrets", "rating-secrets
 NOT_SET = {"TARIFA_DATABASE_URL": "each service's <PREFIX>DATABASE_URL comes from its "
                                   "CloudNativePG secret (<service>-postgres-app, key uri)",
            "TARIFA_JWT_PUBLIC_KEY": "the services fetch accounts' keys from TARIFA_JWKS_URL, so "
-                                    "a new key in accounts-jwt-key needs no other change"}
+                                    "a new key in accounts-jwt-key needs no other change",
+           "OTEL_EXPORTER_OTLP_ENDPOINT": "the address of the platform's own OpenTelemetry "
+                                          "collector, set in the operator's overlay"}
 Manifest = dict[str, Any]
 
 
