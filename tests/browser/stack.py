@@ -86,6 +86,7 @@ class Cabinet(Suite):
             "languages": ["ro", "ru", "en"], "colors": {"primary": "#7a1f8f"},
             "api": {service: self.url(service) for service in SERVICES},
             "cardLimits": {"MDL": {"min": "1.00", "max": "50000.00"}}, "suspensionMaxDays": 60,
+            "plans": ["BROWSER", "BROWSERPLUS"], "detailedBillFees": {"MDL": "50.00"},
         }))
         return path
 

@@ -109,6 +109,35 @@ def test_services_are_suspended_within_the_stated_maximum_and_resumed(
     expect(phone.get_by_test_id("status")).to_have_text("Active")
 
 
+def test_the_tariff_changes_from_the_next_period(
+        desktop: Page, cabinet: Cabinet, people: dict[str, Person]) -> None:
+    log_in(desktop, cabinet, people["caller"])
+    desktop.get_by_role("link", name="Services").click()
+    desktop.get_by_label("New tariff").select_option(label="Browser Plus · MDL 99.00 a month")
+    desktop.get_by_label("From the next period").check()
+    desktop.get_by_role("button", name="Change the tariff").click()
+    expect(desktop.get_by_role("status").filter(has_text="Tariff BROWSERPLUS from")).to_be_visible()
+
+
+def test_a_detailed_bill_states_its_fee_before_it_is_charged(
+        desktop: Page, cabinet: Cabinet, people: dict[str, Person]) -> None:
+    log_in(desktop, cabinet, people["caller"])
+    expect(desktop.get_by_test_id("balance")).to_have_text("Nothing owed")
+    desktop.get_by_role("link", name="Services").click()
+    expect(desktop.get_by_test_id("detailed-fee")).to_have_text(
+        "A detailed bill costs MDL 50.00, charged on your next invoice.")
+    desktop.get_by_label("From", exact=True).fill("2026-05-01")
+    desktop.get_by_label("To", exact=True).fill("2026-05-31")
+    desktop.get_by_role("button", name="Ask for the detailed bill").click()
+    expect(desktop.get_by_role("alert")).to_have_text(
+        "MDL 50.00 will be charged for this detailed bill. Do you confirm?")
+    desktop.get_by_role("button", name="Yes, charge it").click()
+    expect(desktop.get_by_role("status").filter(has_text="The detailed bill is being prepared")
+           ).to_be_visible()
+    _eventually_shown(desktop, f"{cabinet.origin}/#/", desktop.get_by_test_id("balance"),
+                      "You owe MDL 50.00")
+
+
 def test_the_signed_invoice_pdf_downloads(
         desktop: Page, cabinet: Cabinet, people: dict[str, Person]) -> None:
     debtor = people["debtor"]

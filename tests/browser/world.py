@@ -2,7 +2,8 @@
 
 ``debtor`` gets paper bills (to switch to e-bill) and stays in debt (for a promised payment);
 ``payer`` pays its invoice by card; each of them sent 10 SMS in May. ``traveller`` has a line and
-no invoice (to suspend and resume). Every line has a voice allowance.
+no invoice (to suspend and resume), nor has ``caller`` (to change the tariff and ask for a
+detailed bill). Every line has a voice allowance.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import httpx
 from ..e2e.drive import eventually, move_clocks, token
 from ..e2e.processes import Suite
 
-__all__ = ["PLAN", "Person", "prepare"]
+__all__ = ["PLAN", "PLUS", "Person", "prepare"]
 
 PLAN = {
     "name": "Smart Browser", "payment_mode": "postpaid", "currency": "MDL", "monthly_fee": "0.00",
@@ -24,6 +25,7 @@ PLAN = {
                {"type": "voice", "direction": "out", "zone": "*", "unit_price": "0.60",
                 "first_increment": 60, "next_increment": 60}],
 }
+PLUS = PLAN | {"name": "Browser Plus", "monthly_fee": "99.00"}
 SMS_SENT = 10  # 10 × 0.50 = 5.00 net + 1.00 VAT = 6.00 on each invoice
 AMOUNT_DUE = "6.00"
 INVOICED = ("debtor", "payer")
@@ -43,8 +45,10 @@ async def prepare(http: httpx.AsyncClient, suite: Suite) -> dict[str, Person]:
     op = await token(http, suite, "operator")
     plan = await http.put(f"{suite.url('rating')}/v1/plans/BROWSER", headers=op, json=PLAN)
     assert plan.status_code in (200, 201), plan.text
+    plus = await http.put(f"{suite.url('rating')}/v1/plans/BROWSERPLUS", headers=op, json=PLUS)
+    assert plus.status_code in (200, 201), plus.text
     people = {"debtor": Person("37369100001", "paper"), "payer": Person("37369100002", "ebill"),
-              "traveller": Person("37369100003", "ebill")}
+              "traveller": Person("37369100003", "ebill"), "caller": Person("37369100004", "ebill")}
     opened = {name: await _open(http, suite, op, who) for name, who in people.items()}
     for name in INVOICED:
         await _usage(http, suite, op, opened[name].msisdn)

@@ -17,6 +17,8 @@ export interface Config {
   api: Record<Service, string>;
   cardLimits: Record<string, Limits>;
   suspensionMaxDays: number;
+  plans: string[];
+  detailedBillFees: Record<string, string>;
 }
 
 const LANGUAGES: Language[] = ["ro", "ru", "en"];
@@ -40,6 +42,8 @@ function normalise(raw: Partial<Config>): Config {
     api: trimmed(raw.api ?? ({} as Record<Service, string>)),
     cardLimits: raw.cardLimits ?? {},
     suspensionMaxDays: Number(raw.suspensionMaxDays ?? 60),
+    plans: raw.plans ?? [],
+    detailedBillFees: raw.detailedBillFees ?? {},
   };
 }
 
