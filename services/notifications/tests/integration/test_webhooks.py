@@ -129,6 +129,16 @@ async def _log(client: httpx.AsyncClient, signer: TokenSigner, endpoint_id: str,
     return body
 
 
+async def _logged(client: httpx.AsyncClient, signer: TokenSigner, endpoint_id: str,
+                  count: int) -> None:
+    """Wait until the log holds ``count`` attempts (the receiver hears one before it commits)."""
+    for _ in range(200):
+        if len((await _log(client, signer, endpoint_id, limit=500))["items"]) >= count:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"fewer than {count} attempts logged")
+
+
 async def test_a_wanted_event_arrives_signed_once_and_an_unwanted_one_not(
     webhooks: httpx.AsyncClient, settings: NotificationsSettings, token_signer: TokenSigner,
     receiver: Receiver,
@@ -148,6 +158,7 @@ async def test_a_wanted_event_arrives_signed_once_and_an_unwanted_one_not(
     assert arrival.headers["content-type"] == "application/cloudevents+json"
     await asyncio.sleep(1.0)
     assert len(receiver.of(event.id)) == 1 and not receiver.of(unwanted.id)
+    await _logged(webhooks, token_signer, endpoint["id"], 1)
     [logged] = (await _log(webhooks, token_signer, endpoint["id"]))["items"]
     assert logged["event_id"] == event.id and logged["status_code"] == 204
     assert logged["attempt"] == 1 and logged["latency_ms"] >= 0 and logged["error"] is None
@@ -167,6 +178,7 @@ async def test_failures_are_retried_with_growing_waits_and_logged(
     assert len({a.body for a in arrivals}) == 1  # the same bytes every time
     for arrival in arrivals:
         Webhook(endpoint["secret"]).verify(arrival.body, arrival.headers)
+    await _logged(webhooks, token_signer, endpoint["id"], 3)
     page = await _log(webhooks, token_signer, endpoint["id"], limit=2)
     assert [(i["attempt"], i["status_code"]) for i in page["items"]] == [(3, 204), (2, 502)]
     assert page["items"][1]["error"].startswith("HTTP 502")
