@@ -45,16 +45,20 @@ async def schedule_for_invoice(uow: UnitOfWork, consumer: str, event: CloudEvent
     async with uow:
         if not await uow.first_time(consumer, event.id):
             return False
-        mandate = await uow.methods.mandate(data.account_id)
-        added = False
-        if mandate is not None and mandate.mode == "invoice" and data.amount_due > 0:
-            now = uow.clock.now()
-            added = await _add(uow, _charge(
-                mandate, "invoice", data.amount_due, data.currency,
-                policy.first_attempt_at(now, data.due_date), now, invoice_id=data.invoice_id,
-                due_date=data.due_date))
+        added = await _invoice_charge(uow, data, policy)
         await uow.commit()
     return added
+
+
+async def _invoice_charge(uow: UnitOfWork, data: InvoiceIssued, policy: AutopayPolicy) -> bool:
+    mandate = await uow.methods.mandate(data.account_id)
+    if mandate is None or mandate.mode != "invoice" or data.amount_due <= 0:
+        return False
+    now = uow.clock.now()
+    return await _add(uow, _charge(
+        mandate, "invoice", data.amount_due, data.currency,
+        policy.first_attempt_at(now, data.due_date), now, invoice_id=data.invoice_id,
+        due_date=data.due_date))
 
 
 async def _fell_below(uow: UnitOfWork, data: BalanceChanged, threshold: Decimal,
@@ -73,15 +77,18 @@ async def schedule_for_balance(uow: UnitOfWork, consumer: str, event: CloudEvent
     async with uow:
         if not await uow.first_time(consumer, event.id):
             return False
-        mandate = await uow.methods.mandate(data.account_id)
-        added = False
-        if mandate is not None and mandate.mode == "threshold" and mandate.threshold is not None \
-                and mandate.amount and await _fell_below(uow, data, mandate.threshold, event.time):
-            now = uow.clock.now()
-            added = await _add(uow, _charge(mandate, "threshold", mandate.amount, data.currency,
-                                            now, now))
+        added = await _top_up(uow, data, event.time)
         await uow.commit()
     return added
+
+
+async def _top_up(uow: UnitOfWork, data: BalanceChanged, at: datetime) -> bool:
+    mandate = await uow.methods.mandate(data.account_id)
+    if mandate is None or mandate.mode != "threshold" or mandate.threshold is None \
+            or not mandate.amount or not await _fell_below(uow, data, mandate.threshold, at):
+        return False
+    now = uow.clock.now()
+    return await _add(uow, _charge(mandate, "threshold", mandate.amount, data.currency, now, now))
 
 
 async def cancel_for_paid_invoice(uow: UnitOfWork, consumer: str, event: CloudEvent) -> None:
