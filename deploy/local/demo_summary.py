@@ -38,7 +38,9 @@ class Summary:
         path.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2) + "\n")
 
     def show(self, console: Console, places: dict[str, str]) -> None:
-        table = Table("", "", title="Tarifa demo: May 2026 billed")
+        table = Table(title="Tarifa demo: May 2026 billed", show_header=False)
+        table.add_column(style="bold")
+        table.add_column()
         modes = f"{self.prepaid} prepaid, {self.postpaid} postpaid ({self.paper} on paper bills)"
         languages = ", ".join(f"{n} {lang}" for lang, n in sorted(self.languages.items()))
         for label, value in (

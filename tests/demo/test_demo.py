@@ -81,6 +81,10 @@ async def test_the_demo_summary_matches_the_suite(tmp_path: Path, amqp_url: str,
         seen["payments"] = await _per_account(running, "payments")
         assert running.stack.mail is not None
         seen["mail"] = list(running.stack.mail.messages)
+        async with httpx.AsyncClient() as http:
+            page, first = (await http.get(running.stack.mail.url),
+                           await http.get(f"{running.stack.mail.url}1"))
+        assert f"{len(seen['mail'])} messages" in page.text and ".pdf" in first.text
 
     summary = await demo.run(options, inspect)
     _check_money(summary, seen["invoices"], seen["payments"])
