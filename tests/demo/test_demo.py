@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "deploy" / "local"))
@@ -21,8 +20,6 @@ sys.path.insert(0, str(ROOT / "deploy" / "local"))
 import demo  # noqa: E402
 from demo_drive import Demo  # noqa: E402
 from demo_summary import Summary  # noqa: E402
-
-pytestmark = pytest.mark.slow
 
 
 async def _operator(http: httpx.AsyncClient, accounts: str) -> dict[str, str]:
