@@ -42,22 +42,33 @@ console = Console()
 
 
 async def month(demo: Demo, count: int, folder: Path) -> Summary:
+    """May in the suite: subscribers and usage, the billing run, then what follows a bill."""
     await demo.stack.move_clocks(demo.http, "2026-05-31T20:00:00+00:00")
     await demo.login("operator"), await demo.login("partner")
     await demo.plans()
     people = demo.people = await demo.open_all(subscribers(count))
     ingest = await demo.send_usage(people)
+    run = await _billing_run(demo)
+    return await _after_the_bills(demo, people, run["id"], folder, ingest["accepted"])
+
+
+async def _billing_run(demo: Demo) -> dict[str, Any]:
     await demo.stack.move_clocks(demo.http, "2026-06-01T06:00:00+00:00")
     run = await demo.bill("2026-05-31")
     if run["status"] != "completed":
         raise RuntimeError(f"the billing run failed: {run}")
+    return run
+
+
+async def _after_the_bills(demo: Demo, people: list[Opened], run_id: str, folder: Path,
+                           rated: int) -> Summary:
     by_account = await invoices_of(demo, people)
     ebills = await save_ebills(demo, people, by_account, folder / "ebills")
     if any(o.who.medium == "paper" for o in people):
-        await _print_batch(demo, run["id"], folder / "paper")
+        await _print_batch(demo, run_id, folder / "paper")
     await _payments(demo, people, by_account)
-    counts = {"usage": ingest["accepted"], "ebills": ebills,
-              "emails": await _mail_settled(demo, ebills), "sms": len(demo.stack.smsc.messages)}
+    counts = {"usage": rated, "ebills": ebills, "emails": await _mail_settled(demo, ebills),
+              "sms": len(demo.stack.smsc.messages)}
     _sms_log(demo, folder / "sms.log")
     invoices = [i for listed in by_account.values() for i in listed]
     return summarise(people, invoices, demo.payments, counts)
@@ -115,20 +126,28 @@ async def run(options: argparse.Namespace, inspect: Inspect | None = None) -> Su
     console.print(f"starting the suite (logs in {folder}/logs) …")
     try:
         await stack.start((options.smtp_port, options.mail_port))
-        async with httpx.AsyncClient(timeout=60) as http:
-            with Progress(console=console, transient=False) as progress:
-                demo = Demo(stack, http, progress)
-                summary = await month(demo, options.subscribers, folder)
-            summary.write(folder / "summary.json")
-            summary.show(console, {"ebills": str(folder / "ebills"), "sms": str(folder / "sms.log"),
-                                   "mail": stack.mail.url if stack.mail else ""})
-            if inspect is not None:
-                await inspect(demo, summary)
-            if options.keep_mail_page:
-                await _linger(stack)
+        return await _drive(stack, options, inspect)
     finally:
         await stack.stop()
+
+
+async def _drive(stack: DemoStack, options: argparse.Namespace, inspect: Inspect | None) -> Summary:
+    async with httpx.AsyncClient(timeout=60) as http:
+        with Progress(console=console) as progress:
+            demo = Demo(stack, http, progress)
+            summary = await month(demo, options.subscribers, options.folder)
+        _report(summary, stack, options.folder)
+        if inspect is not None:
+            await inspect(demo, summary)
+        if options.keep_mail_page:
+            await _linger(stack)
     return summary
+
+
+def _report(summary: Summary, stack: DemoStack, folder: Path) -> None:
+    summary.write(folder / "summary.json")
+    summary.show(console, {"ebills": str(folder / "ebills"), "sms": str(folder / "sms.log"),
+                           "mail": stack.mail.url if stack.mail else ""})
 
 
 async def _linger(stack: DemoStack) -> None:

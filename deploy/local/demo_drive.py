@@ -84,6 +84,7 @@ class Demo:
         return list(await asyncio.gather(*(one(who) for who in people)))
 
     async def open(self, who: Subscriber) -> Opened:
+        """Customer and account; a prepaid one topped up; the line, once rating knows the plan."""
         customer = await self.call("POST", "accounts", "/v1/customers", json={
             "kind": "person", "name": who.name, "email": who.email, "phone": f"+{who.msisdn}",
             "language": who.language, "address": who.address})
@@ -92,14 +93,18 @@ class Demo:
             "timezone": "Europe/Chisinau", "bill_delivery": _delivery(who)})
         if who.payment_mode == "prepaid":
             await self.cash(account["id"], "100.00", f"TOPUP-{who.index:03d}")
+        await self._line(who, account["id"])
+        return Opened(who, account["id"])
+
+    async def _line(self, who: Subscriber, account_id: str) -> None:
+        operator = self.tokens["operator"]
         await eventually(lambda: self.http.post(
-            self.url("accounts", f"/v1/accounts/{account['id']}/lines"), headers=self.tokens["operator"],
+            self.url("accounts", f"/v1/accounts/{account_id}/lines"), headers=operator,
             json={"msisdn": who.msisdn, "plan_code": who.plan_code,
                   "connected_at": "2026-05-01T00:00:00+00:00"}), lambda r: r.status_code == 201)
         await eventually(lambda: self.http.get(
-            self.url("rating", f"/v1/lines/{who.msisdn}/allowances"),
-            headers=self.tokens["operator"]), lambda r: r.status_code == 200)
-        return Opened(who, account["id"])
+            self.url("rating", f"/v1/lines/{who.msisdn}/allowances"), headers=operator),
+            lambda r: r.status_code == 200)
 
     async def cash(self, account_id: str, amount: str, reference: str) -> dict[str, Any]:
         """Cash at a partner's desk (payments may learn of a new account a moment later)."""
