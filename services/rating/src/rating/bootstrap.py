@@ -22,7 +22,7 @@ from rating.entrypoints.http import rating_router
 from rating.entrypoints.rejections_http import rejections_router
 from rating.entrypoints.rerating_http import rerating_router
 from rating.service.events import UsageBatchProcessed
-from rating.service.fees import charge_fees
+from rating.service.fee_pass import charge_fees
 from rating.service.parked import sweep_parked
 from rating.settings import RatingSettings
 

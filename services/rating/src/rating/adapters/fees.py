@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rating.adapters.repositories import line_of, plan_changes
-from rating.adapters.tables import fee_charges, lines
+from rating.adapters.tables import among, fee_charges, lines
 from rating.domain.lines import Line
 from rating.domain.schedule import FeeCharge
 
@@ -45,6 +45,36 @@ class SqlFees:
         if row is None:
             return None
         return line_of(row, await plan_changes(self._session, [msisdn])), row.fees_through
+
+    async def lock_many(self, msisdns: Collection[str]) -> dict[str, tuple[Line, date | None]]:
+        rows = (await self._session.execute(
+            select(lines).where(among(lines.c.msisdn, msisdns)).order_by(lines.c.msisdn)
+            .with_for_update())).all()
+        changes = await plan_changes(self._session, [r.msisdn for r in rows])
+        return {r.msisdn: (line_of(r, changes), r.fees_through) for r in rows}
+
+    async def charged_since_many(self, firsts: Mapping[str, date]) -> dict[str, dict[date, Decimal]]:
+        if not firsts:
+            return {}
+        month = func.date_trunc("month", fee_charges.c.period_date).cast(fee_charges.c.period_date.type)
+        rows = (await self._session.execute(
+            select(fee_charges.c.msisdn, month.label("month"),
+                   func.sum(fee_charges.c.amount).label("amount"))
+            .where(among(fee_charges.c.msisdn, firsts),
+                   fee_charges.c.period_date >= min(firsts.values()))
+            .group_by(fee_charges.c.msisdn, month))).all()
+        found: dict[str, dict[date, Decimal]] = {msisdn: {} for msisdn in firsts}
+        for r in rows:
+            if r.month >= firsts[r.msisdn]:
+                found[r.msisdn][r.month] = r.amount
+        return found
+
+    async def looked_at_many(self, days: Mapping[str, date]) -> None:
+        """One statement per distinct day (a pass has one or two)."""
+        for day in set(days.values()):
+            await self._session.execute(update(lines).where(
+                among(lines.c.msisdn, [m for m, d in days.items() if d == day]))
+                .values(fees_through=day))
 
     async def charged_since(self, msisdn: str, first: date) -> dict[date, Decimal]:
         month = func.date_trunc("month", fee_charges.c.period_date).cast(fee_charges.c.period_date.type)

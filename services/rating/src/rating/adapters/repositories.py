@@ -142,6 +142,14 @@ class SqlReplica:
             suspensions.c.account_id == account_id).order_by(suspensions.c.starts_at))).all()
         return [Suspension(r.account_id, r.starts_at, r.ends_at) for r in rows]
 
+    async def suspensions_of(self, account_ids: Collection[str]) -> dict[str, list[Suspension]]:
+        rows = (await self._session.execute(select(suspensions).where(
+            among(suspensions.c.account_id, account_ids)).order_by(suspensions.c.starts_at))).all()
+        found: dict[str, list[Suspension]] = {account_id: [] for account_id in account_ids}
+        for r in rows:
+            found[r.account_id].append(Suspension(r.account_id, r.starts_at, r.ends_at))
+        return found
+
     async def record_invoiced(self, account_id: str, period_end: date) -> None:
         statement = insert(invoiced_periods).values(account_id=account_id, period_end=period_end)
         await self._session.execute(statement.on_conflict_do_update(

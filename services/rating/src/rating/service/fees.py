@@ -1,31 +1,27 @@
 """Charging recurring fees: every day that began since a line was last looked at, caught up.
 
-Each line is handled in its own transaction under its row lock, from the day after the last day
-looked at (or its connection day) to today in the account's time zone, so a jump of the clock
-charges every missed day, and concurrent runs (clock moves, the periodic run, other replicas)
-charge each day once. A charge is stored under the unique key (line, kind, period date) and
-announced as ``rating.fee.charged`` and audited (``fee.charged`` about the line, by the job
-``rating.fees``, all the line's rows in one statement) in the same transaction. A pass runs under
-one correlation id (the clock move's request, or one of its own), which its events and audit rows
-carry. A line whose account is not known
-yet waits for the next run; a line that cannot be charged (a connection day out of range, a
-failure of its transaction) is logged and counted, and the run goes on with the other lines.
+The daily pass (``rating.service.fee_pass``) charges lines in chunks; this module charges one
+line, the pass's way out when a chunk fails. A line is handled under its row lock, from the day
+after the last day looked at (or its connection day) to today in the account's time zone, so a
+jump of the clock charges every missed day, and concurrent runs (clock moves, the periodic run,
+other replicas) charge each day once. A charge is stored under the unique key (line, kind,
+period date) and announced as ``rating.fee.charged`` and audited (``fee.charged`` about the
+line, by the job ``rating.fees``) in the same transaction. A pass runs under one correlation id
+(the clock move's request, or one of its own), which its events and audit rows carry. A line
+whose account is not known yet waits for the next run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 
-from tarifa import correlation
 from tarifa.audit import Actor, AuditEntry
 from tarifa.messaging.catalogue import FeeCharged
-from tarifa.scheduling import attempt
 
 from rating.domain.schedule import FeeCharge, LineFees
 from rating.service.ports import UnitOfWork
 
-__all__ = ["FEES", "charge_fees", "charge_line_fees"]
+__all__ = ["FEES", "charge_line_fees", "store_charges"]
 
 FEES = Actor.system("rating.fees")
 """The actor of the charges the fee pass makes."""
@@ -60,7 +56,8 @@ async def _schedule(uow: UnitOfWork, msisdn: str) -> tuple[LineFees, date | None
     return LineFees(line, account, plans, await uow.replica.suspensions(account.account_id)), through
 
 
-async def _store(uow: UnitOfWork, charges: list[FeeCharge]) -> None:
+async def store_charges(uow: UnitOfWork, charges: list[FeeCharge]) -> None:
+    """Store the charges, and announce and audit those not stored before."""
     inserted = await uow.fees.add(charges, uow.clock.now())
     made = [c for c in charges if (c.msisdn, c.kind, c.period_date) in inserted]
     for charge in made:
@@ -81,24 +78,7 @@ async def charge_line_fees(uow: UnitOfWork, msisdn: str) -> int:
             return 0
         schedule.charged = await uow.fees.charged_since(msisdn, first.replace(day=1))
         charges = schedule.charges(first, today)
-        await _store(uow, charges)
+        await store_charges(uow, charges)
         await uow.fees.looked_at(msisdn, today)
         await uow.commit()
     return len(charges)
-
-
-async def charge_fees(new_uow: Callable[[], UnitOfWork]) -> int:
-    """Charge every line's fees up to today; return how many charges were made."""
-    with correlation.correlated(correlation.accepted(correlation.current())):
-        return await _charge_due(new_uow)
-
-
-async def _charge_due(new_uow: Callable[[], UnitOfWork]) -> int:
-    uow = new_uow()
-    async with uow:
-        # A day ahead of UTC covers the time zones east of it.
-        due = await uow.fees.due_lines(uow.clock.now().date() + timedelta(days=1))
-    made = 0
-    for msisdn in due:
-        made += await attempt("rating-fees", msisdn, charge_line_fees(new_uow(), msisdn)) or 0
-    return made

@@ -49,6 +49,9 @@ class Replica(Protocol):
         """Store a suspension; a known one (same account and start) keeps the earlier end."""
 
     async def suspensions(self, account_id: str) -> list[Suspension]: ...
+    async def suspensions_of(self, account_ids: Collection[str]) -> dict[str, list[Suspension]]:
+        """The suspensions of each account, oldest first (an empty list for none)."""
+
     async def record_invoiced(self, account_id: str, period_end: date) -> None:
         """Remember the latest period end the account was invoiced for."""
 
@@ -173,6 +176,13 @@ class FeeRepository(Protocol):
         """Store the charges; return the (msisdn, kind, period_date) actually inserted."""
 
     async def looked_at(self, msisdn: str, day: date) -> None: ...
+    async def lock_many(self, msisdns: Collection[str]) -> dict[str, tuple[Line, date | None]]:
+        """``lock`` for many lines at once, row-locked in msisdn order."""
+
+    async def charged_since_many(self, firsts: Mapping[str, date]) -> dict[str, dict[date, Decimal]]:
+        """``charged_since`` for many lines, each from its own first month."""
+
+    async def looked_at_many(self, days: Mapping[str, date]) -> None: ...
     async def listed(self, msisdn: str, first: date | None,
                      last: date | None) -> list[Mapping[str, object]]:
         """The line's fee charges by period date, oldest first."""
