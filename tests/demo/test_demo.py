@@ -14,6 +14,8 @@ from typing import Any
 
 import httpx
 
+from .conftest import PREFIX
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "deploy" / "local"))
 
@@ -67,10 +69,10 @@ def _check_files(summary: Summary, folder: Path, mail: list[EmailMessage]) -> No
     assert set(summary.languages) == {"ro", "ru", "en"} and summary.prepaid > 0 and summary.paper > 0
 
 
-async def test_the_demo_summary_matches_the_suite(tmp_path: Path, amqp_url: str,
-                                                  database_server_url: str) -> None:
-    options = demo.parse(["--subscribers", "12", "--folder", str(tmp_path), "--amqp-url", amqp_url,
-                          "--database-url", database_server_url, "--db-prefix", "tarifa_demotest"])
+async def test_the_demo_summary_matches_the_suite(tmp_path: Path, demo_amqp_url: str,
+                                                  demo_database_server: str) -> None:
+    options = demo.parse(["--subscribers", "12", "--folder", str(tmp_path), "--amqp-url", demo_amqp_url,
+                          "--database-url", demo_database_server, "--db-prefix", PREFIX])
     seen: dict[str, Any] = {}
 
     async def inspect(running: Demo, summary: Summary) -> None:
