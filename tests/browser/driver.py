@@ -27,7 +27,7 @@ def log_in(page: Page, cabinet: Cabinet, person: Person) -> None:
     page.get_by_role("button", name="Send me a code").click()
     expect(page.get_by_text("We sent a code by SMS")).to_be_visible()
     page.get_by_label("Code from the SMS").fill(cabinet.code_for(person.msisdn, before))
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     expect(page.get_by_test_id("balance")).to_be_visible()
 
 

@@ -10,12 +10,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from .driver import DESKTOP, PHONE, accessibility_violations, log_in, shoot
-from .stack import Cabinet
-from .world import Person
+from .stack import Cabinet, LoopThread
+from .world import Person, issue_login
 
 expect.set_options(timeout=20_000)
 PAGES = {"overview": "#/", "invoices": "#/invoices", "movements": "#/movements", "pay": "#/pay",
@@ -216,8 +217,40 @@ def test_a_wrong_code_is_refused_with_a_sentence_in_the_chosen_language(
     desktop.get_by_role("button", name="Trimiteți-mi un cod").click()
     right = cabinet.code_for(people["payer"].msisdn, before)
     desktop.get_by_label("Codul din SMS").fill("0000000" if right != "0000000" else "1111111")
-    desktop.get_by_role("button", name="Intrare").click()
+    desktop.get_by_role("button", name="Intrare", exact=True).click()
     expect(desktop.get_by_role("alert")).to_have_text("Codul este greșit sau a expirat. Cereți unul nou.")
+
+
+def test_a_password_is_set_with_the_setup_code_and_then_logs_in(
+        desktop: Page, cabinet: Cabinet, people: dict[str, Person], loop: LoopThread) -> None:
+    setup_code = loop.run(_issued(cabinet, people["caller"].account_id, "caller.browser"))
+    desktop.goto(cabinet.origin)
+    desktop.get_by_role("button", name="Log in with a login and password instead").click()
+    desktop.get_by_role("button", name="First time? Set your password with the setup code").click()
+    setup = desktop.locator("#setup")
+    setup.get_by_label("Login").fill("caller.browser")
+    setup.get_by_label("Setup code from your contract").fill(setup_code)
+    setup.get_by_label("New password").fill("short")
+    desktop.get_by_role("button", name="Set the password and log in").click()
+    expect(desktop.get_by_role("alert")).to_have_text("The password is too short or a field is empty.")
+    setup.get_by_label("New password").fill("a-long-browser-secret")
+    desktop.get_by_role("button", name="Set the password and log in").click()
+    expect(desktop.get_by_test_id("balance")).to_be_visible()
+    desktop.get_by_role("button", name="Log out").click()
+    desktop.get_by_role("button", name="Log in with a login and password instead").click()
+    password = desktop.locator("#password")
+    password.get_by_label("Login").fill("caller.browser")
+    password.get_by_label("Password").fill("not-the-password")
+    password.get_by_role("button", name="Log in", exact=True).click()
+    expect(desktop.get_by_role("alert")).to_contain_text("The login, the password or the setup code is wrong")
+    password.get_by_label("Password").fill("a-long-browser-secret")
+    password.get_by_role("button", name="Log in", exact=True).click()
+    expect(desktop.get_by_test_id("balance")).to_be_visible()
+
+
+async def _issued(cabinet: Cabinet, account_id: str, login: str) -> str:
+    async with httpx.AsyncClient(timeout=30) as http:
+        return await issue_login(http, cabinet, account_id, login)
 
 
 def test_an_expired_session_is_told_and_logout_ends_it(

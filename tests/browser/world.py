@@ -15,7 +15,7 @@ import httpx
 from ..e2e.drive import eventually, move_clocks, token
 from ..e2e.processes import Suite
 
-__all__ = ["PLAN", "PLUS", "Person", "prepare"]
+__all__ = ["PLAN", "PLUS", "Person", "issue_login", "prepare"]
 
 PLAN = {
     "name": "Smart Browser", "payment_mode": "postpaid", "currency": "MDL", "monthly_fee": "0.00",
@@ -103,3 +103,13 @@ async def _invoiced(http: httpx.AsyncClient, suite: Suite, op: dict[str, str], w
         lambda: http.get(f"{suite.url('accounts')}/v1/accounts/{who.account_id}", headers=op),
         lambda r: r.json()["balance"] == f"-{AMOUNT_DUE}")
     return Person(who.msisdn, who.medium, who.account_id, invoice["id"], invoice["number"])
+
+
+async def issue_login(http: httpx.AsyncClient, suite: Suite, account_id: str, login: str) -> str:
+    """The operator issues a subscriber login; its one-time setup code."""
+    op = await token(http, suite, "operator")
+    issued = await http.post(f"{suite.url('accounts')}/v1/accounts/{account_id}/login", headers=op,
+                             json={"login": login})
+    assert issued.status_code == 201, issued.text
+    code: str = issued.json()["setup_code"]
+    return code

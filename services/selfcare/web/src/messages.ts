@@ -148,6 +148,17 @@ export const en = {
   "problem.plans.404": "This tariff is not offered for your line.",
   "problem.plans.409": "This tariff change is not possible now.",
   "problem.detailed.422": "Choose an interval within the last three months, ending today at the latest.",
+  "password.switch": "Log in with a login and password instead",
+  "password.back": "Log in with an SMS code instead",
+  "password.login": "Login",
+  "password.password": "Password",
+  "password.first": "First time? Set your password with the setup code",
+  "password.setupCode": "Setup code from your contract",
+  "password.new": "New password",
+  "password.hint": "At least 10 characters.",
+  "password.set": "Set the password and log in",
+  "problem.password.401": "The login, the password or the setup code is wrong, or the login is locked for a while.",
+  "problem.password.422": "The password is too short or a field is empty.",
   "common.loading": "Loading…",
 };
 

@@ -4,6 +4,7 @@ import { call } from "../api";
 import { esc, field, notice, render } from "../dom";
 import { sentence, t } from "../i18n";
 import { startSession } from "../session";
+import { passwordForms, wirePasswords } from "./password";
 
 interface Sent {
   expires_in: number;
@@ -28,8 +29,13 @@ export function loginView(message: string, done: () => void): void {
         <button type="submit">${esc(t("login.verify"))}</button>
         <button type="button" class="link" id="other">${esc(t("login.other"))}</button>
       </form>
+      ${passwordForms()}
+      <button type="button" class="link" id="switch" aria-controls="ask password">${esc(
+        t("password.switch"))}</button>
     </section>`);
   wire(root, done);
+  wirePasswords(root, done);
+  wireSwitch(root);
 }
 
 function wire(root: HTMLElement, done: () => void): void {
@@ -45,6 +51,18 @@ function wire(root: HTMLElement, done: () => void): void {
     void checkCode(root, number(), field<HTMLInputElement>(root, "#code").value.trim(), done);
   });
   field(root, "#other").addEventListener("click", () => { verify.hidden = true; ask.hidden = false; });
+}
+
+function wireSwitch(root: HTMLElement): void {
+  const button = field<HTMLButtonElement>(root, "#switch");
+  button.addEventListener("click", () => {
+    const toPassword = button.dataset.mode !== "password";
+    button.dataset.mode = toPassword ? "password" : "sms";
+    for (const id of ["#ask", "#verify", "#setup"]) field<HTMLElement>(root, id).hidden = true;
+    field<HTMLElement>(root, "#password").hidden = !toPassword;
+    field<HTMLElement>(root, "#ask").hidden = toPassword;
+    button.textContent = t(toPassword ? "password.back" : "password.switch");
+  });
 }
 
 async function askCode(root: HTMLElement, msisdn: string, sent: () => void): Promise<void> {
