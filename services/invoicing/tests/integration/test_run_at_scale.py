@@ -175,3 +175,35 @@ async def test_a_run_executed_again_issues_nothing_twice_and_takes_no_number(
     assert (again["status"], again["issued"], again["skipped"]) == ("completed", 0, 13)
     assert await _counter(_url(settings)) == 25
     assert await _numbers(_url(settings), first["id"]) == list(range(1, 26))
+
+
+async def _unwritable(dsn: str) -> str:
+    """An account whose monthly fees' two long descriptions make a line too long to store."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.copy_records_to_table("accounts", columns=ACCOUNT,
+                                         records=[account_row("long-1")])
+        await conn.copy_records_to_table("lines", records=[(msisdn("long-1"), "long-1", APRIL)])
+        await conn.copy_records_to_table("ledger", columns=LEDGER, records=[(
+            f"long-{n}", "long-1", "charge", "fee", "MDL", date(2026, 4, 1), Decimal("-12"),
+            "seed", datetime.now(UTC), msisdn("long-1"), None, letter * 150, Decimal(1),
+            "month", Decimal(10), Decimal(2), Decimal(12), "", "", Decimal("0.20"), True)
+            for n, letter in enumerate("ab")])
+    finally:
+        await conn.close()
+    return "long-1"
+
+
+async def test_a_chunk_that_cannot_be_written_is_billed_account_by_account(
+    chunked: tuple[InvoicingSettings, httpx.AsyncClient],
+) -> None:
+    settings, client = chunked
+    good = await seed(_url(settings), "near", 6, APRIL)  # the chunk of 7 holds all of them
+    bad = await _unwritable(_url(settings))
+    await set_clock(client, "2026-05-01T06:00:00+00:00")
+    run = await run_billing(client, "2026-04-30")
+    assert (run["status"], run["issued"]) == ("failed", 6), run
+    assert [f["account_id"] for f in run["failures"]] == [bad]
+    assert "varying(200)" in run["failures"][0]["reason"]
+    assert await _numbers(_url(settings), run["id"]) == list(range(1, 7))
+    assert len(good) == 6

@@ -15,7 +15,6 @@ from typing import Any
 
 from tarifa.audit import Actor
 from tarifa.logging import get_logger
-from tarifa.scheduling import attempt
 
 from invoicing.domain.run import BillingRun, RunStatus
 from invoicing.service.billing import BillingPolicy, bill_account
@@ -39,9 +38,9 @@ def _not_billed(failed: list[str], named: int = 20) -> str:
     return f"accounts not billed: {', '.join(failed[:named])}{more} (see the run's failures)"
 
 
-async def _done(work: Coroutine[Any, Any, object]) -> bool:
-    await work
-    return True
+def _reason(exc: Exception) -> str:
+    """Why an account was not billed, as the run reports it (the first line, at most 500 chars)."""
+    return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:500]
 
 
 class BillingRunner:
@@ -160,9 +159,12 @@ class BillingRunner:
     async def _one_by_one(self, run: BillingRun, chunk: list[str]) -> dict[str, str]:
         failed: dict[str, str] = {}
         for account_id in chunk:
-            billed = bill_account(self._new_uow().acting(RUNNER), self._policy, run, account_id)
-            if await attempt("invoicing-billing-run", account_id, _done(billed)) is None:
-                failed[account_id] = "the statement could not be written (see the service log)"
+            try:
+                await bill_account(self._new_uow().acting(RUNNER), self._policy, run, account_id)
+            except Exception as exc:  # this account alone: reported, the others go on
+                log.error("billing_account_failed", run_id=run.id, account_id=account_id,
+                          error=repr(exc), exc_info=True)
+                failed[account_id] = _reason(exc)
         async with self._new_uow() as uow:
             await uow.statements.record_failures(run.id, failed, uow.clock.now())
             await uow.statements.clear_failures(run.id, [a for a in chunk if a not in failed])
