@@ -48,7 +48,7 @@ async def show(new_uow: Callable[[], UnitOfWork], board: ProgressBoard, run_id: 
 
 
 async def watch(new_uow: Callable[[], UnitOfWork], board: ProgressBoard, run_id: str,
-                every: float = 2.0) -> None:
+                every: float = 10.0) -> None:
     """Show the run's progress every ``every`` seconds until cancelled."""
     while True:
         await show(new_uow, board, run_id)
