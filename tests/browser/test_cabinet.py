@@ -108,6 +108,9 @@ def test_services_are_suspended_within_the_stated_maximum_and_resumed(
     expect(phone.get_by_role("status").filter(has_text="Your services are on again.")).to_be_visible()
     phone.get_by_role("link", name="My account").click()
     expect(phone.get_by_test_id("status")).to_have_text("Active")
+    notices = phone.locator(".notices")
+    _eventually_shown(phone, f"{cabinet.origin}/#/services", notices, "Services suspended")
+    expect(notices).to_contain_text("Services resumed")
 
 
 def test_the_tariff_changes_from_the_next_period(
@@ -183,15 +186,15 @@ def test_an_invoice_is_paid_by_card_through_the_gateway_page(
 
 
 def _eventually_shown(page: Page, address: str, where: Any, text: str, tries: int = 40) -> None:
-    """Payments tells invoicing and accounts by events: reload until the page shows it."""
+    """The services tell each other by events: reload until the page shows ``text``."""
     for _ in range(tries):
         page.goto(address)
         page.reload()
         expect(page.get_by_text("Loading…")).to_have_count(0)
-        if where.count() and where.inner_text() == text:
+        if where.count() and text in where.inner_text():
             return
         page.wait_for_timeout(500)
-    expect(where).to_have_text(text)
+    expect(where).to_contain_text(text)
 
 
 def test_the_language_is_switched_and_kept(
