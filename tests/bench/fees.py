@@ -82,8 +82,9 @@ async def main(lines: int = 10_000, baseline_lines: int = 1_000) -> dict[str, fl
     print(f"fee pass: {lines} lines, {made} charges in {chunked:.1f} s: "
           f"{figures['fee_pass_lines_per_s']:,.0f} lines/s")
     print(f"baseline: one transaction per line, {baseline_lines} lines in {one_by_one:.1f} s: "
-          f"{figures['baseline_lines_per_s']:,.0f} lines/s "
-          f"({figures['fee_pass_lines_per_s'] / figures['baseline_lines_per_s']:.1f}x slower)")
+          f"{figures['baseline_lines_per_s']:,.0f} lines/s")
+    print(f"ratio: the chunked pass is {lines / chunked / figures['baseline_lines_per_s']:.1f}x "
+          "faster than one transaction per line")
     return figures
 
 

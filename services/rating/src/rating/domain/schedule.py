@@ -83,8 +83,13 @@ class LineFees:
             return None
         return plan
 
-    def _month(self, day: date) -> list[FeeDay]:
-        return [FeeDay(d, self.plan_on(d)) for d in month_days(day) if d >= self.connection_day]
+    def _month(self, day: date, months: dict[date, list[FeeDay]]) -> list[FeeDay]:
+        """The chargeable days of ``day``'s month, worked out once per ``charges`` call."""
+        first = day.replace(day=1)
+        if first not in months:
+            connected = self.connection_day
+            months[first] = [FeeDay(d, self.plan_on(d)) for d in month_days(day) if d >= connected]
+        return months[first]
 
     def _charge(self, day: date, month: list[FeeDay], amount: Decimal) -> FeeCharge | None:
         plans = [d.plan for d in month if d.plan is not None]
@@ -95,11 +100,12 @@ class LineFees:
         return FeeCharge(self.line.msisdn, self.line.account_id, kind, day, amount, plan,
                          split_fee(amount, plan))
 
-    def charge_day(self, day: date) -> FeeCharge | None:
+    def charge_day(self, day: date,
+                   months: dict[date, list[FeeDay]] | None = None) -> FeeCharge | None:
         """The charge ``day`` brings (``None`` when nothing changes); remembered in ``charged``."""
         if day < self.connection_day:
             return None
-        month = self._month(day)
+        month = self._month(day, {} if months is None else months)
         first = day.replace(day=1)
         amount = month_due(self.payment_mode, month, day) - self.charged.get(first, Decimal(0))
         charge = self._charge(day, month, amount) if amount else None
@@ -111,9 +117,10 @@ class LineFees:
     def charges(self, first: date, last: date) -> list[FeeCharge]:
         """The charges of the days from ``first`` to ``last``, in order."""
         found: list[FeeCharge] = []
+        months: dict[date, list[FeeDay]] = {}
         day = max(first, self.connection_day)
         while day <= last:
-            charge = self.charge_day(day)
+            charge = self.charge_day(day, months)
             if charge is not None:
                 found.append(charge)
             day += timedelta(days=1)
