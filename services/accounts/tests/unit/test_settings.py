@@ -5,12 +5,10 @@ from __future__ import annotations
 import pytest
 from accounts.settings import AccountsSettings
 from tarifa.settings import InvalidSettings, load_settings
-from tarifa.tokens import TokenSigner
 
 
 @pytest.fixture(autouse=True)
-def _environment(monkeypatch: pytest.MonkeyPatch, token_signer: TokenSigner) -> None:
-    monkeypatch.setenv("TARIFA_JWT_SECRET", token_signer)
+def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ACCOUNTS_CLIENTS", raising=False)
     monkeypatch.delenv("ACCOUNTS_PORT", raising=False)
 

@@ -14,7 +14,6 @@ from typing import Any
 
 import aio_pika
 import httpx
-import pytest
 from notifications.adapters.smsc_simulator import SmscSimulator
 from notifications.bootstrap import MIGRATIONS, build_app
 from notifications.settings import NotificationsSettings
@@ -25,21 +24,11 @@ from tarifa.messaging.envelope import CloudEvent
 from tarifa.testing.apps import bearer, running_client
 from tarifa.testing.audit import audit_rows
 from tarifa.testing.events import publish_event
+from tarifa.tokens import TokenSigner
 
 Rows = list[dict[str, Any]]
 DISPATCHER = {"subject": "notifications.dispatcher", "role": "system"}
 SMSC = {"subject": "notifications.smsc", "role": "system"}
-
-
-@pytest.fixture
-def signer(request: pytest.FixtureRequest) -> Any:
-    """What the suite signs test tokens with, under whichever name its plugin gives it."""
-    for name in ("token_signer", "signing_key", "jwt_secret"):
-        try:
-            return request.getfixturevalue(name)
-        except pytest.FixtureLookupError:
-            continue
-    raise AssertionError("no fixture to sign test tokens with")
 
 
 async def _open(settings: NotificationsSettings, delivery: dict[str, str]) -> str:
@@ -60,12 +49,12 @@ async def _issue(settings: NotificationsSettings, account_id: str) -> CloudEvent
         due_date=date(2026, 6, 16), currency="MDL"), subject=account_id)
 
 
-async def _until(client: httpx.AsyncClient, signer: Any, channel: str, account_id: str,
+async def _until(client: httpx.AsyncClient, token_signer: TokenSigner, channel: str, account_id: str,
                  done: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
     rows: Rows = []
     for _ in range(300):
         response = await client.get("/v1/notifications", params={"account_id": account_id},
-                                    headers=bearer(signer, Role.OPERATOR))
+                                    headers=bearer(token_signer, Role.OPERATOR))
         assert response.status_code == 200, response.text
         rows = [row for row in response.json() if row["channel"] == channel]
         if len(rows) == 1 and done(rows[0]):
@@ -74,11 +63,11 @@ async def _until(client: httpx.AsyncClient, signer: Any, channel: str, account_i
     raise AssertionError(f"{channel} delivery of {account_id} never got there: {rows}")
 
 
-async def _code_row(client: httpx.AsyncClient, signer: Any, number: str) -> dict[str, Any]:
+async def _code_row(client: httpx.AsyncClient, token_signer: TokenSigner, number: str) -> dict[str, Any]:
     rows: Rows = []
     for _ in range(600):
         response = await client.get("/v1/notifications", params={"event": "notifications.otp"},
-                                    headers=bearer(signer, Role.OPERATOR))
+                                    headers=bearer(token_signer, Role.OPERATOR))
         assert response.status_code == 200, response.text
         rows = [row for row in response.json() if row["recipient"] == number]
         if rows and rows[0]["status"] != "pending":
@@ -93,14 +82,14 @@ def _brief(row: dict[str, Any]) -> tuple[Any, ...]:
 
 
 async def test_a_sent_sms_and_its_receipt_are_audited(
-    client: httpx.AsyncClient, settings: NotificationsSettings, signer: Any,
+    client: httpx.AsyncClient, settings: NotificationsSettings, token_signer: TokenSigner,
     smsc: SmscSimulator,
 ) -> None:
     await smsc.start()
     number = "+3736" + str(uuid.uuid4().int)[:7]
     account_id = await _open(settings, {"medium": "paper", "address": "Chișinău", "sms": number})
     issued = await _issue(settings, account_id)
-    row = await _until(client, signer, "sms", account_id, lambda r: r["status"] == "delivered")
+    row = await _until(client, token_signer, "sms", account_id, lambda r: r["status"] == "delivered")
     sent, delivered = await audit_rows(client, "message", row["id"])
     assert [_brief(sent), _brief(delivered)] == [
         ("message.sent", DISPATCHER, "pending", "sent"),
@@ -110,17 +99,17 @@ async def test_a_sent_sms_and_its_receipt_are_audited(
 
 
 async def test_a_pending_retry_leaves_no_row_and_the_send_one(
-    client: httpx.AsyncClient, settings: NotificationsSettings, signer: Any, smtp: Any,
+    client: httpx.AsyncClient, settings: NotificationsSettings, token_signer: TokenSigner, smtp: Any,
     invoicing: Any,
 ) -> None:
     account_id = await _open(settings, {"medium": "ebill", "email": "audit@example.md"})
     issued = await _issue(settings, account_id)
     invoicing.documents[issued.data["invoice_id"]] = b"%PDF-1.7\n%%EOF\n"
-    waiting = await _until(client, signer, "email", account_id, lambda r: r["attempts"] >= 2)
+    waiting = await _until(client, token_signer, "email", account_id, lambda r: r["attempts"] >= 2)
     assert waiting["status"] == "pending"
     assert await audit_rows(client, "message", waiting["id"]) == []
     smtp.start()
-    await _until(client, signer, "email", account_id, lambda r: r["status"] == "sent")
+    await _until(client, token_signer, "email", account_id, lambda r: r["status"] == "sent")
     [sent] = await audit_rows(client, "message", waiting["id"])
     assert _brief(sent) == ("message.sent", DISPATCHER, "pending", "sent")
     assert sent["correlation_id"] == issued.correlation_id
@@ -128,14 +117,14 @@ async def test_a_pending_retry_leaves_no_row_and_the_send_one(
 
 
 async def test_a_delivery_given_up_is_audited_as_failed(
-    settings: NotificationsSettings, signer: Any,
+    settings: NotificationsSettings, token_signer: TokenSigner,
 ) -> None:
     await prepare_database(MIGRATIONS, settings.dsn)
     limited = settings.model_copy(update={"send_max_attempts": 2})
     async with running_client(build_app(limited)) as client:
         account_id = await _open(settings, {"medium": "ebill", "email": "gone@example.md"})
         issued = await _issue(settings, account_id)
-        row = await _until(client, signer, "email", account_id, lambda r: r["status"] == "failed")
+        row = await _until(client, token_signer, "email", account_id, lambda r: r["status"] == "failed")
         [failed] = await audit_rows(client, "message", row["id"])
     assert _brief(failed) == ("message.failed", DISPATCHER, "pending", "failed")
     assert failed["correlation_id"] == issued.correlation_id
@@ -144,7 +133,7 @@ async def test_a_delivery_given_up_is_audited_as_failed(
 
 
 async def test_a_one_time_code_sent_is_audited_by_its_consumer(
-    client: httpx.AsyncClient, settings: NotificationsSettings, signer: Any,
+    client: httpx.AsyncClient, settings: NotificationsSettings, token_signer: TokenSigner,
     smsc: SmscSimulator,
 ) -> None:
     await smsc.start()
@@ -157,7 +146,7 @@ async def test_a_one_time_code_sent_is_audited_by_its_consumer(
         await channel.default_exchange.publish(aio_pika.Message(
             json.dumps(body).encode(), message_id=message_id, content_type="application/json",
             delivery_mode=aio_pika.DeliveryMode.PERSISTENT), routing_key="notifications.otp")
-    row = await _code_row(client, signer, number)
+    row = await _code_row(client, token_signer, number)
     sent, *receipted = await audit_rows(client, "message", row["id"])
     assert (sent["action"], sent["actor"], sent["before"], sent["after"]["status"]) == (
         "message.sent", {"subject": "notifications.otp", "role": "system"}, None, "sent")

@@ -8,11 +8,11 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
-import pytest
 from rating.settings import RatingSettings
 from tarifa.auth import Role
 from tarifa.testing.apps import bearer
 from tarifa.testing.audit import audit_rows, correlated
+from tarifa.tokens import TokenSigner
 
 from .seed import PLAN, open_line, put_plan
 
@@ -20,41 +20,30 @@ D = Decimal
 FEES = {"subject": "rating.fees", "role": "system"}
 
 
-@pytest.fixture
-def signer(request: pytest.FixtureRequest) -> Any:
-    """What the suite signs test tokens with, under whichever name its plugin gives it."""
-    for name in ("token_signer", "signing_key", "jwt_secret"):
-        try:
-            return request.getfixturevalue(name)
-        except pytest.FixtureLookupError:
-            continue
-    raise AssertionError("no fixture to sign test tokens with")
-
-
 async def _move(client: httpx.AsyncClient, now: str, headers: dict[str, str]) -> None:
     moved = await client.put("/v1/test/clock", json={"now": now}, headers=headers)
     assert moved.status_code == 200, moved.text
 
 
-async def _fees(client: httpx.AsyncClient, signer: Any, msisdn: str) -> list[dict[str, Any]]:
-    response = await client.get(f"/v1/lines/{msisdn}/fees", headers=bearer(signer))
+async def _fees(client: httpx.AsyncClient, token_signer: TokenSigner, msisdn: str) -> list[dict[str, Any]]:
+    response = await client.get(f"/v1/lines/{msisdn}/fees", headers=bearer(token_signer))
     assert response.status_code == 200, response.text
     items: list[dict[str, Any]] = response.json()["items"]
     return items
 
 
 async def test_each_fee_charge_is_audited_once_with_its_pass(
-    client: httpx.AsyncClient, settings: RatingSettings, signer: Any
+    client: httpx.AsyncClient, settings: RatingSettings, token_signer: TokenSigner
 ) -> None:
-    await put_plan(client, signer, "audited-fees", PLAN | {"allowances": []})
-    account_id, msisdn = await open_line(settings, client, signer, "audited-fees",
+    await put_plan(client, token_signer, "audited-fees", PLAN | {"allowances": []})
+    account_id, msisdn = await open_line(settings, client, token_signer, "audited-fees",
                                          connected_at="2026-06-10T00:00:00+00:00")
     await _move(client, "2026-06-01T00:00:00+00:00", correlated()[1])
     assert await audit_rows(client, "line", msisdn) == [], "a pass that charges nothing"
     correlation_id, header = correlated()
     await _move(client, "2026-07-01T01:00:00+00:00", header)
     await _move(client, "2026-07-01T02:00:00+00:00", correlated()[1])
-    fees = await _fees(client, signer, msisdn)
+    fees = await _fees(client, token_signer, msisdn)
     rows = await audit_rows(client, "line", msisdn)
     assert [f["period_date"] for f in fees] == ["2026-06-10", "2026-07-01"]
     assert [(r["action"], r["actor"], r["correlation_id"]) for r in rows] == [
@@ -67,18 +56,18 @@ async def test_each_fee_charge_is_audited_once_with_its_pass(
 
 
 async def test_the_audit_route_filters_the_fee_rows(
-    client: httpx.AsyncClient, settings: RatingSettings, signer: Any
+    client: httpx.AsyncClient, settings: RatingSettings, token_signer: TokenSigner
 ) -> None:
-    await put_plan(client, signer, "filtered-fees", PLAN | {"allowances": []})
-    _, msisdn = await open_line(settings, client, signer, "filtered-fees",
+    await put_plan(client, token_signer, "filtered-fees", PLAN | {"allowances": []})
+    _, msisdn = await open_line(settings, client, token_signer, "filtered-fees",
                                 connected_at="2026-06-10T00:00:00+00:00")
-    _, other = await open_line(settings, client, signer, "filtered-fees",
+    _, other = await open_line(settings, client, token_signer, "filtered-fees",
                                connected_at="2026-06-10T00:00:00+00:00")
     await _move(client, "2026-07-01T01:00:00+00:00", {})
 
     async def page(**params: str) -> dict[str, Any]:
         response = await client.get("/v1/audit", params=params,
-                                    headers=bearer(signer, Role.OPERATOR))
+                                    headers=bearer(token_signer, Role.OPERATOR))
         assert response.status_code == 200, response.text
         found: dict[str, Any] = response.json()
         return found
