@@ -43,11 +43,14 @@ PUBLISHES = ["notifications.message.sent", "notifications.message.failed"]
 log = get_logger(__name__)
 
 
-def _mailer(settings: NotificationsSettings) -> SmtpMailer:
+def _mailer(settings: NotificationsSettings, runtime: Runtime) -> SmtpMailer:
     password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
-    return SmtpMailer(host=settings.smtp_host, port=settings.smtp_port, sender=settings.smtp_from,
-                      timeout=settings.smtp_timeout, username=settings.smtp_username,
-                      password=password, starttls=settings.smtp_starttls)
+    mailer = SmtpMailer(host=settings.smtp_host, port=settings.smtp_port,
+                        sender=settings.smtp_from, timeout=settings.smtp_timeout,
+                        username=settings.smtp_username, password=password,
+                        starttls=settings.smtp_starttls, connections=settings.smtp_connections)
+    runtime.on_stop.append(mailer.close)
+    return mailer
 
 
 def _sms(settings: NotificationsSettings, runtime: Runtime, on_receipt: ReceiptHandler) -> SmppSender:
@@ -72,7 +75,7 @@ def _sending(settings: NotificationsSettings, runtime: Runtime, sms: SmppSender)
 
     credentials = ClientCredentials(settings.accounts_url, settings.client_id,
                                     settings.client_secret.get_secret_value())
-    return Sending(mailer=_mailer(settings),
+    return Sending(mailer=_mailer(settings, runtime),
                    documents=HttpInvoiceDocuments(client, credentials.token),
                    policy=_policy(settings), mail_domain=settings.smtp_from.rpartition("@")[2],
                    sms=sms)

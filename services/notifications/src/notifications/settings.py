@@ -24,6 +24,8 @@ class NotificationsSettings(ServiceSettings):
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = False
     smtp_timeout: float = Field(10.0, gt=0)
+    smtp_connections: int = Field(4, ge=1, le=64,
+                                  description="SMTP connections kept open to the mail server")
     # SMS goes to the operator's SMSC over SMPP; these name the peer for the SMS channel.
     smpp_host: str = "127.0.0.1"
     smpp_port: int = Field(2775, ge=1, le=65535)
