@@ -9,6 +9,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from tarifa.currencies import UnknownCurrency
+from tarifa.money import InvalidAmount
+
 __all__ = [
     "PROBLEM_JSON",
     "PROBLEM_SCHEMA",
@@ -112,7 +115,18 @@ async def _on_http(_request: Request, exc: Exception) -> JSONResponse:
     return problem_response(problem)
 
 
+async def _on_stored_amount(_request: Request, exc: Exception) -> JSONResponse:
+    """Currencies and amounts of a request are checked where it is read (422), so one that
+    reaches this far comes from a stored record written before they were checked (a currency
+    such as ``ZZZ``): its amounts cannot be rounded, and the answer says so instead of failing."""
+    return problem_response(Conflict(
+        f"the amounts of this record cannot be shown: {exc}; it was stored before currencies "
+        "were checked and needs an operator's correction", slug="stored-amount-unusable"))
+
+
 def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(UnknownCurrency, _on_stored_amount)
+    app.add_exception_handler(InvalidAmount, _on_stored_amount)
     app.add_exception_handler(Problem, _on_problem)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(HTTPException, _on_http)

@@ -1,6 +1,7 @@
 """An account or a charge in a code that is no ISO 4217 currency (``ZZZ``, from an older accounts
 or rating version) is dead-lettered with its reason: the ledger never holds money it cannot
-round, and the account's balance and ledger answer 404, never a server error."""
+round, and the account's balance and ledger answer 404, never a server error. An account stored
+in such a code before the check answers 409 problem+json."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from datetime import UTC, date, datetime
 
 import httpx
 from invoicing.settings import InvoicingSettings
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 from tarifa.messaging.catalogue import AccountOpened, EventData, LineActivated
 from tarifa.messaging.dead_letters import dead_letter_depths
 from tarifa.testing.events import publish_event
@@ -69,3 +72,32 @@ async def test_an_account_in_zzz_is_refused_and_its_routes_answer_404(
     for route in ("balance", "ledger"):
         response = await client.get(f"/v1/accounts/{account_id}/{route}", headers=operator())
         assert is_problem(response, 404), (route, response.status_code, response.text)
+
+
+async def _stored_in_zzz(settings: InvoicingSettings, client: httpx.AsyncClient) -> str:
+    """An account taken into the replica, then put in ``ZZZ`` as an older version could have."""
+    account_id = str(uuid.uuid4())
+    await publish_event(settings.amqp_url, _opened(account_id, "MDL"))
+    for _ in range(200):
+        response = await client.get(f"/v1/accounts/{account_id}/balance", headers=operator())
+        if response.status_code == 200:
+            break
+        await asyncio.sleep(0.1)
+    engine = create_async_engine(settings.dsn)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("UPDATE accounts SET currency = 'ZZZ' WHERE account_id = :id"),
+                               {"id": account_id})
+    finally:
+        await engine.dispose()
+    return account_id
+
+
+async def test_an_account_stored_in_zzz_before_the_check_answers_a_problem_not_a_failure(
+    client: httpx.AsyncClient, settings: InvoicingSettings
+) -> None:
+    account_id = await _stored_in_zzz(settings, client)
+    response = await client.get(f"/v1/accounts/{account_id}/balance", headers=operator())
+    assert is_problem(response, 409), (response.status_code, response.text)
+    assert response.json()["type"].endswith("/stored-amount-unusable")
+    assert "ZZZ" in response.json()["detail"]
