@@ -15,6 +15,8 @@ from demo_drive import Demo, Opened, eventually
 __all__ = ["card_payment", "cash_payments", "invoices_of", "promised_payment", "save_ebills",
            "sms_login"]
 
+CODE = re.compile(r":\s*(\d{4,8})\.(?:\s|$)")
+
 
 async def invoices_of(demo: Demo, people: list[Opened]) -> dict[str, list[dict[str, Any]]]:
     return {o.account_id: await demo.call("GET", "invoicing", f"/v1/accounts/{o.account_id}/invoices")
@@ -47,11 +49,13 @@ async def sms_login(demo: Demo, msisdn: str) -> dict[str, str]:
 
 
 async def _code(demo: Demo, msisdn: str, before: int, timeout: float = 30) -> str:
+    """The code of the access-code SMS among those that came after ``before`` (a bill or
+    balance notice may arrive in between): "…: 123456. …" in each language."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        messages = demo.stack.smsc.to(msisdn)
-        if len(messages) > before and (found := re.search(r"\b(\d{4,8})\b", messages[before].text)):
-            return found.group(1)
+        for message in demo.stack.smsc.to(msisdn)[before:]:
+            if found := CODE.search(message.text):
+                return found.group(1)
         await asyncio.sleep(0.2)
     raise RuntimeError(f"no one-time code reached {msisdn}")
 
