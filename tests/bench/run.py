@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-BENCHES = ("rating", "ebills", "statements")
+BENCHES = ("rating", "fees", "ebills", "statements")
 
 
 def _load(name: str) -> ModuleType:
