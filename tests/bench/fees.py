@@ -4,7 +4,7 @@ Starts the rating app in-process on a fresh database and vhost (as ``rating.py``
 servers and seeding it uses), with ``lines`` postpaid lines connected yesterday, and times one
 pass of ``charge_fees`` (chunks of lines, each one transaction). The baseline, in the same run,
 puts the first ``baseline_lines`` lines back to "never looked at" and charges them one
-transaction per line (``charge_line_fees``, the path a failed chunk falls back to). Prints the
+transaction per line (``charge_lines`` of one line, the path a failed chunk falls back to). Prints the
 figures; asserts nothing on time. Run: ``python tests/bench/fees.py [lines]``.
 """
 
@@ -32,8 +32,7 @@ bench = _rating_bench()  # takes this folder off sys.path before the service imp
 import asyncpg  # noqa: E402
 from rating.adapters.uow import RatingUnitOfWork  # noqa: E402
 from rating.bootstrap import MIGRATIONS, build_app  # noqa: E402
-from rating.service.fee_pass import charge_fees  # noqa: E402
-from rating.service.fees import charge_line_fees  # noqa: E402
+from rating.service.fee_pass import charge_fees, charge_lines  # noqa: E402
 from rating.settings import RatingSettings  # noqa: E402
 from tarifa.db import prepare_database  # noqa: E402
 from tarifa.runtime import Runtime  # noqa: E402
@@ -55,7 +54,7 @@ async def _baseline(conn: asyncpg.Connection, new_uow: Callable[[], RatingUnitOf
     await conn.execute("UPDATE lines SET fees_through = NULL WHERE msisdn = ANY($1)", msisdns)
     started = time.perf_counter()
     for msisdn in msisdns:
-        await charge_line_fees(new_uow(), msisdn)
+        await charge_lines(new_uow(), [msisdn])
     return time.perf_counter() - started
 
 

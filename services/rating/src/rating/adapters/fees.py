@@ -39,13 +39,6 @@ class SqlFees:
             .order_by(lines.c.msisdn))
         return list(found)
 
-    async def lock(self, msisdn: str) -> tuple[Line, date | None] | None:
-        row = (await self._session.execute(
-            select(lines).where(lines.c.msisdn == msisdn).with_for_update())).first()
-        if row is None:
-            return None
-        return line_of(row, await plan_changes(self._session, [msisdn])), row.fees_through
-
     async def lock_many(self, msisdns: Collection[str]) -> dict[str, tuple[Line, date | None]]:
         rows = (await self._session.execute(
             select(lines).where(among(lines.c.msisdn, msisdns)).order_by(lines.c.msisdn)
@@ -76,14 +69,6 @@ class SqlFees:
                 among(lines.c.msisdn, [m for m, d in days.items() if d == day]))
                 .values(fees_through=day))
 
-    async def charged_since(self, msisdn: str, first: date) -> dict[date, Decimal]:
-        month = func.date_trunc("month", fee_charges.c.period_date).cast(fee_charges.c.period_date.type)
-        rows = (await self._session.execute(
-            select(month.label("month"), func.sum(fee_charges.c.amount).label("amount"))
-            .where(fee_charges.c.msisdn == msisdn, fee_charges.c.period_date >= first)
-            .group_by(month))).all()
-        return {r.month: r.amount for r in rows}
-
     async def add(self, charges: Sequence[FeeCharge], now: datetime) -> set[tuple[str, str, date]]:
         if not charges:
             return set()
@@ -104,7 +89,3 @@ class SqlFees:
             statement = statement.where(table.c.period_date <= last)
         rows = await self._session.execute(statement.order_by(table.c.period_date, table.c.kind))
         return [dict(r) for r in rows.mappings()]
-
-    async def looked_at(self, msisdn: str, day: date) -> None:
-        await self._session.execute(
-            update(lines).where(lines.c.msisdn == msisdn).values(fees_through=day))

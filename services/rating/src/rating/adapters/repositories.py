@@ -137,11 +137,6 @@ class SqlReplica:
             index_elements=[suspensions.c.account_id, suspensions.c.starts_at],
             set_={"ends_at": func.least(suspensions.c.ends_at, statement.excluded.ends_at)}))
 
-    async def suspensions(self, account_id: str) -> list[Suspension]:
-        rows = (await self._session.execute(select(suspensions).where(
-            suspensions.c.account_id == account_id).order_by(suspensions.c.starts_at))).all()
-        return [Suspension(r.account_id, r.starts_at, r.ends_at) for r in rows]
-
     async def suspensions_of(self, account_ids: Collection[str]) -> dict[str, list[Suspension]]:
         rows = (await self._session.execute(select(suspensions).where(
             among(suspensions.c.account_id, account_ids)).order_by(suspensions.c.starts_at))).all()

@@ -3,9 +3,9 @@
 A chunk is one transaction: it locks its lines (in msisdn order, as every other writer of a line
 does), reads what their schedules need in a few statements, and stores all their charges, events
 and audit rows together, so the pass costs a few statements per chunk instead of a dozen per
-line. A chunk that fails is rolled back and its lines are charged one by one
-(``charge_line_fees``, each failure logged and counted by ``attempt``), so one bad line delays
-only itself and is retried on the next pass.
+line. A chunk that fails is rolled back and its lines are charged one by one (a chunk of one
+line each, each failure logged and counted by ``attempt``), so one bad line delays only itself
+and is retried on the next pass.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from tarifa.logging import get_logger
 from tarifa.scheduling import attempt
 
 from rating.domain.schedule import FeeCharge, LineFees
-from rating.service.fees import charge_line_fees, store_charges
+from rating.service.fees import store_charges
 from rating.service.ports import UnitOfWork
 
 __all__ = ["CHUNK", "charge_fees", "charge_lines"]
@@ -49,7 +49,7 @@ async def _chunk(new_uow: Callable[[], UnitOfWork], msisdns: Sequence[str]) -> i
         log.warning("fee_chunk_failed", lines=len(msisdns), error=repr(exc))
     made = 0
     for msisdn in msisdns:
-        made += await attempt("rating-fees", msisdn, charge_line_fees(new_uow(), msisdn)) or 0
+        made += await attempt("rating-fees", msisdn, charge_lines(new_uow(), [msisdn])) or 0
     return made
 
 

@@ -1,7 +1,7 @@
-"""Charging recurring fees: every day that began since a line was last looked at, caught up.
+"""Storing recurring fee charges: every day that began since a line was last looked at, caught up.
 
-The daily pass (``rating.service.fee_pass``) charges lines in chunks; this module charges one
-line, the pass's way out when a chunk fails. A line is handled under its row lock, from the day
+The daily pass (``rating.service.fee_pass``) works out the charges; this module stores,
+announces and audits them. A line is handled under its row lock, from the day
 after the last day looked at (or its connection day) to today in the account's time zone, so a
 jump of the clock charges every missed day, and concurrent runs (clock moves, the periodic run,
 other replicas) charge each day once. A charge is stored under the unique key (line, kind,
@@ -13,15 +13,13 @@ whose account is not known yet waits for the next run.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from tarifa.audit import Actor, AuditEntry
 from tarifa.messaging.catalogue import FeeCharged
 
-from rating.domain.schedule import FeeCharge, LineFees
+from rating.domain.schedule import FeeCharge
 from rating.service.ports import UnitOfWork
 
-__all__ = ["FEES", "charge_line_fees", "store_charges"]
+__all__ = ["FEES", "store_charges"]
 
 FEES = Actor.system("rating.fees")
 """The actor of the charges the fee pass makes."""
@@ -44,18 +42,6 @@ def _audited(charge: FeeCharge) -> AuditEntry:
     return AuditEntry(FEES, "fee.charged", "line", charge.msisdn, after=after)
 
 
-async def _schedule(uow: UnitOfWork, msisdn: str) -> tuple[LineFees, date | None] | None:
-    locked = await uow.fees.lock(msisdn)
-    if locked is None:
-        return None
-    line, through = locked
-    account = await uow.replica.account(line.account_id)
-    if account is None:
-        return None
-    plans = await uow.plans.versions_of(line.plan_codes)
-    return LineFees(line, account, plans, await uow.replica.suspensions(account.account_id)), through
-
-
 async def store_charges(uow: UnitOfWork, charges: list[FeeCharge]) -> None:
     """Store the charges, and announce and audit those not stored before."""
     inserted = await uow.fees.add(charges, uow.clock.now())
@@ -63,22 +49,3 @@ async def store_charges(uow: UnitOfWork, charges: list[FeeCharge]) -> None:
     for charge in made:
         uow.emit(_fee_charged(charge), subject=charge.account_id)
     await uow.trail.record_all([_audited(charge) for charge in made])
-
-
-async def charge_line_fees(uow: UnitOfWork, msisdn: str) -> int:
-    """Charge the days of one line not looked at yet; return how many charges it made."""
-    async with uow:
-        found = await _schedule(uow, msisdn)
-        if found is None:
-            return 0
-        schedule, through = found
-        today = schedule.today(uow.clock.now())
-        first = through + timedelta(days=1) if through else schedule.connection_day
-        if first > today:
-            return 0
-        schedule.charged = await uow.fees.charged_since(msisdn, first.replace(day=1))
-        charges = schedule.charges(first, today)
-        await store_charges(uow, charges)
-        await uow.fees.looked_at(msisdn, today)
-        await uow.commit()
-    return len(charges)

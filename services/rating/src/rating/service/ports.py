@@ -48,7 +48,6 @@ class Replica(Protocol):
     async def upsert_suspension(self, suspension: Suspension) -> None:
         """Store a suspension; a known one (same account and start) keeps the earlier end."""
 
-    async def suspensions(self, account_id: str) -> list[Suspension]: ...
     async def suspensions_of(self, account_ids: Collection[str]) -> dict[str, list[Suspension]]:
         """The suspensions of each account, oldest first (an empty list for none)."""
 
@@ -166,21 +165,15 @@ class FeeRepository(Protocol):
     async def due_lines(self, day: date) -> list[str]:
         """Lines whose fees were not looked at up to ``day`` (any time zone) yet."""
 
-    async def lock(self, msisdn: str) -> tuple[Line, date | None] | None:
-        """The line, row-locked until commit, with the last day its fees were looked at."""
-
-    async def charged_since(self, msisdn: str, first: date) -> dict[date, Decimal]:
-        """Fee amounts charged to the line per month (first day) from month ``first`` on."""
-
     async def add(self, charges: Sequence[FeeCharge], now: datetime) -> set[tuple[str, str, date]]:
         """Store the charges; return the (msisdn, kind, period_date) actually inserted."""
 
-    async def looked_at(self, msisdn: str, day: date) -> None: ...
     async def lock_many(self, msisdns: Collection[str]) -> dict[str, tuple[Line, date | None]]:
-        """``lock`` for many lines at once, row-locked in msisdn order."""
+        """The lines, row-locked in msisdn order until commit, each with the last day its fees
+        were looked at."""
 
     async def charged_since_many(self, firsts: Mapping[str, date]) -> dict[str, dict[date, Decimal]]:
-        """``charged_since`` for many lines, each from its own first month."""
+        """Fee amounts charged to each line per month (first day), from its own first month."""
 
     async def looked_at_many(self, days: Mapping[str, date]) -> None: ...
     async def listed(self, msisdn: str, first: date | None,
