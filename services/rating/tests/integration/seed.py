@@ -7,6 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+import aio_pika
 import httpx
 from rating.settings import RatingSettings
 from sqlalchemy import select
@@ -41,6 +42,17 @@ PLAN: dict[str, Any] = {
         {"type": "data", "direction": "*", "zone": "*", "unit_price": "0.10", "unit": "MiB"},
     ],
 }
+
+
+async def publish_batches(amqp_url: str, *bodies: bytes) -> None:
+    """Publish usage batches to ``rating.usage.ingest`` as mediation does: persistent, confirmed."""
+    connection = await aio_pika.connect(amqp_url)
+    async with connection:
+        channel = await connection.channel(publisher_confirms=True)
+        for body in bodies:
+            await channel.default_exchange.publish(
+                aio_pika.Message(body, delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
+                routing_key="rating.usage.ingest")
 
 
 def new_msisdn() -> str:

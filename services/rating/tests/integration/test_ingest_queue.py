@@ -14,19 +14,9 @@ from tarifa.testing.apps import bearer
 from tarifa.testing.events import tap_events
 from tarifa.tokens import TokenSigner
 
-from .seed import PLAN, open_line, put_plan, record
+from .seed import PLAN, open_line, publish_batches, put_plan, record
 
 QUEUE = "rating.usage.ingest"
-
-
-async def _publish(amqp_url: str, *bodies: bytes) -> None:
-    connection = await aio_pika.connect(amqp_url)
-    async with connection:
-        channel = await connection.channel(publisher_confirms=True)
-        for body in bodies:
-            await channel.default_exchange.publish(
-                aio_pika.Message(body, delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
-                routing_key=QUEUE)
 
 
 def _batch(records: list[dict[str, Any]]) -> bytes:
@@ -64,7 +54,7 @@ async def test_batches_from_the_queue_are_rated_once_and_announced(
     first = _batch([record(msisdn, "q1", quantity=90), record(msisdn, "q2", type="sms", quantity=1)])
     second = _batch([record(msisdn, "q3", type="sms", quantity=1), record(msisdn, "q1", quantity=90)])
     async with tap_events(settings.amqp_url, ["rating.usage.rated"]) as tap:
-        await _publish(settings.amqp_url, first, first, second)
+        await publish_batches(settings.amqp_url, first, first, second)
         ids = await _rated_ids(client, token_signer, msisdn, "q3")
         events = await tap.wait_for("rating.usage.rated", count=2, subject=account_id)
     assert sorted(ids) == ["q1", "q2", "q3"]
@@ -77,6 +67,6 @@ async def test_batches_from_the_queue_are_rated_once_and_announced(
 async def test_a_body_that_is_no_batch_is_dead_lettered(
     client: httpx.AsyncClient, settings: RatingSettings
 ) -> None:
-    await _publish(settings.amqp_url, b"this is not json")
+    await publish_batches(settings.amqp_url, b"this is not json")
     message = await _dead_letter(settings.amqp_url)
     assert message.body == b"this is not json"

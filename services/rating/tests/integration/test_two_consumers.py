@@ -7,7 +7,6 @@ import asyncio
 import json
 from typing import Any
 
-import aio_pika
 import httpx
 from rating.bootstrap import build_app
 from rating.settings import RatingSettings
@@ -15,20 +14,9 @@ from tarifa.testing.apps import bearer, running_client
 from tarifa.tokens import TokenSigner
 
 from ..conftest import TODAY
-from .seed import PLAN, open_line, put_plan, record
+from .seed import PLAN, open_line, publish_batches, put_plan, record
 
-QUEUE = "rating.usage.ingest"
 BATCHES = 24
-
-
-async def _publish(amqp_url: str, bodies: list[bytes]) -> None:
-    connection = await aio_pika.connect(amqp_url)
-    async with connection:
-        channel = await connection.channel(publisher_confirms=True)
-        for body in bodies:
-            await channel.default_exchange.publish(
-                aio_pika.Message(body, delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
-                routing_key=QUEUE)
 
 
 def _batches(lines: list[str]) -> list[bytes]:
@@ -60,7 +48,7 @@ async def test_two_consumers_rate_each_record_once_and_share_each_allowance(
     lines = [(await open_line(settings, client, token_signer, "pair"))[1] for _ in range(2)]
     async with running_client(build_app(settings)) as other:
         await other.put("/v1/test/clock", json={"now": TODAY})  # each process has its own clock
-        await _publish(settings.amqp_url, _batches(lines))
+        await publish_batches(settings.amqp_url, *_batches(lines))
         await _rated(client, token_signer, lines[0], BATCHES * 4 + 1)
         await _rated(client, token_signer, lines[1], BATCHES * 4)
     await asyncio.sleep(0.5)  # anything rated twice would have arrived by now
