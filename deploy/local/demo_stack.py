@@ -139,6 +139,7 @@ class DemoStack:
 
     async def move_clocks(self, http: httpx.AsyncClient, now: str) -> None:
         for service in SERVICES:
-            moved = await http.put(f"{self.url(service)}/v1/test/clock", json={"now": now})
+            moved = await http.put(f"{self.url(service)}/v1/test/clock?wait=true",
+                                   json={"now": now})
             if moved.status_code != 200:
                 raise RuntimeError(f"{service} kept its clock: {moved.text}")

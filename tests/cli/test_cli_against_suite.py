@@ -47,7 +47,7 @@ class Cli:
 
 def _move_clocks(suite: Suite, now: str) -> None:
     for service in SERVICES:
-        moved = httpx.put(f"{suite.url(service)}/v1/test/clock", json={"now": now})
+        moved = httpx.put(f"{suite.url(service)}/v1/test/clock?wait=true", json={"now": now})
         assert moved.status_code == 200, moved.text
 
 

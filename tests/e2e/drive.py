@@ -30,7 +30,7 @@ async def eventually(
 
 async def move_clocks(http: httpx.AsyncClient, suite: Suite, now: str) -> None:
     for service in SERVICES:
-        response = await http.put(f"{suite.url(service)}/v1/test/clock", json={"now": now})
+        response = await http.put(f"{suite.url(service)}/v1/test/clock?wait=true", json={"now": now})
         assert response.status_code == 200, (service, response.text)
 
 

@@ -26,7 +26,7 @@ def _month_end(today: date) -> date:
 
 async def _move_clocks(http: httpx.AsyncClient, stage: Stage, now: datetime) -> None:
     for service in SERVICES:
-        response = await http.put(f"{stage.suite.url(service)}/v1/test/clock",
+        response = await http.put(f"{stage.suite.url(service)}/v1/test/clock?wait=true",
                                   json={"now": now.isoformat()})
         assert response.status_code == 200, (service, response.text)
 

@@ -29,6 +29,6 @@ TODAY = "2026-05-14T12:00:00+00:00"
 async def client(settings: RatingSettings) -> AsyncIterator[httpx.AsyncClient]:
     await prepare_database(MIGRATIONS, settings.dsn)
     async with running_client(build_app(settings)) as client:
-        moved = await client.put("/v1/test/clock", json={"now": TODAY})
+        moved = await client.put("/v1/test/clock?wait=true", json={"now": TODAY})
         assert moved.status_code == 200, moved.text
         yield client

@@ -23,6 +23,7 @@ from tarifa.clock import Clock, ControllableClock, SystemClock
 from tarifa.db import create_engine, sessionmaker_for
 from tarifa.jwks import RemoteKeys
 from tarifa.logging import configure_logging, get_logger
+from tarifa.messaging.backlog import record_backlog
 from tarifa.messaging.consumer import EventHandler, subscribe_event
 from tarifa.messaging.dead_letters import dead_letter_depths
 from tarifa.messaging.docs import document_published
@@ -33,7 +34,7 @@ from tarifa.sane_requests import RefuseControlCharacters
 from tarifa.settings import ServiceSettings
 from tarifa.tokens import KeySet, PinnedKeys, TokenVerifier
 from tarifa.web.access import undeclared
-from tarifa.web.clock import clock_router
+from tarifa.web.clock import ClockJobs, clock_router
 from tarifa.web.health import health_router
 from tarifa.web.observability import install_request_logging, metrics_router
 from tarifa.web.openapi import document_answers, document_problems
@@ -79,6 +80,9 @@ class Runtime:
 
     async def dead_letter_depths(self) -> dict[str, int]:
         return await dead_letter_depths(self.settings.amqp_url, self.queues)
+
+    async def outbox_backlog(self) -> None:
+        await record_backlog(self.sessions, self.settings.service_name)
 
     async def broker_ready(self) -> bool:
         return bool(await self.broker.ping(timeout=2))
@@ -157,9 +161,11 @@ def _allow_browsers(app: FastAPI, origins: list[str]) -> None:
 
 def _common_routers(runtime: Runtime) -> list[APIRouter]:
     routers = [health_router({"database": runtime.database_ready, "broker": runtime.broker_ready}),
-               metrics_router(runtime.dead_letter_depths)]
+               metrics_router(runtime.dead_letter_depths, readings=[runtime.outbox_backlog])]
     if isinstance(runtime.clock, ControllableClock):
-        routers.append(clock_router(runtime.clock, runtime.clock_moved))
+        jobs = ClockJobs(runtime.clock_moved)
+        runtime.on_stop.insert(0, jobs.stop)  # before the broker and the engine go
+        routers.append(clock_router(runtime.clock, jobs))
     return routers
 
 

@@ -115,7 +115,7 @@ def move_clock(client: httpx.AsyncClient) -> Callable[[datetime], Awaitable[None
     """Move the service's test clock; the due jobs have run when it answers."""
 
     async def move(instant: datetime) -> None:
-        response = await client.put("/v1/test/clock", json={"now": instant.isoformat()})
+        response = await client.put("/v1/test/clock?wait=true", json={"now": instant.isoformat()})
         assert response.status_code == 200, response.text
 
     return move

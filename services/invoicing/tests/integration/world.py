@@ -99,7 +99,7 @@ async def balance_becomes(client: httpx.AsyncClient, account_id: str, value: str
 
 
 async def set_clock(client: httpx.AsyncClient, now: str) -> None:
-    response = await client.put("/v1/test/clock", json={"now": now})
+    response = await client.put("/v1/test/clock?wait=true", json={"now": now})
     assert response.status_code == 200, response.text
 
 

@@ -250,7 +250,7 @@ async def test_after_a_rotation_messages_carry_both_signatures_for_the_grace_per
     assert len(arrival.headers["webhook-signature"].split(" ")) == 2
     Webhook(old).verify(arrival.body, arrival.headers)
     Webhook(new).verify(arrival.body, arrival.headers)
-    moved = await webhooks.put("/v1/test/clock", json={
+    moved = await webhooks.put("/v1/test/clock?wait=true", json={
         "now": (datetime.now(UTC) + timedelta(hours=2)).isoformat()})
     assert moved.status_code == 200
     after = await publish_event(settings.amqp_url, _invoice())

@@ -113,7 +113,7 @@ async def test_a_prepaid_account_is_topped_up_once_per_fall_below_the_threshold(
 
 
 async def _move(client: httpx.AsyncClient, to: datetime) -> None:
-    moved = await client.put("/v1/test/clock", json={"now": to.isoformat()})
+    moved = await client.put("/v1/test/clock?wait=true", json={"now": to.isoformat()})
     assert moved.status_code == 200, moved.text
 
 

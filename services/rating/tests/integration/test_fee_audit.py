@@ -21,7 +21,7 @@ FEES = {"subject": "rating.fees", "role": "system"}
 
 
 async def _move(client: httpx.AsyncClient, now: str, headers: dict[str, str]) -> None:
-    moved = await client.put("/v1/test/clock", json={"now": now}, headers=headers)
+    moved = await client.put("/v1/test/clock?wait=true", json={"now": now}, headers=headers)
     assert moved.status_code == 200, moved.text
 
 

@@ -20,7 +20,7 @@ D = Decimal
 
 
 async def _clock(client: httpx.AsyncClient, now: str) -> None:
-    moved = await client.put("/v1/test/clock", json={"now": now})
+    moved = await client.put("/v1/test/clock?wait=true", json={"now": now})
     assert moved.status_code == 200, moved.text
 
 

@@ -32,14 +32,14 @@ async def test_a_line_connected_in_year_1_does_not_stop_the_fees_of_the_others(
     _, after = await open_line(settings, client, token_signer, "go-on",
                                connected_at="2026-04-01T00:00:00+00:00")
     failed = _failures()
-    moved = await client.put("/v1/test/clock", json={"now": "2026-06-01T01:00:00+00:00"})
+    moved = await client.put("/v1/test/clock?wait=true", json={"now": "2026-06-01T01:00:00+00:00"})
     assert moved.status_code == 200, moved.text
     assert _failures() >= failed + 1
     for msisdn in (before, after):
         assert await _fees(client, token_signer, msisdn) == ["2026-04-01", "2026-05-01", "2026-06-01"]
     assert await _fees(client, token_signer, bad) == []
     retried = _failures()
-    moved = await client.put("/v1/test/clock", json={"now": "2026-06-02T01:00:00+00:00"})
+    moved = await client.put("/v1/test/clock?wait=true", json={"now": "2026-06-02T01:00:00+00:00"})
     assert moved.status_code == 200, moved.text
     assert _failures() >= retried + 1, "the bad line stays due and is tried again"
     metrics = (await client.get("/metrics")).text

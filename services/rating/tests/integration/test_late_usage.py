@@ -28,7 +28,7 @@ async def test_usage_of_an_invoiced_period_is_marked_late_and_older_usage_is_ref
 ) -> None:
     await put_plan(client, token_signer, "late", PLAN | {"allowances": []})
     account_id, msisdn = await open_line(settings, client, token_signer, "late")
-    await client.put("/v1/test/clock", json={"now": "2026-05-05T12:00:00+00:00"})
+    await client.put("/v1/test/clock?wait=true", json={"now": "2026-05-05T12:00:00+00:00"})
     for period_end in (date(2026, 4, 30), date(2026, 3, 31)):
         await handled(settings, await publish_event(settings.amqp_url,
                                                     _issued(account_id, period_end)))
@@ -57,7 +57,7 @@ async def test_the_late_window_comes_from_the_settings(
     assert settings.late_usage_days == 14
     await put_plan(client, token_signer, "window", PLAN | {"allowances": []})
     _, msisdn = await open_line(settings, client, token_signer, "window")
-    await client.put("/v1/test/clock", json={"now": "2026-05-20T00:00:00+00:00"})
+    await client.put("/v1/test/clock?wait=true", json={"now": "2026-05-20T00:00:00+00:00"})
     report = await post_usage(client, token_signer, [
         record(msisdn, "inside", started_at="2026-05-06T00:10:00+00:00"),
         record(msisdn, "outside", started_at="2026-05-05T23:50:00+00:00")])

@@ -114,7 +114,7 @@ async def test_the_sweep_rates_records_parked_while_their_line_arrived(
     await put_plan(client, token_signer, "parked", PLAN | {"allowances": []})
     _, msisdn = await open_line(settings, client, token_signer, "parked")
     await _park_directly(settings, [record(msisdn, "raced-1", type="sms", quantity=1)])
-    moved = await client.put("/v1/test/clock", json={"now": "2026-05-14T12:05:00+00:00"})
+    moved = await client.put("/v1/test/clock?wait=true", json={"now": "2026-05-14T12:05:00+00:00"})
     assert moved.status_code == 200
     assert [r["id"] for r in await _usage(client, token_signer, msisdn)] == ["raced-1"]
     assert await _parked(settings) == 0
@@ -126,9 +126,9 @@ async def test_records_parked_longer_than_the_policy_age_are_rejected_as_unknown
     await put_plan(client, token_signer, "parked", PLAN | {"allowances": []})
     msisdn = new_msisdn()
     await post_usage(client, token_signer, [record(msisdn, "old-1", type="sms", quantity=1)])
-    await client.put("/v1/test/clock", json={"now": "2026-05-16T12:00:00+00:00"})
+    await client.put("/v1/test/clock?wait=true", json={"now": "2026-05-16T12:00:00+00:00"})
     await post_usage(client, token_signer, [record(msisdn, "young-1", type="sms", quantity=1)])
-    await client.put("/v1/test/clock", json={"now": "2026-05-17T12:00:01+00:00"})
+    await client.put("/v1/test/clock?wait=true", json={"now": "2026-05-17T12:00:01+00:00"})
     assert await _parked(settings) == 1
     response = await client.get("/v1/usage/rejections", params={"reason": "unknown_line"},
                                 headers=bearer(token_signer))

@@ -16,7 +16,7 @@ from .seed import PLAN, put_plan
 
 
 async def _clock(client: httpx.AsyncClient, now: str) -> None:
-    assert (await client.put("/v1/test/clock", json={"now": now})).status_code == 200
+    assert (await client.put("/v1/test/clock?wait=true", json={"now": now})).status_code == 200
 
 
 async def test_versions_are_numbered_and_an_identical_put_makes_none(

@@ -120,7 +120,7 @@ async def test_rejections_are_filtered_by_received_time_and_reason_and_paged(
     _, msisdn = await open_line(settings, client, token_signer, "filtered")
     for now, ids in (("2026-05-14T12:00:00+00:00", ["a1", "a2", "a3"]),
                      ("2026-05-15T09:30:00+00:00", ["b1"])):
-        await client.put("/v1/test/clock", json={"now": now})
+        await client.put("/v1/test/clock?wait=true", json={"now": now})
         await post_usage(client, token_signer, [record(msisdn, i, type="mms") for i in ids]
                          + [record(msisdn, f"{ids[0]}-late", started_at="2026-04-01T00:00:00Z")])
     assert [k["record_id"] for k in await _rejections(client, token_signer, reason="no_price")] == [

@@ -64,7 +64,7 @@ async def _rerated_in_outbox(settings: RatingSettings, account_id: str) -> int:
 async def _rated_line(client: httpx.AsyncClient, settings: RatingSettings,
                       secret: str) -> tuple[str, str]:
     """A line whose later call was rated first, so it took the allowance out of usage order."""
-    await client.put("/v1/test/clock", json={"now": "2026-05-05T12:00:00+00:00"})
+    await client.put("/v1/test/clock?wait=true", json={"now": "2026-05-05T12:00:00+00:00"})
     code = f"fix-{uuid.uuid4().hex[:8]}"
     await put_plan(client, secret, code, _plan("0.0100"))
     account_id, msisdn = await open_line(settings, client, secret, code)

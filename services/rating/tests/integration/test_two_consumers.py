@@ -47,7 +47,7 @@ async def test_two_consumers_rate_each_record_once_and_share_each_allowance(
     await put_plan(client, token_signer, "pair", PLAN | {"allowances": allowances})
     lines = [(await open_line(settings, client, token_signer, "pair"))[1] for _ in range(2)]
     async with running_client(build_app(settings)) as other:
-        await other.put("/v1/test/clock", json={"now": TODAY})  # each process has its own clock
+        await other.put("/v1/test/clock?wait=true", json={"now": TODAY})  # each process has its own clock
         await publish_batches(settings.amqp_url, *_batches(lines))
         await _rated(client, token_signer, lines[0], BATCHES * 4 + 1)
         await _rated(client, token_signer, lines[1], BATCHES * 4)

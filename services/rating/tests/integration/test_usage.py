@@ -130,7 +130,7 @@ async def test_allowances_are_consumed_first_then_priced(
     assert [(rated[k]["allowance_used"], rated[k]["net"]) for k in ("c1", "c2", "c3", "s1", "s2")] \
         == [(90, "0.00"), (30, "0.60"), (0, "0.60"), (1, "0.00"), (0, "0.50")]
     assert sorted(e.data["allowance"] for e in exhausted) == ["sms/out/*", "voice/out/national"]
-    await client.put("/v1/test/clock", json={"now": "2026-05-20T12:00:00+00:00"})
+    await client.put("/v1/test/clock?wait=true", json={"now": "2026-05-20T12:00:00+00:00"})
     left = (await client.get(f"/v1/lines/{msisdn}/allowances", headers=bearer(token_signer))).json()
     assert left["period_start"] == "2026-05-01" and left["period_end"] == "2026-05-31"
     assert [(a["type"], a["used"], a["remaining"]) for a in left["allowances"]] == [
