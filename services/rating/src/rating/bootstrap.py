@@ -15,10 +15,12 @@ from tarifa.runtime import Runtime, build_runtime, create_app
 from tarifa.scheduling import Scheduler
 from tarifa.web.audit import audit_router
 
+from rating.adapters.records import RecordsUnitOfWork
 from rating.adapters.uow import RatingUnitOfWork
 from rating.domain.policy import RatingPolicy
 from rating.entrypoints.consumers import register_consumers
 from rating.entrypoints.http import rating_router
+from rating.entrypoints.records_http import records_router
 from rating.entrypoints.rejections_http import rejections_router
 from rating.entrypoints.rerating_http import rerating_router
 from rating.service.events import UsageBatchProcessed
@@ -85,8 +87,13 @@ def build_app(settings: RatingSettings) -> FastAPI:
     _jobs(runtime, settings, policy, new_uow)
     runtime.publishes(PUBLISHES)
     _document_batch_processed(runtime)
+
+    def records_uow() -> RecordsUnitOfWork:
+        return RecordsUnitOfWork(runtime.sessions, service="rating", clock=runtime.clock,
+                                 on_commit=runtime.relay.wake)
+
     routers = [rating_router(new_uow, policy, settings.usage_body_max_bytes),
-               rejections_router(new_uow), rerating_router(new_uow),
+               rejections_router(new_uow), rerating_router(new_uow), records_router(records_uow),
                audit_router(new_uow, tag="rating")]
     return create_app(runtime, title="Tarifa rating", routers=routers,
                       description="Rating: tariff plans, usage ingest and pricing, allowances, "

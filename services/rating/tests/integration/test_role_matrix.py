@@ -7,7 +7,7 @@ from rating.bootstrap import MIGRATIONS, build_app
 from rating.settings import RatingSettings
 from tarifa.db import prepare_database
 from tarifa.testing.apps import running_client
-from tarifa.testing.roles import ANYONE, INGEST, OPERATOR, SUBSCRIBERS, Row, Walk
+from tarifa.testing.roles import ACCOUNT, ANYONE, INGEST, OPERATOR, SUBSCRIBERS, Row, Walk
 from tarifa.tokens import TokenSigner
 
 TABLE = {
@@ -23,6 +23,7 @@ TABLE = {
     "GET /v1/lines/{msisdn}/allowances": Row(SUBSCRIBERS, 404),
     "GET /v1/lines/{msisdn}/usage": Row(SUBSCRIBERS, 404),
     "GET /v1/lines/{msisdn}/fees": Row(SUBSCRIBERS, 404),
+    "GET /v1/accounts/{account_id}/usage": Row(ACCOUNT, 422),
     "POST /v1/rerating-runs": Row(OPERATOR, 422),
     "GET /v1/rerating-runs/{run_id}": Row(OPERATOR, 404),
     "GET /v1/usage/rejections": Row(INGEST, 200),

@@ -19,7 +19,8 @@ from rating.domain.rerating import Rerated, StoredRecord, Window
 from rating.domain.rerating_run import ReratingRun
 from rating.domain.schedule import FeeCharge
 
-__all__ = ["BucketStore", "FeeRepository", "ParkedRecord", "ParkedUsage", "PlanRepository",
+__all__ = ["AccountRecords", "AccountUsagePage", "AccountUsageQuery", "BucketStore",
+           "FeeRepository", "ParkedRecord", "ParkedUsage", "PlanRepository", "RecordsUnitOfWork",
            "RejectedRecord", "RejectionPage", "RejectionQuery", "RejectionStore", "Replica",
            "ReratingRepository", "UnitOfWork", "UsagePage", "UsageQuery", "UsageRepository"]
 
@@ -71,6 +72,30 @@ class UsageQuery:
 class UsagePage:
     records: Sequence[Mapping[str, object]]
     next_after: tuple[datetime, str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class AccountUsageQuery:
+    """One page of an account's rated records, by line then time (the detailed bill's order)."""
+
+    account_id: str
+    first_day: date
+    last_day: date
+    direction: str | None = None
+    after: tuple[str, datetime, str] | None = None
+    """The page starts after this (msisdn, started_at, id)."""
+    limit: int = 500
+
+
+@dataclass(frozen=True, slots=True)
+class AccountUsagePage:
+    records: Sequence[Mapping[str, object]]
+    next_after: tuple[str, datetime, str] | None
+
+
+class AccountRecords(Protocol):
+    async def page(self, query: AccountUsageQuery) -> AccountUsagePage:
+        """Records rated to the account on the lines it holds, ``usage_date`` within the days."""
 
 
 class UsageRepository(Protocol):
@@ -220,3 +245,10 @@ class UnitOfWork(BaseUnitOfWork, Protocol):
 
     @property
     def idempotency(self) -> IdempotencyStore: ...
+
+
+class RecordsUnitOfWork(UnitOfWork, Protocol):
+    """A unit of work that also reads an account's rated records."""
+
+    @property
+    def records(self) -> AccountRecords: ...

@@ -13,6 +13,9 @@ from rating.domain.lines import Account, Line
 from rating.domain.rating import version_on
 from rating.domain.summary import RECORD_UNITS
 from rating.service.ports import (
+    AccountUsagePage,
+    AccountUsageQuery,
+    RecordsUnitOfWork,
     RejectionPage,
     RejectionQuery,
     UnitOfWork,
@@ -20,12 +23,16 @@ from rating.service.ports import (
     UsageQuery,
 )
 
-__all__ = ["AllowanceLeft", "LineAllowances", "LineNotFound", "line_allowances", "line_fees",
-           "line_usage", "usage_rejections"]
+__all__ = ["AccountNotFound", "AllowanceLeft", "LineAllowances", "LineNotFound",
+           "account_usage", "line_allowances", "line_fees", "line_usage", "usage_rejections"]
 
 
 class LineNotFound(LookupError):
     """No such line, or not one of the caller's account."""
+
+
+class AccountNotFound(LookupError):
+    """No account of that id is known to rating."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,3 +106,11 @@ async def usage_rejections(uow: UnitOfWork, query: RejectionQuery) -> RejectionP
     """One page of the records refused from any ingest path, oldest first by received time."""
     async with uow:
         return await uow.rejections.page(query)
+
+
+async def account_usage(uow: RecordsUnitOfWork, query: AccountUsageQuery) -> AccountUsagePage:
+    """One page of the account's rated records, line by line and oldest first (SPEC I7)."""
+    async with uow:
+        if await uow.replica.account(query.account_id) is None:
+            raise AccountNotFound(f"account {query.account_id} not found")
+        return await uow.records.page(query)
