@@ -4,11 +4,13 @@ A handler receives the parsed ``CloudEvent``. Malformed messages and ``PoisonMes
 rejected at once (dead-lettered with reason ``rejected``). A transient failure (a server down,
 a serialization failure) keeps the message unacked and the handler is called again with backoff,
 so an outage never spends the delivery limit; any other error is nacked and redelivered until the
-queue's delivery limit dead-letters it.
+queue's delivery limit dead-letters it. Each delivery is timed and each failure counted
+(``tarifa.messaging.metrics``).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager
 
@@ -22,6 +24,7 @@ from pydantic import ValidationError
 from tarifa.correlation import correlated
 from tarifa.logging import get_logger
 from tarifa.messaging.envelope import CloudEvent, PoisonMessage
+from tarifa.messaging.metrics import count_failure, last_delivery, timed
 from tarifa.messaging.retry import retry_transient
 from tarifa.messaging.topology import events_exchange, quorum_queue
 from tarifa.tracing import context_of, span
@@ -41,6 +44,7 @@ def subscribe_event(broker: RabbitBroker, queue_name: str, routing_key: str,
             event = CloudEvent.model_validate_json(message.body)
         except ValidationError:
             log.warning("message_rejected", queue=queue_name, reason="not a CloudEvent")
+            count_failure(queue_name, "dead-lettered")
             await message.reject()
             return
         with structlog.contextvars.bound_contextvars(
@@ -68,13 +72,28 @@ def _consumer_span(queue_name: str, event: CloudEvent,
 
 async def _handle(handler: EventHandler, event: CloudEvent, message: RabbitMessage,
                   queue_name: str) -> None:
+    started = time.perf_counter()
+    outcome = "failed"
     try:
-        await retry_transient(lambda: handler(event), what=queue_name)
+        outcome = await _outcome(handler, event, message, queue_name)
+    finally:
+        timed(queue_name, outcome, time.perf_counter() - started)
+
+
+async def _outcome(handler: EventHandler, event: CloudEvent, message: RabbitMessage,
+                   queue_name: str) -> str:
+    """Run the handler (retrying transient failures); how it ended, or the error it raised."""
+    try:
+        await retry_transient(lambda: handler(event), what=queue_name,
+                              on_retry=lambda: count_failure(queue_name, "retried"))
     except PoisonMessage as exc:
         log.warning("message_rejected", queue=queue_name, reason=str(exc))
+        count_failure(queue_name, "dead-lettered")
         await message.reject()
-        return
+        return "rejected"
     except Exception as exc:
         log.error("message_failed", queue=queue_name, error=repr(exc), exc_info=True)
+        count_failure(queue_name, "dead-lettered" if last_delivery(message.headers) else "retried")
         raise
     log.info("message_handled", queue=queue_name)
+    return "handled"

@@ -79,11 +79,12 @@ def backoff_delay(attempt: int, *, base: float = 0.2, cap: float = 10.0) -> floa
 
 
 async def retry_transient(call: Callable[[], Awaitable[T]], *, what: str,
-                          base: float = 0.2, cap: float = 10.0) -> T:
+                          base: float = 0.2, cap: float = 10.0,
+                          on_retry: Callable[[], None] | None = None) -> T:
     """Await ``call()`` until it succeeds or fails for a reason that is not transient.
 
     ``call`` must build its unit of work afresh each time, so a retry never reuses a session
-    whose connection died with the server.
+    whose connection died with the server. ``on_retry`` is told of each transient failure.
     """
     attempt = 0
     while True:
@@ -95,5 +96,7 @@ async def retry_transient(call: Callable[[], Awaitable[T]], *, what: str,
             delay = backoff_delay(attempt, base=base, cap=cap)
             log.warning("transient_failure", what=what, attempt=attempt + 1,
                         retry_in=round(delay, 2), error=repr(exc))
+            if on_retry is not None:
+                on_retry()
         await asyncio.sleep(delay)
         attempt += 1

@@ -2,13 +2,14 @@
 
 Both ids are answered in the response headers ``X-Request-ID`` and ``X-Correlation-ID``.
 ``/metrics`` also shows how many messages wait in each consumer's dead-letter queue, read from
-the broker at each scrape (``tarifa_dead_letter_messages``; -1 while the broker cannot answer).
+the broker at each scrape (``tarifa_dead_letter_messages``; -1 while the broker cannot answer),
+and whatever else the service reads at scrape time (``readings``, e.g. the outbox backlog).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
@@ -19,9 +20,11 @@ from tarifa.auth import public
 from tarifa.logging import get_logger
 from tarifa.web.access import GuardedRoute
 
-__all__ = ["DeadLetterDepths", "install_request_logging", "metrics_router", "route_of"]
+__all__ = ["DeadLetterDepths", "Reading", "install_request_logging", "metrics_router", "route_of"]
 
 DeadLetterDepths = Callable[[], Awaitable[dict[str, int]]]
+Reading = Callable[[], Awaitable[None]]
+"""Sets some gauges from a cheap look at the service's state; must not raise."""
 
 log = get_logger("tarifa.http")
 REQUESTS = Counter("tarifa_http_requests_total", "HTTP requests",
@@ -74,7 +77,8 @@ async def _record_dead_letters(depths: DeadLetterDepths) -> None:
         DEAD_LETTERS.labels(queue).set(depth)
 
 
-def metrics_router(dead_letter_depths: DeadLetterDepths | None = None) -> APIRouter:
+def metrics_router(dead_letter_depths: DeadLetterDepths | None = None, *,
+                   readings: Sequence[Reading] = ()) -> APIRouter:
     router = APIRouter(route_class=GuardedRoute, tags=["health"],
                        dependencies=[public("scraped by Prometheus")])
 
@@ -84,6 +88,8 @@ def metrics_router(dead_letter_depths: DeadLetterDepths | None = None) -> APIRou
     async def metrics() -> Response:
         if dead_letter_depths is not None:
             await _record_dead_letters(dead_letter_depths)
+        for reading in readings:
+            await reading()
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return router
