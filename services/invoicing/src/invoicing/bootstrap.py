@@ -115,7 +115,7 @@ def build_app(settings: InvoicingSettings, renderer: DocumentRenderer | None = N
                            lanes=settings.statement_lanes, board=PrometheusProgress())
 
     async def overdue(now: datetime) -> None:
-        await mark_overdue(new_uow(), now.date())
+        await mark_overdue(new_uow, now.date())
 
     scheduler = Scheduler("invoicing-overdue", lambda: overdue(runtime.clock.now()),
                           interval=settings.overdue_interval)

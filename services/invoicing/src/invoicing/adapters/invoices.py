@@ -23,6 +23,7 @@ from invoicing.adapters.tables import (
 from invoicing.domain.account import BillingAccount
 from invoicing.domain.invoice import OPEN, Allocation, Invoice, InvoiceStatus, OpenInvoice
 from invoicing.domain.ledger import EntryKind
+from invoicing.domain.overdue import LateInvoice
 from invoicing.domain.statement import Statement, StatementLine, StatementPayment
 from invoicing.domain.vat import VatAmount
 
@@ -30,6 +31,7 @@ __all__ = ["SqlInvoices"]
 
 INVOICE_DOCUMENT = "invoice"
 _OPEN = [status.value for status in OPEN]
+_UNPAID = [InvoiceStatus.ISSUED.value, InvoiceStatus.PARTIALLY_PAID.value]
 _RECEIVED = [EntryKind.PAYMENT.value, EntryKind.CREDIT.value, EntryKind.REFUND.value]
 _FIELDS = [c for c in invoices.c if c.name not in ("customer", "document_ready")]
 
@@ -172,13 +174,18 @@ class SqlInvoices:
             documents.c.owner_id == invoice_id, documents.c.kind == INVOICE_DOCUMENT))
         return content
 
-    async def due_before(self, day: date) -> list[Invoice]:
-        rows = (await self._session.execute(
-            select(*_FIELDS).where(invoices.c.due_date < day,
-                                   invoices.c.status.in_([InvoiceStatus.ISSUED.value,
-                                                          InvoiceStatus.PARTIALLY_PAID.value]))
-            .order_by(invoices.c.due_date).with_for_update(skip_locked=True))).mappings().all()
-        return [await self._invoice(row) for row in rows]
+    async def mark_overdue_before(self, day: date, limit: int) -> list[LateInvoice]:
+        """One statement: pick up to ``limit`` open invoices due before ``day`` (skipping those
+        another transaction holds) and mark them overdue, returning what each was."""
+        picked = (select(invoices.c.id, invoices.c.status)
+                  .where(invoices.c.due_date < day, invoices.c.status.in_(_UNPAID))
+                  .order_by(invoices.c.due_date, invoices.c.id).limit(limit)
+                  .with_for_update(skip_locked=True).cte("picked"))
+        rows = await self._session.execute(
+            update(invoices).where(invoices.c.id == picked.c.id)
+            .values(status=InvoiceStatus.OVERDUE.value)
+            .returning(invoices.c.id, invoices.c.account_id, picked.c.status))
+        return [LateInvoice(row[0], row[1], InvoiceStatus(row[2])) for row in rows]
 
     async def of_run(self, run_id: str, delivery_medium: str) -> list[str]:
         rows = await self._session.scalars(

@@ -17,6 +17,7 @@ from invoicing.domain.detailed_bill import DetailedBill
 from invoicing.domain.invoice import Allocation, Invoice, InvoiceStatus, OpenInvoice
 from invoicing.domain.issuing import AccountBook
 from invoicing.domain.ledger import LedgerEntry
+from invoicing.domain.overdue import LateInvoice
 from invoicing.domain.posting import CarryKey
 from invoicing.domain.run import BillingRun, RunFailure, RunProgress, RunStatus
 from invoicing.domain.statement import Statement
@@ -128,8 +129,9 @@ class Invoices(Protocol):
         """Keep the document of a pending invoice; False if it was stored already."""
 
     async def document(self, invoice_id: str) -> bytes | None: ...
-    async def due_before(self, day: date) -> list[Invoice]:
-        """Open invoices with a due date before ``day``, not overdue yet."""
+    async def mark_overdue_before(self, day: date, limit: int) -> list[LateInvoice]:
+        """Mark overdue up to ``limit`` open invoices due before ``day`` not held by another
+        transaction; what each was before."""
 
     async def of_run(self, run_id: str, delivery_medium: str) -> list[str]:
         """The invoices a run issued to accounts with that delivery medium, by number."""
