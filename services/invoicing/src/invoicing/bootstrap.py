@@ -26,6 +26,7 @@ from invoicing.entrypoints.consumers import register_consumers
 from invoicing.entrypoints.corrections_http import corrections_router
 from invoicing.entrypoints.documents_http import documents_router
 from invoicing.entrypoints.http import invoicing_router
+from invoicing.entrypoints.one_off_http import one_off_router
 from invoicing.entrypoints.statistics_http import statistics_router
 from invoicing.service.billing import BillingPolicy
 from invoicing.service.detailed_bills import DetailedBillPolicy
@@ -38,7 +39,8 @@ __all__ = ["MIGRATIONS", "build_app"]
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 PUBLISHES = ["invoicing.balance.changed", "invoicing.invoice.issued", "invoicing.invoice.paid",
-             "invoicing.invoice.overdue", "invoicing.detailed_bill.ready"]
+             "invoicing.invoice.overdue", "invoicing.detailed_bill.ready",
+             "invoicing.charge.posted"]
 
 
 class _PdfEngine:
@@ -139,6 +141,7 @@ def build_app(settings: InvoicingSettings, renderer: DocumentRenderer | None = N
                corrections_router(new_uow, runner, settings.credit_series, detailed),
                documents_router(new_uow, _Verifier(settings), settings.verify_max_bytes),
                statistics_router(new_uow),
+               one_off_router(new_uow),
                audit_router(new_uow, tag="invoicing")]
     return create_app(runtime, title="Tarifa invoicing", routers=routers,
                       description="Invoicing: the ledger, balances, billing runs, invoices, "

@@ -31,6 +31,7 @@ TABLE = {
     "GET /v1/accounts/{account_id}/invoices": Row(ACCOUNT, 200),
     "GET /v1/accounts/{account_id}/statistics": Row(ACCOUNT, 200),
     "POST /v1/accounts/{account_id}/detailed-bills": Row(ACCOUNT, 422),
+    "POST /v1/accounts/{account_id}/charges": Row(OPERATOR, 422),
     "GET /v1/invoices/{invoice_id}": Row(SUBSCRIBERS, 404),
     "GET /v1/invoices/{invoice_id}/pdf": Row(SUBSCRIBERS, 404),
     "POST /v1/invoices/{invoice_id}/credit-notes": Row(OPERATOR, 422),

@@ -70,6 +70,29 @@ class LinePlanChanged(EventData):
     account_id: str | None = None
 
 
+class LineClosed(EventData):
+    """A line closed from ``closed_at`` on: no usage nor fee after it; its number is free for a
+    new line once ``number_free_from`` has passed (the quarantine)."""
+
+    routing_key = "accounts.line.closed"
+    account_id: str
+    msisdn: str
+    closed_at: datetime
+    number_free_from: datetime
+    reason: str = ""
+
+
+class AccountClosed(EventData):
+    """An account closed at ``closed_at`` (its lines closed with it, each its own event): the
+    final invoice bills what is unbilled up to the account's local date ``closed_on``."""
+
+    routing_key = "accounts.account.closed"
+    account_id: str
+    closed_at: datetime
+    closed_on: date
+    reason: str = ""
+
+
 class AccountSuspended(EventData):
     routing_key = "accounts.account.suspended"
     account_id: str
@@ -220,6 +243,21 @@ class BalanceChanged(EventData):
     cause: str
 
 
+class ChargePosted(EventData):
+    """A one-off charge an operator posted to an account's ledger, as posted (minor units)."""
+
+    routing_key = "invoicing.charge.posted"
+    account_id: str
+    charge_id: str
+    description: str
+    currency: str
+    net: Decimal
+    vat: Decimal
+    gross: Decimal
+    vat_rate: Decimal
+    occurred_on: date
+
+
 class InvoiceIssued(EventData):
     routing_key = "invoicing.invoice.issued"
     invoice_id: str
@@ -306,11 +344,13 @@ class MessageFailed(MessageSent):
 CATALOGUE: dict[str, type[EventData]] = {
     model.routing_key: model
     for model in (
-        AccountOpened, AccountUpdated, LineActivated, LinePlanChanged, AccountSuspended,
+        AccountOpened, AccountUpdated, LineActivated, LinePlanChanged, LineClosed, AccountClosed,
+        AccountSuspended,
         AccountResumed, AccountBlocked, AccountUnblocked, PromisedPaymentGranted,
         PromisedPaymentExpired, BonusAwarded, BonusRedeemed, PlanPublished, UsageRated,
-        UsageRerated, FeeCharged, AllowanceExhausted, BalanceChanged, InvoiceIssued, InvoicePaid,
-        InvoiceOverdue, DetailedBillReady, PaymentSucceeded, PaymentFailed, AutopayFailed, RefundSucceeded,
+        UsageRerated, FeeCharged, AllowanceExhausted, BalanceChanged, ChargePosted,
+        InvoiceIssued, InvoicePaid, InvoiceOverdue, DetailedBillReady, PaymentSucceeded,
+        PaymentFailed, AutopayFailed, RefundSucceeded,
         MessageSent, MessageFailed,
     )
 }

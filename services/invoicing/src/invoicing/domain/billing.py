@@ -60,13 +60,15 @@ def invoice_number(series: str, year: int, sequence: int) -> str:
     return f"{series}-{year}-{sequence:06d}"
 
 
-LineKey = tuple[str, str, date | None]
-"""``(msisdn, type, usage date of a late line or None)``."""
+LineKey = tuple[str, str, date | None, str]
+"""``(msisdn, type, usage date of a late line or None, the entry of a one-off charge or "")``."""
 
 
 def _line_key(entry: LedgerEntry, start: date | None) -> LineKey:
     late = start is not None and entry.occurred_on < start
-    return entry.msisdn or "", entry.type, entry.occurred_on if late else None
+    # each one-off charge is a line of its own: it is a thing bought, not a service used
+    own = entry.id if entry.type == "one_off" else ""
+    return entry.msisdn or "", entry.type, entry.occurred_on if late else None, own
 
 
 def _describe(entries: Sequence[LedgerEntry], language: str) -> str:
@@ -86,8 +88,8 @@ def _line(key: LineKey, entries: Sequence[LedgerEntry], amounts: LineAmounts,
         vat=amounts.vat, gross=amounts.gross, late=key[2] is not None, usage_date=key[2])
 
 
-def _order(key: LineKey) -> tuple[str, str, bool, date]:
-    return key[0], key[1], key[2] is not None, key[2] or date.min
+def _order(key: LineKey) -> tuple[str, str, bool, date, str]:
+    return key[0], key[1], key[2] is not None, key[2] or date.min, key[3]
 
 
 def statement_lines(charges: Iterable[LedgerEntry], currency: str, language: str = "en",
