@@ -28,7 +28,8 @@ EVENTS = ["payments.payment.succeeded", "payments.autopay.failed"]
 
 async def _mandate(client: httpx.AsyncClient, secret: TokenSigner, amqp_url: str, card: str,
                    **mode: str) -> str:
-    account_id = await open_account(client, amqp_url, secret)
+    kind = "prepaid" if mode.get("mode") == "threshold" else "postpaid"
+    account_id = await open_account(client, amqp_url, secret, payment_mode=kind)
     me = subscriber(secret, account_id)
     method = await registered_card(client, account_id, me, card)
     body = {"payment_method_id": method["id"], "mode": "invoice"} | mode

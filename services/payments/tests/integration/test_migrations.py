@@ -10,7 +10,7 @@ from tarifa.testing.migrations import stairway
 
 TABLES = {"accounts", "lines", "payments", "idempotency_keys", "refunds", "payment_registries",
           "registry_entries", "payment_methods", "autopay_mandates", "autopay_charges",
-          "autopay_balances", "outbox", "inbox",
+          "autopay_balances", "offline_references", "outbox", "inbox",
           "audit"}
 
 

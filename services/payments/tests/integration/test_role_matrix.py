@@ -34,6 +34,9 @@ TABLE = {
     "POST /v1/payments/{payment_id}/refunds": Row(OPERATOR, 422),
     "POST /v1/payment-registries": Row(CHANNELS, 422),
     "GET /v1/payment-registries/{registry_id}": Row(CHANNELS, 404),
+    "GET /v1/payment-registries/{registry_id}/rows": Row(CHANNELS, 404),
+    "POST /v1/payment-registries/{registry_id}/rows/{row}/assignment": Row(OPERATOR, 422),
+    "POST /v1/payment-registries/{registry_id}/rows/{row}/rejection": Row(OPERATOR, 422),
     "POST /v1/webhooks/{gateway}": Row(ANYONE, 404),
     "POST /v1/accounts/{account_id}/payment-methods": Row(ACCOUNT, 422),
     "GET /v1/accounts/{account_id}/payment-methods/{method_id}": Row(ACCOUNT, 404),
@@ -41,7 +44,7 @@ TABLE = {
     "GET /v1/accounts/{account_id}/autopay": Row(ACCOUNT, 404),
     "GET /v1/accounts/{account_id}/payments": Row(ACCOUNT, 404),
 }
-UNKNOWN = {"payment_id": str(uuid.uuid4()), "registry_id": str(uuid.uuid4()),
+UNKNOWN = {"payment_id": str(uuid.uuid4()), "registry_id": str(uuid.uuid4()), "row": "1",
            "method_id": str(uuid.uuid4()), "gateway": "no-such-gateway"}
 
 

@@ -20,11 +20,11 @@ RETURN_URL = "https://selfcare.example/payments/done?lang=ro"
 
 
 async def open_account(client: httpx.AsyncClient, amqp_url: str, secret: str, currency: str = "RON",
-                       msisdn: str | None = None) -> str:
+                       msisdn: str | None = None, payment_mode: str = "postpaid") -> str:
     """An account (and a line) known to the payments replica."""
     account_id = str(uuid.uuid4())
     await publish_event(amqp_url, AccountOpened(
-        account_id=account_id, customer_id="c1", payment_mode="postpaid", currency=currency,
+        account_id=account_id, customer_id="c1", payment_mode=payment_mode, currency=currency,
         timezone="Europe/Bucharest", language="ro", bill_delivery={"medium": "ebill"}))
     await _until_known(client, secret, {"account_id": account_id}, currency)
     if msisdn:
@@ -36,7 +36,8 @@ async def open_account(client: httpx.AsyncClient, amqp_url: str, secret: str, cu
 
 async def _until_known(client: httpx.AsyncClient, secret: str, who: dict[str, str],
                        currency: str) -> None:
-    body = who | {"amount": "1.00", "currency": currency, "channel": "cash", "reference": "probe"}
+    body = who | {"amount": "1.00", "currency": currency, "channel": "cash",
+                  "reference": f"probe-{uuid.uuid4()}"}
     for _ in range(200):
         response = await client.post("/v1/payments/offline", json=body,
                                      headers=bearer(secret, Role.PARTNER))

@@ -39,6 +39,33 @@ class SqlRegistries:
             return None
         return RegistryReport(**dict(row), unmatched=await self._unmatched(registry_id))
 
+    async def submitter(self, registry_id: str) -> str | None:
+        return await self._session.scalar(select(payment_registries.c.submitted_by).where(
+            payment_registries.c.id == registry_id))
+
+    async def entry(self, registry_id: str, row: int) -> RegistryEntry | None:
+        """The row, locked until the transaction ends (one decision at a time)."""
+        found = (await self._session.execute(select(registry_entries).where(
+            registry_entries.c.registry_id == registry_id, registry_entries.c.row == row)
+            .with_for_update())).mappings().first()
+        return _entry(dict(found)) if found else None
+
+    async def save_entry(self, entry: RegistryEntry) -> None:
+        values = asdict(entry)
+        del values["amount_value"]
+        await self._session.execute(registry_entries.update().where(
+            registry_entries.c.registry_id == entry.registry_id,
+            registry_entries.c.row == entry.row).values(values))
+
+    async def rows(self, registry_id: str, status: EntryStatus | None, after: int,
+                   limit: int) -> list[RegistryEntry]:
+        query = select(registry_entries).where(registry_entries.c.registry_id == registry_id,
+                                               registry_entries.c.row > after)
+        if status is not None:
+            query = query.where(registry_entries.c.status == status)
+        found = await self._session.execute(query.order_by(registry_entries.c.row).limit(limit))
+        return [_entry(dict(row)) for row in found.mappings()]
+
     async def _unmatched(self, registry_id: str) -> list[RegistryEntry]:
         rows = (await self._session.execute(select(registry_entries).where(
             registry_entries.c.registry_id == registry_id,
@@ -82,3 +109,7 @@ class SqlPaymentMethods:
         row = (await self._session.execute(select(autopay_mandates).where(
             autopay_mandates.c.account_id == account_id))).mappings().first()
         return AutopayMandate(**dict(row)) if row else None
+
+    async def drop_mandate(self, account_id: str) -> None:
+        await self._session.execute(autopay_mandates.delete().where(
+            autopay_mandates.c.account_id == account_id))

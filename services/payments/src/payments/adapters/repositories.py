@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from payments.adapters.tables import accounts, lines, payments, refunds
+from payments.adapters.tables import accounts, lines, offline_references, payments, refunds
 from payments.domain.payment import AccountRef, Payment, PaymentStatus
 from payments.domain.refund import Refund
 
@@ -23,7 +23,7 @@ class SqlAccountsReplica:
     async def get(self, account_id: str) -> AccountRef | None:
         row = (await self._session.execute(
             select(accounts).where(accounts.c.account_id == account_id))).first()
-        return AccountRef(row.account_id, row.currency, row.status) if row else None
+        return AccountRef(row.account_id, row.currency, row.status, row.payment_mode) if row else None
 
     async def by_msisdn(self, msisdn: str) -> AccountRef | None:
         account_id = await self._session.scalar(
@@ -34,7 +34,12 @@ class SqlAccountsReplica:
         statement = insert(accounts).values(asdict(account))
         await self._session.execute(statement.on_conflict_do_update(
             index_elements=[accounts.c.account_id],
-            set_={"currency": statement.excluded.currency, "status": statement.excluded.status}))
+            set_={"currency": statement.excluded.currency, "status": statement.excluded.status,
+                  "payment_mode": statement.excluded.payment_mode}))
+
+    async def set_payment_mode(self, account_id: str, payment_mode: str) -> None:
+        await self._session.execute(accounts.update().where(
+            accounts.c.account_id == account_id).values(payment_mode=payment_mode))
 
     async def add_line(self, msisdn: str, account_id: str) -> None:
         statement = insert(lines).values(msisdn=msisdn, account_id=account_id)
@@ -58,6 +63,16 @@ class SqlPayments:
     async def save(self, payment: Payment) -> None:
         await self._session.execute(
             payments.update().where(payments.c.id == payment.id).values(asdict(payment)))
+
+    async def claim_reference(self, channel: str, reference: str, payment_id: str) -> str | None:
+        """Take the channel's reference for ``payment_id``; the payment that has it, if another.
+        A concurrent claim of the same reference waits here until the first one commits."""
+        statement = insert(offline_references).values(
+            channel=channel, reference=reference, payment_id=payment_id).on_conflict_do_nothing()
+        if (await self._session.execute(statement.returning(offline_references.c.payment_id))).first():
+            return None
+        return await self._session.scalar(select(offline_references.c.payment_id).where(
+            offline_references.c.channel == channel, offline_references.c.reference == reference))
 
 
 def _payment(row: dict[str, Any]) -> Payment:

@@ -20,7 +20,7 @@ from tarifa.idempotency.tables import metadata as idempotency
 from tarifa.messaging.tables import metadata as messaging
 
 __all__ = ["accounts", "autopay_balances", "autopay_charges", "autopay_mandates", "lines",
-           "metadata", "payment_methods", "payment_registries", "payments", "refunds",
+           "metadata", "offline_references", "payment_methods", "payment_registries", "payments", "refunds",
            "registry_entries"]
 
 metadata = MetaData()
@@ -33,6 +33,7 @@ accounts = Table(
     Column("account_id", String(64), primary_key=True),
     Column("currency", String(3), nullable=False),
     Column("status", String(16), nullable=False, server_default="active"),
+    Column("payment_mode", String(16)),
 )
 
 lines = Table(
@@ -61,6 +62,7 @@ payments = Table(
     Column("return_url", String(2000)),
     Column("refunded", Numeric(), nullable=False, server_default=text("0")),
     Column("failure_reason", String(500)),
+    Column("paid_at", DateTime(timezone=True)),
 )
 Index("payments_payer", payments.c.payer)
 Index("payments_registry_reference", payments.c.channel, payments.c.reference, unique=True,
@@ -101,9 +103,22 @@ registry_entries = Table(
     Column("status", String(16), nullable=False),
     Column("payment_id", String(64)),
     Column("reason", String(500)),
+    Column("problem", String(32)),
+    Column("account_id", String(64)),
+    Column("resolved_by", String(200)),
+    Column("resolved_at", DateTime(timezone=True)),
 )
+Index("registry_entries_status", registry_entries.c.status, registry_entries.c.registry_id,
+      registry_entries.c.row)
 Index("registry_entries_reference", registry_entries.c.reference, unique=True,
       postgresql_where=registry_entries.c.reference != "")
+
+offline_references = Table(
+    "offline_references", metadata,
+    Column("channel", String(32), primary_key=True),
+    Column("reference", String(200), primary_key=True),
+    Column("payment_id", String(64), nullable=False),
+)
 
 payment_methods = Table(
     "payment_methods", metadata,

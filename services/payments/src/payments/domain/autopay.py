@@ -9,7 +9,14 @@ from enum import StrEnum
 
 from payments.domain.payment import PaymentError
 
-__all__ = ["AutopayMandate", "MethodStatus", "PaymentMethod"]
+__all__ = ["MODE_FOR", "AutopayMandate", "MethodStatus", "ModeUnsuitable", "PaymentMethod"]
+
+MODE_FOR = {"invoice": "postpaid", "threshold": "prepaid"}
+"""The accounts each autopay mode is for: invoices are postpaid's, a balance to keep up prepaid's."""
+
+
+class ModeUnsuitable(PaymentError):
+    """The autopay mode does not fit how the account pays (prepaid or postpaid)."""
 
 
 class MethodStatus(StrEnum):
@@ -57,3 +64,12 @@ class AutopayMandate:
             raise PaymentError(f"payment method {method.id} is not an active card of this account")
         if self.mode == "threshold" and (self.threshold is None or not self.amount):
             raise PaymentError("threshold autopay needs a threshold and a positive amount")
+
+    def suits(self, payment_mode: str | None) -> bool:
+        """Whether the mode fits an account that pays ``payment_mode`` (unknown: assumed so)."""
+        return payment_mode is None or MODE_FOR.get(self.mode) == payment_mode
+
+    def check_mode(self, payment_mode: str | None) -> None:
+        if not self.suits(payment_mode):
+            raise ModeUnsuitable(f"autopay mode {self.mode} is for {MODE_FOR.get(self.mode)} "
+                                 f"accounts; account {self.account_id} is {payment_mode}")

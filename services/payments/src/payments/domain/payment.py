@@ -32,6 +32,8 @@ class AccountRef:
     account_id: str
     currency: str
     status: str = "active"
+    payment_mode: str | None = None
+    """``prepaid`` or ``postpaid``; None for an account replicated before the mode was kept."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +58,19 @@ class Payment:
     return_url: str | None = None
     refunded: Decimal = Decimal(0)
     failure_reason: str | None = None
+    paid_at: datetime | None = None
+    """When the payer paid, as the channel reports it (a registry row's ``paid_at``)."""
 
     def check_currency(self, account: AccountRef) -> None:
         if self.currency != account.currency:
             raise PaymentError(
                 f"account {account.account_id} is billed in {account.currency}, not {self.currency}"
             )
+
+    def repeated_by(self, other: Payment) -> bool:
+        """Whether ``other`` is this payment told again: same beneficiary, amount and currency."""
+        return (self.account_id, self.amount, self.currency) == (
+            other.account_id, other.amount, other.currency)
 
     def succeeded(self) -> Payment | None:
         """The payment once confirmed, or None when it is no longer waiting for confirmation."""

@@ -1,8 +1,11 @@
 """Payment registry files: the CSV a bank or settlement system sends of payments it took (P5).
 
 Columns: ``reference, account_or_msisdn, amount, currency, paid_at`` (header row first, any
-order, extra columns ignored). Each row is reconciled to an account by account number or phone
-number; a reference pays at most once, whatever file brings it again.
+order, extra columns ignored), separated by commas, semicolons or tabs (the header's separator
+holds for the whole file). Each row is reconciled to an account by account number or phone
+number; a reference pays at most once, whatever file brings it again. A row that matches no
+account is kept, with its problem, until an operator assigns or rejects it
+(:mod:`payments.domain.matching`).
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ from enum import StrEnum
 
 from payments.domain.payment import PaymentError
 
-__all__ = ["COLUMNS", "EntryStatus", "InvalidRegistry", "RegistryEntry", "RegistryReport", "RegistryRow",
-           "read_registry"]
+__all__ = ["COLUMNS", "SEPARATORS", "EntryStatus", "InvalidRegistry", "RegistryEntry", "RegistryReport",
+           "RegistryRow", "read_registry"]
 
 COLUMNS = ("reference", "account_or_msisdn", "amount", "currency", "paid_at")
+SEPARATORS = (",", ";", "\t")
 
 
 class InvalidRegistry(PaymentError):
@@ -30,6 +34,12 @@ class EntryStatus(StrEnum):
     MATCHED = "matched"
     UNMATCHED = "unmatched"
     DUPLICATE = "duplicate"
+    ASSIGNED = "assigned"
+    """Unmatched on import, paid into the account an operator chose."""
+    RETURNED = "returned"
+    """Rejected by an operator: the channel that sent it gives the money back to the payer."""
+    CLOSED = "closed"
+    """Rejected by an operator with nothing to pay or return (e.g. a test row, paid otherwise)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,11 +69,16 @@ class RegistryEntry:
     payment_id: str | None = None
     reason: str | None = None
     amount_value: Decimal | None = None
+    problem: str | None = None
+    account_id: str | None = None
+    resolved_by: str | None = None
+    resolved_at: datetime | None = None
 
 
 def read_registry(text: str, max_rows: int) -> list[RegistryRow]:
     """The rows of a registry file; refuse it whole when it is not one, naming the line."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=True)
+    text = text.lstrip("\ufeff")
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=_separator(text), strict=True)
     try:
         header = [name.strip().lower() for name in reader.fieldnames or []]
     except csv.Error as exc:
@@ -76,6 +91,12 @@ def read_registry(text: str, max_rows: int) -> list[RegistryRow]:
     if len(rows) > max_rows:
         raise InvalidRegistry(f"a registry holds at most {max_rows} rows, this one {len(rows)}")
     return rows
+
+
+def _separator(text: str) -> str:
+    """The separator of the header line: the first of :data:`SEPARATORS` it holds (else a comma)."""
+    header = text.split("\n", 1)[0]
+    return next((sep for sep in SEPARATORS if sep in header), ",")
 
 
 def _rows(reader: csv.DictReader[str]) -> list[RegistryRow]:

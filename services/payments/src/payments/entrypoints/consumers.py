@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tarifa.messaging.catalogue import BalanceChanged, InvoiceIssued, InvoicePaid
+from tarifa.messaging.catalogue import AccountUpdated, BalanceChanged, InvoiceIssued, InvoicePaid
 from tarifa.messaging.envelope import CloudEvent
 from tarifa.runtime import Runtime
 
@@ -15,12 +15,13 @@ from payments.service.autopay import (
     schedule_for_invoice,
 )
 from payments.service.ports import UnitOfWork
-from payments.service.replica import record_account, record_line
+from payments.service.replica import record_account, record_line, record_payment_mode
 
 __all__ = ["register_autopay_consumers", "register_consumers"]
 
 ACCOUNT_OPENED = "payments.account-opened"
 LINE_ACTIVATED = "payments.line-activated"
+ACCOUNT_UPDATED = "payments.account-updated"
 INVOICE_ISSUED = "payments.invoice-issued"
 BALANCE_CHANGED = "payments.balance-changed"
 INVOICE_PAID = "payments.invoice-paid"
@@ -33,7 +34,11 @@ def register_consumers(runtime: Runtime, new_uow: Callable[[], UnitOfWork]) -> N
     async def on_line_activated(event: CloudEvent) -> None:
         await record_line(new_uow(), LINE_ACTIVATED, event)
 
+    async def on_account_updated(event: CloudEvent) -> None:
+        await record_payment_mode(new_uow(), ACCOUNT_UPDATED, event)
+
     runtime.subscribe(ACCOUNT_OPENED, "accounts.account.opened", on_account_opened)
+    runtime.subscribe(ACCOUNT_UPDATED, AccountUpdated.routing_key, on_account_updated)
     runtime.subscribe(LINE_ACTIVATED, "accounts.line.activated", on_line_activated)
 
 

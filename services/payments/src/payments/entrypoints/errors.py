@@ -10,9 +10,13 @@ from tarifa.idempotency import KeyInFlight, KeyReused
 from tarifa.money import InvalidAmount, parse_amount
 from tarifa.problems import Conflict, InvalidInput, NotFound, Problem
 
+from payments.domain.autopay import ModeUnsuitable
 from payments.domain.limits import LimitExceeded
+from payments.domain.matching import NotAssignable, RowSettled
 from payments.domain.payment import PaymentError
 from payments.domain.registry import InvalidRegistry
+from payments.service.matching import UnknownRow
+from payments.service.offline import ReferenceTaken
 from payments.service.ports import GatewayError
 from payments.service.refunds import UnknownPayment
 
@@ -38,6 +42,16 @@ def refusals() -> Iterator[None]:
         raise InvalidInput(str(exc), slug="payment-limit") from exc
     except InvalidRegistry as exc:
         raise InvalidInput(str(exc), slug="invalid-registry") from exc
+    except UnknownRow as exc:
+        raise NotFound(str(exc)) from exc
+    except ReferenceTaken as exc:
+        raise Conflict(str(exc), slug="payment-reference-taken") from exc
+    except RowSettled as exc:
+        raise Conflict(str(exc), slug="registry-row-settled") from exc
+    except NotAssignable as exc:
+        raise InvalidInput(str(exc), slug="registry-row-unassignable") from exc
+    except ModeUnsuitable as exc:
+        raise InvalidInput(str(exc), slug="autopay-mode-unsuitable") from exc
     except PaymentError as exc:
         raise InvalidInput(str(exc), slug="payment-refused") from exc
     except GatewayError as exc:

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header
+from fastapi.responses import JSONResponse
 from tarifa.audit import Actor
 from tarifa.auth import CurrentPrincipal, Principal, Role, allow
 from tarifa.idempotency import StoredResponse, once
@@ -34,6 +35,12 @@ CHANNELS = [allow(Role.PARTNER, Role.OPERATOR)]
 GATEWAY_ANSWERS: dict[int | str, dict[str, str]] = {
     502: {"description": "the card gateway did not answer"},
     503: {"description": "card payments are not configured"}}
+
+OFFLINE_ANSWERS: dict[int | str, dict[str, Any]] = {
+    200: {"model": PaymentOut,
+          "description": "the channel's reference was booked before for this payment: that one"},
+    409: {"description": "the channel's reference belongs to another payment "
+                         "(problem+json, payment-reference-taken)"}}
 
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
@@ -69,7 +76,7 @@ def _out(payment: Payment) -> PaymentOut:
         channel=payment.channel, reference=payment.reference, payer=payment.payer,
         beneficiary=payment.account_id, invoice_id=payment.invoice_id,
         created_at=payment.created_at, redirect_url=payment.redirect_url,
-        refunded=payment.refunded, failure_reason=payment.failure_reason,
+        refunded=payment.refunded, failure_reason=payment.failure_reason, paid_at=payment.paid_at,
     )
 
 
@@ -104,11 +111,11 @@ def _card_command(body: CardPaymentBody, payer: str) -> StartCardPayment:
 
 async def _once(new_uow: Callable[[], UnitOfWork], scope: str, key: str | None,
                 body: dict[str, Any], work: Callable[[UnitOfWork], Awaitable[StoredResponse]],
-                principal: Principal) -> dict[str, Any]:
+                principal: Principal) -> JSONResponse:
     with refusals():
         async with new_uow().acting(Actor.of(principal)) as uow:
-            _status, response = await once(uow, scope, key, body, lambda: work(uow))
-    return response
+            status, response = await once(uow, scope, key, body, lambda: work(uow))
+    return JSONResponse(response, status_code=status)
 
 
 def payments_router(new_uow: Callable[[], UnitOfWork], cards: CardPayments) -> APIRouter:
@@ -129,14 +136,17 @@ def payments_router(new_uow: Callable[[], UnitOfWork], cards: CardPayments) -> A
                            body.model_dump(mode="json"), work, principal)
 
     @router.post("/payments/offline", status_code=201, response_model=PaymentOut,
-                 dependencies=CHANNELS)
+                 dependencies=CHANNELS, responses=OFFLINE_ANSWERS)
     async def register_offline(body: OfflinePaymentBody, principal: CurrentPrincipal,
                                idempotency_key: IdempotencyKey = None) -> Any:
+        """Book a payment taken by a cash office, bank, post or terminal, once per channel and
+        reference: the same payment posted again answers the first one (200), a different one
+        with the same reference is refused (409)."""
         command = _offline_command(body, payer_of(principal))
 
         async def work(uow: UnitOfWork) -> StoredResponse:
-            payment = await register_offline_payment(uow, command)
-            return 201, _out(payment).model_dump(mode="json")
+            registered = await register_offline_payment(uow, command)
+            return 201 if registered.new else 200, _out(registered.payment).model_dump(mode="json")
 
         return await _once(new_uow, f"offline:{principal.subject}", idempotency_key,
                            body.model_dump(mode="json"), work, principal)

@@ -9,9 +9,24 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 from tarifa.fields import CurrencyCode, NoControl, Text
 
-__all__ = ["AmountText", "AutopayBody", "AutopayOut", "CardPaymentBody", "OfflinePaymentBody",
-           "PaymentMethodBody", "PaymentMethodOut", "PaymentOut", "RefundBody", "RefundOut",
-           "RegistryOut", "UnmatchedRowOut"]
+__all__ = [
+    "AmountText",
+    "AssignRowBody",
+    "AutopayBody",
+    "AutopayOut",
+    "CardPaymentBody",
+    "OfflinePaymentBody",
+    "PaymentMethodBody",
+    "PaymentMethodOut",
+    "PaymentOut",
+    "RefundBody",
+    "RefundOut",
+    "RegistryOut",
+    "RegistryRowOut",
+    "RegistryRowsOut",
+    "RejectRowBody",
+    "UnmatchedRowOut",
+]
 
 Currency = CurrencyCode
 Msisdn = Annotated[str, StringConstraints(pattern=r"^\+?[1-9][0-9]{6,14}$")]
@@ -81,6 +96,8 @@ class PaymentOut(BaseModel):
     redirect_url: str | None = None
     refunded: Decimal = Decimal(0)
     failure_reason: str | None = None
+    paid_at: datetime | None = Field(None, description="when the payer paid, as the channel "
+                                                       "reports it (a registry row's paid_at)")
 
 
 class RefundBody(BaseModel):
@@ -108,6 +125,52 @@ class UnmatchedRowOut(BaseModel):
     amount: str
     currency: str
     reason: str | None
+
+
+class RegistryRowOut(BaseModel):
+    """A stored registry row: paid on import, or kept for manual matching and how it was settled."""
+
+    registry_id: str
+    row: int = Field(description="the row's number in its file, from 1 after the header")
+    reference: str
+    account_or_msisdn: str
+    amount: str = Field(description="as the file gave it")
+    currency: str
+    paid_at: datetime | None
+    status: Literal["matched", "unmatched", "assigned", "returned", "closed"] = Field(
+        description="matched: paid on import; unmatched: waiting for an operator; assigned: paid "
+                    "into the account an operator chose; returned: the sending channel gives "
+                    "the money back to its payer; closed: rejected, nothing to pay or return")
+    problem: str | None = Field(None, examples=[
+        "unknown_account", "ambiguous", "currency_mismatch", "no_reference", "invalid_amount",
+        "invalid_paid_at"], description="why the row was not paid on import; the first three "
+                                        "are solved by assigning, the others only by rejecting")
+    reason: str | None = Field(None, description="the problem in words, or the operator's "
+                                                 "reason once rejected")
+    payment_id: str | None = None
+    account_id: str | None = Field(None, description="the account an operator assigned it to")
+    resolved_by: str | None = None
+    resolved_at: datetime | None = None
+
+
+class RegistryRowsOut(BaseModel):
+    items: list[RegistryRowOut] = Field(description="in row order")
+    next_after: int | None = Field(description="pass as `after` for the next page")
+
+
+class AssignRowBody(_Beneficiary):
+    """The account to pay an unmatched row into, by account number or by a line's phone number."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class RejectRowBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: Literal["return", "close"] = Field(
+        description="return: the channel that sent the registry gives the money back to the "
+                    "payer; close: nothing to pay or give back (a test row, paid otherwise)")
+    reason: Text = Field(min_length=1, max_length=500)
 
 
 class RegistryOut(BaseModel):

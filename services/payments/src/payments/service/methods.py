@@ -10,7 +10,7 @@ from tarifa.money import InvalidAmount, parse_amount
 
 from payments.domain.autopay import AutopayMandate, MethodStatus, PaymentMethod
 from payments.domain.gateway import GatewayOutcome, OutcomeStatus
-from payments.domain.payment import PaymentError
+from payments.domain.payment import AccountRef, PaymentError
 from payments.service.offline import UnknownBeneficiary
 from payments.service.ports import CardGateway, UnitOfWork
 
@@ -73,12 +73,13 @@ async def set_autopay(uow: UnitOfWork, command: SetAutopay) -> AutopayMandate:
         method = await uow.methods.get(command.payment_method_id)
         if method is None or method.account_id != command.account_id:
             raise UnknownMethod(f"no payment method {command.payment_method_id} on this account")
-        currency = await _currency(uow, command.account_id)
+        account = await _account(uow, command.account_id)
         mandate = AutopayMandate(
             account_id=command.account_id, payment_method_id=method.id, mode=command.mode,
-            updated_at=uow.clock.now(), threshold=_amount(command.threshold, currency),
-            amount=_amount(command.amount, currency))
+            updated_at=uow.clock.now(), threshold=_amount(command.threshold, account.currency),
+            amount=_amount(command.amount, account.currency))
         mandate.check(method)
+        mandate.check_mode(account.payment_mode)
         before = await uow.methods.mandate(command.account_id)
         await uow.methods.put_mandate(mandate)
         await uow.trail.record(uow.actor, "autopay.set", "account", command.account_id,
@@ -87,11 +88,11 @@ async def set_autopay(uow: UnitOfWork, command: SetAutopay) -> AutopayMandate:
     return mandate
 
 
-async def _currency(uow: UnitOfWork, account_id: str) -> str:
+async def _account(uow: UnitOfWork, account_id: str) -> AccountRef:
     account = await uow.accounts.get(account_id)
     if account is None:
         raise UnknownBeneficiary(f"no account {account_id}")
-    return account.currency
+    return account
 
 
 def _amount(text: str | None, currency: str) -> Decimal | None:

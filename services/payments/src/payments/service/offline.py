@@ -1,4 +1,8 @@
-"""Registering a payment received by a partner channel (cash office, bank, terminal)."""
+"""Registering a payment received by a partner channel (cash office, bank, terminal).
+
+A channel names each payment by its own reference (receipt, bank transaction): a reference pays
+once per channel, with or without an Idempotency-Key, so a payment posted twice is booked once.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,23 @@ from payments.domain.payment import AccountRef, Payment, PaymentError, PaymentSt
 from payments.service.events import succeeded
 from payments.service.ports import UnitOfWork
 
-__all__ = ["RegisterOfflinePayment", "UnknownBeneficiary", "beneficiary", "register_offline_payment"]
+__all__ = ["ReferenceTaken", "RegisterOfflinePayment", "Registered", "UnknownBeneficiary", "beneficiary",
+           "register_offline_payment"]
 
 
 class UnknownBeneficiary(PaymentError):
     """No account with that id or phone number."""
+
+
+class ReferenceTaken(PaymentError):
+    """The channel's reference belongs to another payment (other account, amount or currency)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Registered:
+    payment: Payment
+    new: bool
+    """False when the payment was registered before with the channel's reference."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +55,9 @@ async def beneficiary(uow: UnitOfWork, account_id: str | None, msisdn: str | Non
     return account
 
 
-async def register_offline_payment(uow: UnitOfWork, command: RegisterOfflinePayment) -> Payment:
-    """Record a confirmed payment and announce it; call within an open unit of work."""
+async def register_offline_payment(uow: UnitOfWork, command: RegisterOfflinePayment) -> Registered:
+    """Record a confirmed payment and announce it, once per channel and reference: the same
+    payment posted again answers the first one; call within an open unit of work."""
     account = await beneficiary(uow, command.account_id, command.msisdn)
     payment = Payment(
         id=str(uuid.uuid4()), account_id=account.account_id, amount=command.amount,
@@ -49,7 +66,21 @@ async def register_offline_payment(uow: UnitOfWork, command: RegisterOfflinePaym
         created_at=uow.clock.now(), msisdn=command.msisdn,
     )
     payment.check_currency(account)
+    first = await uow.payments.claim_reference(payment.channel, payment.reference, payment.id)
+    if first is not None:
+        return Registered(await _same_as(uow, first, payment), new=False)
     await uow.payments.add(payment)
     await uow.trail.record(uow.actor, "payment.registered", "payment", payment.id, after=payment)
     uow.emit(succeeded(payment), subject=payment.account_id)
-    return payment
+    return Registered(payment, new=True)
+
+
+async def _same_as(uow: UnitOfWork, first_id: str, payment: Payment) -> Payment:
+    """The payment registered first with this reference, when ``payment`` repeats it."""
+    first = await uow.payments.get(first_id)
+    assert first is not None, "a claimed reference names a stored payment"
+    if not first.repeated_by(payment):
+        raise ReferenceTaken(f"{payment.channel} reference {payment.reference} was registered "
+                             f"as payment {first.id} of {first.amount} {first.currency} "
+                             f"into account {first.account_id}")
+    return first

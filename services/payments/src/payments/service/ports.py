@@ -16,7 +16,7 @@ from payments.domain.gateway import GatewayNotification, GatewayOutcome, Gateway
 from payments.domain.history import HistoryEntry, Position
 from payments.domain.payment import AccountRef, Payment
 from payments.domain.refund import Refund
-from payments.domain.registry import RegistryEntry, RegistryReport
+from payments.domain.registry import EntryStatus, RegistryEntry, RegistryReport
 
 __all__ = ["AccountsReplica", "AutopayCharges", "CardGateway", "GatewayError", "Gateways", "InvalidSignature",
            "PaymentHistory", "PaymentMethodRepository", "PaymentRepository", "RefundRepository",
@@ -65,6 +65,7 @@ class AccountsReplica(Protocol):
     async def get(self, account_id: str) -> AccountRef | None: ...
     async def by_msisdn(self, msisdn: str) -> AccountRef | None: ...
     async def upsert(self, account: AccountRef) -> None: ...
+    async def set_payment_mode(self, account_id: str, payment_mode: str) -> None: ...
     async def add_line(self, msisdn: str, account_id: str) -> None: ...
 
 
@@ -72,6 +73,10 @@ class PaymentRepository(Protocol):
     async def add(self, payment: Payment) -> None: ...
     async def get(self, payment_id: str, *, for_update: bool = False) -> Payment | None: ...
     async def save(self, payment: Payment) -> None: ...
+
+    async def claim_reference(self, channel: str, reference: str, payment_id: str) -> str | None:
+        """Take a channel's reference for a new payment; the id of the payment holding it when
+        another one took it first."""
 
 
 class PaymentHistory(Protocol):
@@ -93,6 +98,18 @@ class RegistryRepository(Protocol):
     async def get_registry(self, registry_id: str) -> RegistryReport | None:
         """The registry with the rows still unmatched."""
 
+    async def submitter(self, registry_id: str) -> str | None:
+        """Who sent the registry (the payer of its rows); None when there is no such registry."""
+
+    async def entry(self, registry_id: str, row: int) -> RegistryEntry | None:
+        """A stored row, locked for a decision on it."""
+
+    async def save_entry(self, entry: RegistryEntry) -> None: ...
+
+    async def rows(self, registry_id: str, status: EntryStatus | None, after: int,
+                   limit: int) -> list[RegistryEntry]:
+        """Up to ``limit`` stored rows numbered above ``after``, in order, of ``status`` if given."""
+
 
 class PaymentMethodRepository(Protocol):
     async def add(self, method: PaymentMethod) -> None: ...
@@ -100,6 +117,7 @@ class PaymentMethodRepository(Protocol):
     async def save(self, method: PaymentMethod) -> None: ...
     async def put_mandate(self, mandate: AutopayMandate) -> None: ...
     async def mandate(self, account_id: str) -> AutopayMandate | None: ...
+    async def drop_mandate(self, account_id: str) -> None: ...
 
 
 class AutopayCharges(Protocol):

@@ -10,18 +10,23 @@ from decimal import Decimal
 from tarifa.money import InvalidAmount, parse_amount
 from tarifa.sanity import InsaneInput, check_instant
 
-from payments.domain.payment import AccountRef, Payment, PaymentStatus
+from payments.domain.matching import RowProblem
+from payments.domain.payment import AccountRef, Payment, PaymentError, PaymentStatus
 from payments.domain.registry import EntryStatus, RegistryEntry, RegistryReport, RegistryRow, read_registry
 from payments.service.events import succeeded
 from payments.service.ports import UnitOfWork
 
-__all__ = ["CHANNEL", "ImportRegistry", "import_registry"]
+__all__ = ["CHANNEL", "ImportRegistry", "import_registry", "row_amount"]
 
 CHANNEL = "registry"
 
 
 class _Unmatched(Exception):
     """Why a row cannot be paid into an account as it stands."""
+
+    def __init__(self, problem: RowProblem, reason: str) -> None:
+        super().__init__(reason)
+        self.problem = problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +64,13 @@ async def _reconcile(uow: UnitOfWork, registry_id: str, payer: str, row: Registr
     entry = RegistryEntry(registry_id=registry_id, row=row.row, reference=row.reference,
                           account_or_msisdn=row.account_or_msisdn, amount=row.amount,
                           currency=row.currency, paid_at=None, status=EntryStatus.UNMATCHED)
+    account: AccountRef | None = None
     try:
-        entry, account = await _match(uow, entry, row)
+        entry = _checked(entry, row)
+        account = await _account(uow, row.account_or_msisdn)
+        entry = _matched(entry, account)
     except _Unmatched as exc:
-        entry, account = replace(entry, reason=str(exc)), None
+        entry, account = replace(entry, reason=str(exc), problem=exc.problem), None
     if not await uow.registries.claim(entry):
         return replace(entry, status=EntryStatus.DUPLICATE)
     if account is not None:
@@ -70,44 +78,66 @@ async def _reconcile(uow: UnitOfWork, registry_id: str, payer: str, row: Registr
     return entry
 
 
-async def _match(uow: UnitOfWork, entry: RegistryEntry,
-                 row: RegistryRow) -> tuple[RegistryEntry, AccountRef]:
+def _checked(entry: RegistryEntry, row: RegistryRow) -> RegistryEntry:
+    """The entry with the row's amount and time read; _Unmatched when the row is unusable."""
     if not row.reference:
-        raise _Unmatched("the row has no reference")
-    amount, paid_at = _amount(row), _paid_at(row)
-    key = row.account_or_msisdn
-    account = (await uow.accounts.get(key) or await uow.accounts.by_msisdn(key)) if key else None
+        raise _Unmatched(RowProblem.NO_REFERENCE, "the row has no reference")
+    return replace(entry, amount_value=_amount(row.amount, row.currency),
+                   paid_at=_paid_at(row.paid_at))
+
+
+def _matched(entry: RegistryEntry, account: AccountRef) -> RegistryEntry:
+    if account.currency != entry.currency:
+        raise _Unmatched(RowProblem.CURRENCY_MISMATCH,
+                         f"account {account.account_id} is billed in {account.currency}")
+    return replace(entry, status=EntryStatus.MATCHED, payment_id=str(uuid.uuid4()))
+
+
+async def _account(uow: UnitOfWork, key: str) -> AccountRef:
+    """The one account that ``key`` names, as an account number or as a line's phone number."""
+    by_id = await uow.accounts.get(key) if key else None
+    by_msisdn = await uow.accounts.by_msisdn(key) if key else None
+    if by_id and by_msisdn and by_id.account_id != by_msisdn.account_id:
+        raise _Unmatched(RowProblem.AMBIGUOUS, f"{key!r} is account {by_id.account_id} and a "
+                                               f"phone number of account {by_msisdn.account_id}")
+    account = by_id or by_msisdn
     if account is None:
-        raise _Unmatched(f"no account or phone number {key!r}")
-    if account.currency != row.currency:
-        raise _Unmatched(f"account {account.account_id} is billed in {account.currency}")
-    return replace(entry, status=EntryStatus.MATCHED, payment_id=str(uuid.uuid4()),
-                   amount_value=amount, paid_at=paid_at), account
+        raise _Unmatched(RowProblem.UNKNOWN_ACCOUNT, f"no account or phone number {key!r}")
+    return account
 
 
-def _amount(row: RegistryRow) -> Decimal:
+def row_amount(text: str, currency: str) -> Decimal:
+    """A row's amount in its currency; PaymentError when it is no positive amount."""
     try:
-        amount = parse_amount(row.amount, row.currency)
+        return _amount(text, currency)
+    except _Unmatched as exc:
+        raise PaymentError(str(exc)) from exc
+
+
+def _amount(text: str, currency: str) -> Decimal:
+    try:
+        amount = parse_amount(text, currency)
     except InvalidAmount as exc:
-        raise _Unmatched(str(exc)) from exc
+        raise _Unmatched(RowProblem.INVALID_AMOUNT, str(exc)) from exc
     if amount <= 0:
-        raise _Unmatched("the amount is not positive")
+        raise _Unmatched(RowProblem.INVALID_AMOUNT, "the amount is not positive")
     return amount
 
 
-def _paid_at(row: RegistryRow) -> datetime | None:
-    if not row.paid_at:
+def _paid_at(text: str) -> datetime | None:
+    if not text:
         return None
     try:
-        paid_at = datetime.fromisoformat(row.paid_at)
+        paid_at = datetime.fromisoformat(text)
     except ValueError as exc:
-        raise _Unmatched(f"paid_at {row.paid_at!r} is not an RFC 3339 timestamp") from exc
+        raise _Unmatched(RowProblem.INVALID_PAID_AT,
+                         f"paid_at {text!r} is not an RFC 3339 timestamp") from exc
     if paid_at.tzinfo is None:
-        raise _Unmatched(f"paid_at {row.paid_at!r} has no UTC offset")
+        raise _Unmatched(RowProblem.INVALID_PAID_AT, f"paid_at {text!r} has no UTC offset")
     try:
         return check_instant(paid_at)
     except InsaneInput as exc:
-        raise _Unmatched(f"paid_at {exc}") from exc
+        raise _Unmatched(RowProblem.INVALID_PAID_AT, f"paid_at {exc}") from exc
 
 
 async def _pay(uow: UnitOfWork, entry: RegistryEntry, account: AccountRef, payer: str) -> None:
@@ -115,7 +145,8 @@ async def _pay(uow: UnitOfWork, entry: RegistryEntry, account: AccountRef, payer
     payment = Payment(
         id=entry.payment_id, account_id=account.account_id, amount=entry.amount_value,
         currency=account.currency, channel=CHANNEL, reference=entry.reference, purpose="advance",
-        status=PaymentStatus.SUCCEEDED, payer=payer, created_at=uow.clock.now())
+        status=PaymentStatus.SUCCEEDED, payer=payer, created_at=uow.clock.now(),
+        paid_at=entry.paid_at)
     await uow.payments.add(payment)
     await uow.trail.record(uow.actor, "payment.registered", "payment", payment.id,
                            after={"payment": payment, "registry_id": entry.registry_id,

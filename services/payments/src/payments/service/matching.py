@@ -1,0 +1,102 @@
+"""Settling unmatched registry rows by hand (P5): assign one to an account, or reject it.
+
+Each decision takes the row's lock, so two operators deciding at once make one decision; the
+same decision sent again answers the row as it stands, a different one is refused.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from payments.domain.matching import REJECTED_AS, Rejection, assigned, rejected, settled_alike
+from payments.domain.payment import AccountRef, Payment, PaymentError, PaymentStatus
+from payments.domain.registry import EntryStatus, RegistryEntry
+from payments.service.events import succeeded
+from payments.service.offline import beneficiary
+from payments.service.ports import UnitOfWork
+from payments.service.registry import CHANNEL, row_amount
+
+__all__ = ["AssignRow", "RejectRow", "UnknownRow", "assign_row", "reject_row"]
+
+class UnknownRow(PaymentError):
+    """No such row in that registry."""
+
+
+@dataclass(frozen=True, slots=True)
+class AssignRow:
+    registry_id: str
+    row: int
+    by: str
+    account_id: str | None = None
+    msisdn: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RejectRow:
+    registry_id: str
+    row: int
+    by: str
+    outcome: Rejection
+    reason: str
+
+
+async def _entry(uow: UnitOfWork, registry_id: str, row: int) -> RegistryEntry:
+    entry = await uow.registries.entry(registry_id, row)
+    if entry is None:
+        raise UnknownRow(f"registry {registry_id} has no row {row}")
+    return entry
+
+
+async def assign_row(uow: UnitOfWork, command: AssignRow) -> RegistryEntry:
+    """Pay the row into the account named, once; the row's ``paid_at`` dates the payment."""
+    async with uow:
+        entry = await _entry(uow, command.registry_id, command.row)
+        account = await beneficiary(uow, command.account_id, command.msisdn)
+        if settled_alike(entry, EntryStatus.ASSIGNED, account.account_id):
+            return entry
+        settled = assigned(entry, account.account_id, str(uuid.uuid4()), command.by,
+                           uow.clock.now())
+        await _pay(uow, settled, account)
+        await uow.registries.save_entry(settled)
+        await uow.trail.record(uow.actor, "registry_row.assigned", "registry_row",
+                               _row_id(entry), before=entry, after=settled)
+        await uow.commit()
+    return settled
+
+
+async def _pay(uow: UnitOfWork, entry: RegistryEntry, account: AccountRef) -> None:
+    assert entry.payment_id is not None
+    if account.currency != entry.currency:
+        raise PaymentError(f"account {account.account_id} is billed in {account.currency}, "
+                           f"the row is in {entry.currency}")
+    payment = Payment(
+        id=entry.payment_id, account_id=account.account_id,
+        amount=row_amount(entry.amount, entry.currency), currency=account.currency,
+        channel=CHANNEL, reference=entry.reference, purpose="advance",
+        status=PaymentStatus.SUCCEEDED, payer=await uow.registries.submitter(entry.registry_id),
+        created_at=uow.clock.now(), paid_at=entry.paid_at)
+    await uow.payments.add(payment)
+    await uow.trail.record(uow.actor, "payment.registered", "payment", payment.id,
+                           after={"payment": payment, "registry_id": entry.registry_id,
+                                  "row": entry.row})
+    uow.emit(succeeded(payment), subject=payment.account_id)
+
+
+async def reject_row(uow: UnitOfWork, command: RejectRow) -> RegistryEntry:
+    """Return the row's money to its payer through the channel, or close the row."""
+    async with uow:
+        entry = await _entry(uow, command.registry_id, command.row)
+        if settled_alike(entry, REJECTED_AS[command.outcome], None):
+            return entry
+        settled = rejected(entry, command.outcome, command.reason, command.by, uow.clock.now())
+        await uow.registries.save_entry(settled)
+        await uow.trail.record(uow.actor, "registry_row.rejected", "registry_row",
+                               _row_id(entry), before=entry, after=settled)
+        await uow.commit()
+    return settled
+
+
+def _row_id(entry: RegistryEntry) -> str:
+    return f"{entry.registry_id}#{entry.row}"
+
