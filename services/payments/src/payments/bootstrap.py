@@ -15,10 +15,12 @@ from tarifa.web.audit import audit_router
 from payments.adapters.gateways.sandbox import SandboxGateway
 from payments.adapters.uow import PaymentsUnitOfWork
 from payments.domain.autopay_charge import AutopayPolicy, RetryPolicy
-from payments.domain.limits import PaymentLimits
+from payments.domain.default_limits import overridden
+from payments.domain.limits import Bounds, PaymentLimits
 from payments.entrypoints.consumers import register_autopay_consumers, register_consumers
 from payments.entrypoints.history import history_router
 from payments.entrypoints.http import CardPayments, payments_router
+from payments.entrypoints.limits import limits_router
 from payments.entrypoints.methods import methods_router
 from payments.entrypoints.registries import registries_router
 from payments.entrypoints.registry_rows import registry_rows_router
@@ -54,8 +56,10 @@ def _gateways(settings: PaymentsSettings, runtime: Runtime) -> dict[str, CardGat
 
 
 def _limits(settings: PaymentsSettings) -> PaymentLimits:
+    kinds = {currency: {str(kind): Bounds(bounds.min, bounds.max) for kind, bounds in each.items()}
+             for currency, each in settings.limits.items()}
     return PaymentLimits(max_per_transaction=settings.online_max, topup_min=settings.topup_min,
-                         topup_max=settings.topup_max)
+                         topup_max=settings.topup_max, kinds=overridden(kinds))
 
 
 def _autopay_policy(settings: PaymentsSettings) -> AutopayPolicy:
@@ -99,7 +103,7 @@ def build_app(settings: PaymentsSettings) -> FastAPI:
     routers = [payments_router(new_uow, cards), webhooks_router(new_uow, cards.gateways),
                registries_router(new_uow, settings.registry_max_rows, settings.registry_max_bytes),
                registry_rows_router(new_uow),
-               methods_router(new_uow, cards), history_router(new_uow),
+               methods_router(new_uow, cards), history_router(new_uow), limits_router(cards.limits),
                audit_router(new_uow, tag="payments")]
     return create_app(runtime, title="Tarifa payments", routers=routers,
                       description="Payments: card gateways, partner channels, registry files, "

@@ -3,25 +3,44 @@
 Policy, per currency (JSON maps, e.g. ``PAYMENTS_ONLINE_MAX='{"RON": "5000.00"}'``):
 ``PAYMENTS_ONLINE_MAX`` (largest online payment, P1), ``PAYMENTS_TOPUP_MIN`` /
 ``PAYMENTS_TOPUP_MAX`` (prepaid top-up bounds, P3). A currency absent from a map has no such
-limit. Card gateway: ``PAYMENTS_GATEWAY_URL`` (the sandbox gateway's API),
-``PAYMENTS_GATEWAY_WEBHOOK_SECRET`` (shared with it; without it card payments are refused and
-every webhook is rejected), ``PAYMENTS_PUBLIC_URL`` (where the gateway reaches this service's
-webhooks). Autopay: ``PAYMENTS_AUTOPAY_RETRY_DAYS`` (JSON list, days after each failed
-attempt until the next, e.g. ``[1, 3, 7]``; never past the invoice's due date),
-``PAYMENTS_AUTOPAY_MAX_ATTEMPTS``, ``PAYMENTS_AUTOPAY_DAYS_BEFORE_DUE`` (unset: an invoice is
-paid on issue), ``PAYMENTS_AUTOPAY_INTERVAL`` (seconds between passes of the autopay job).
+limit. ``PAYMENTS_LIMITS`` (JSON, currency → kind → ``{"min", "max"}``, kinds ``invoice``,
+``advance``, ``topup``, ``another``) overrides the default bounds of RON, MDL, BYN, RUB and EUR
+(see payments.domain.default_limits) or adds a currency; ``GET /v1/payment-limits`` publishes
+them, and card payments are refused outside them. Card gateway: ``PAYMENTS_GATEWAY_URL`` (the
+sandbox gateway's API), ``PAYMENTS_GATEWAY_WEBHOOK_SECRET`` (shared with it; without it card
+payments are refused and every webhook is rejected), ``PAYMENTS_PUBLIC_URL`` (where the gateway
+reaches this service's webhooks). Autopay: ``PAYMENTS_AUTOPAY_RETRY_DAYS`` (JSON list, days
+after each failed attempt until the next, e.g. ``[1, 3, 7]``; never past the invoice's due
+date), ``PAYMENTS_AUTOPAY_MAX_ATTEMPTS``, ``PAYMENTS_AUTOPAY_DAYS_BEFORE_DUE`` (unset: an
+invoice is paid on issue), ``PAYMENTS_AUTOPAY_INTERVAL`` (seconds between passes of the
+autopay job).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, ClassVar
+from typing import Annotated, ClassVar, Literal, Self
 
-from pydantic import Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 from tarifa.settings import ServiceSettings
 
-__all__ = ["PaymentsSettings"]
+__all__ = ["LimitSetting", "PaymentsSettings"]
+
+LimitKind = Literal["invoice", "advance", "topup", "another"]
+
+
+class LimitSetting(BaseModel):
+    """One kind's bounds in one currency, as ``PAYMENTS_LIMITS`` gives them."""
+
+    min: Decimal = Field(gt=0)
+    max: Decimal = Field(gt=0)
+
+    @model_validator(mode="after")
+    def ordered(self) -> Self:
+        if self.min > self.max:
+            raise ValueError("a limit's min is at most its max")
+        return self
 
 
 class PaymentsSettings(ServiceSettings):
@@ -33,6 +52,8 @@ class PaymentsSettings(ServiceSettings):
     online_max: dict[str, Decimal] = Field(default_factory=lambda: {"RON": Decimal("5000.00")})
     topup_min: dict[str, Decimal] = Field(default_factory=lambda: {"EUR": Decimal("5.00")})
     topup_max: dict[str, Decimal] = Field(default_factory=lambda: {"EUR": Decimal("100.00")})
+    limits: dict[Annotated[str, Field(pattern=r"^[A-Z]{3}$")], dict[LimitKind, LimitSetting]] = (
+        Field(default_factory=dict, description="bounds per currency and kind over the defaults"))
 
     public_url: str = Field("http://127.0.0.1:8004", pattern=r"^https?://")
     gateway_url: str = Field("http://127.0.0.1:8010", pattern=r"^https?://")

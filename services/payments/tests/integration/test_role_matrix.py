@@ -43,6 +43,7 @@ TABLE = {
     "PUT /v1/accounts/{account_id}/autopay": Row(ACCOUNT, 422),
     "GET /v1/accounts/{account_id}/autopay": Row(ACCOUNT, 404),
     "GET /v1/accounts/{account_id}/payments": Row(ACCOUNT, 404),
+    "GET /v1/payment-limits": Row(SUBSCRIBERS, 422),
 }
 UNKNOWN = {"payment_id": str(uuid.uuid4()), "registry_id": str(uuid.uuid4()), "row": "1",
            "method_id": str(uuid.uuid4()), "gateway": "no-such-gateway"}
