@@ -27,6 +27,7 @@ from accounts.entrypoints.lifecycle import lifecycle_router
 from accounts.entrypoints.logins import login_router
 from accounts.entrypoints.otp import otp_router
 from accounts.entrypoints.profile import profile_router
+from accounts.entrypoints.search import search_router
 from accounts.entrypoints.tokens import jwks_router, token_router
 from accounts.service.jobs import run_due_jobs
 from accounts.service.logins import LoginServices
@@ -119,7 +120,7 @@ def build_app(settings: AccountsSettings) -> FastAPI:
     codes = OtpServices(_code_hasher(settings, signer.key), sender, signer, _otp_policy(settings))
     routers = [token_router(_clients(settings), signer), jwks_router(signer.jwks()),
                otp_router(new_uow, codes), login_router(new_uow, _logins(settings, signer)),
-               accounts_router(new_uow), profile_router(new_uow),
+               accounts_router(new_uow), profile_router(new_uow), search_router(new_uow),
                lifecycle_router(new_uow, policy),
                audit_router(new_uow, tag="accounts")]
     return create_app(runtime, title="Tarifa accounts", routers=routers,

@@ -40,6 +40,7 @@ TABLE = {
     "PATCH /v1/accounts/{account_id}/profile": Row(ACCOUNT, 422),
     "POST /v1/accounts": Row(OPERATOR, 422),
     "GET /v1/accounts/{account_id}": Row(ACCOUNT, 200),
+    "GET /v1/account-search": Row(OPERATOR, 422),
     "POST /v1/accounts/{account_id}/lines": Row(OPERATOR, 422),
     "GET /v1/accounts/{account_id}/lines": Row(ACCOUNT, 200),
     "POST /v1/accounts/{account_id}/suspension": Row(ACCOUNT, 422),
