@@ -20,9 +20,10 @@ RETURN_URL = "https://selfcare.example/payments/done?lang=ro"
 
 
 async def open_account(client: httpx.AsyncClient, amqp_url: str, secret: str, currency: str = "RON",
-                       msisdn: str | None = None, payment_mode: str = "postpaid") -> str:
+                       msisdn: str | None = None, payment_mode: str = "postpaid",
+                       account_id: str | None = None) -> str:
     """An account (and a line) known to the payments replica."""
-    account_id = str(uuid.uuid4())
+    account_id = account_id or str(uuid.uuid4())
     await publish_event(amqp_url, AccountOpened(
         account_id=account_id, customer_id="c1", payment_mode=payment_mode, currency=currency,
         timezone="Europe/Bucharest", language="ro", bill_delivery={"medium": "ebill"}))

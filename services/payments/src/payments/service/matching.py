@@ -98,5 +98,5 @@ async def reject_row(uow: UnitOfWork, command: RejectRow) -> RegistryEntry:
 
 
 def _row_id(entry: RegistryEntry) -> str:
-    return f"{entry.registry_id}#{entry.row}"
+    return f"{entry.registry_id}/{entry.row}"
 
