@@ -79,3 +79,34 @@ async def test_token_and_role_are_required(client: httpx.AsyncClient, token_sign
     subscriber = bearer(token_signer, Role.SUBSCRIBER, account_id="a")
     response = await client.post("/v1/payments/offline", json=body, headers=subscriber)
     assert response.status_code == 403
+
+
+async def test_the_same_channel_reference_books_one_payment_without_an_idempotency_key(
+    client: httpx.AsyncClient, settings: PaymentsSettings, token_signer: TokenSigner
+) -> None:
+    async with tap_events(settings.amqp_url, ["payments.payment.succeeded"]) as tap:
+        account_id = await _open_account(settings, client)
+        probe = {"account_id": account_id, "amount": "1.00", "currency": "MDL",
+                 "channel": "cash", "reference": f"probe-{uuid.uuid4()}"}
+        assert (await _until_known(client, token_signer, probe)).status_code == 201
+        other = await _open_account(settings, client)
+        assert (await _until_known(client, token_signer, probe | {
+            "account_id": other, "reference": f"probe-{uuid.uuid4()}"})).status_code == 201
+        body = probe | {"amount": "250.00", "reference": "CASH-0001"}
+        racing = await asyncio.gather(*(_pay(client, token_signer, body) for _ in range(3)))
+        again = await _pay(client, token_signer, body)
+        conflicts = [await _pay(client, token_signer, body | change) for change in (
+            {"amount": "25.00"}, {"account_id": other})]
+        by_bank = await _pay(client, token_signer, body | {"channel": "bank"})
+        events = await tap.wait_for("payments.payment.succeeded", count=3, account_id=account_id)
+    first = next(r for r in racing if r.status_code == 201).json()
+    assert sorted(r.status_code for r in racing) == [200, 200, 201]
+    assert {r.json()["id"] for r in [*racing, again]} == {first["id"]}
+    assert again.status_code == 200 and again.json() == first
+    assert [(r.status_code, r.headers["content-type"], r.json()["type"].split("/")[-1])
+            for r in conflicts] == [(409, "application/problem+json", "payment-reference-taken")] * 2
+    assert by_bank.status_code == 201 and by_bank.json()["id"] != first["id"]
+    assert sorted((e.data["amount"], e.data["channel"]) for e in events) == [
+        ("1.00", "cash"), ("250.00", "bank"), ("250.00", "cash")]
+    page = await client.get(f"/v1/accounts/{account_id}/payments", headers=bearer(token_signer))
+    assert sorted(p["amount"] for p in page.json()["items"]) == ["1.00", "250.00", "250.00"]
