@@ -15,6 +15,7 @@ from tarifa.scheduling import Scheduler
 from tarifa.web.audit import audit_router
 
 from notifications.adapters.invoicing import HttpInvoiceDocuments
+from notifications.adapters.resolver import LoopResolver
 from notifications.adapters.smpp import ReceiptHandler, SmppSender
 from notifications.adapters.smtp import SmtpMailer
 from notifications.adapters.uow import NotificationsUnitOfWork
@@ -32,6 +33,7 @@ from notifications.entrypoints.webhooks_http import webhooks_router
 from notifications.service.dispatch import Sending, deliver_next
 from notifications.service.otp import CodeSending
 from notifications.service.receipts import record_receipt
+from notifications.service.webhook_addresses import AddressGuard
 from notifications.service.webhook_dispatch import WebhookSending, deliver_next_webhook
 from notifications.service.webhooks import EndpointRules
 from notifications.settings import NotificationsSettings
@@ -81,14 +83,15 @@ def _sending(settings: NotificationsSettings, runtime: Runtime, sms: SmppSender)
                    sms=sms)
 
 
-def _webhook_sending(settings: NotificationsSettings, runtime: Runtime) -> WebhookSending:
-    client = httpx.AsyncClient(timeout=settings.webhook_timeout)
+def _webhook_sending(settings: NotificationsSettings, runtime: Runtime,
+                     addresses: AddressGuard) -> WebhookSending:
+    client = httpx.AsyncClient(timeout=settings.webhook_timeout, trust_env=False)
     runtime.on_stop.append(client.aclose)
     policy = WebhookPolicy(timedelta(seconds=settings.webhook_retry_base),
                            timedelta(seconds=settings.webhook_retry_max),
                            timedelta(seconds=settings.webhook_retry_window),
                            settings.webhook_disable_after)
-    return WebhookSending(HttpWebhookPoster(client), policy, lambda: int(time.time()))
+    return WebhookSending(HttpWebhookPoster(client), policy, lambda: int(time.time()), addresses)
 
 
 def _webhooks(settings: NotificationsSettings, runtime: Runtime) -> APIRouter:
@@ -98,7 +101,8 @@ def _webhooks(settings: NotificationsSettings, runtime: Runtime) -> APIRouter:
         return WebhooksSqlUnitOfWork(runtime.sessions, service="notifications",
                                      clock=runtime.clock, on_commit=runtime.relay.wake)
 
-    sending = _webhook_sending(settings, runtime)
+    addresses = AddressGuard(LoopResolver(), allow_private=settings.webhook_allow_private)
+    sending = _webhook_sending(settings, runtime, addresses)
     dispatcher = Scheduler("notifications-webhooks",
                            send_due_webhooks(lambda: deliver_next_webhook(new_uow(), sending)),
                            interval=settings.dispatch_interval)
@@ -110,7 +114,7 @@ def _webhooks(settings: NotificationsSettings, runtime: Runtime) -> APIRouter:
     runtime.on_start.append(dispatcher.start)
     runtime.on_stop.insert(0, dispatcher.stop)
     runtime.on_clock_move.append(clock_moved)
-    rules = EndpointRules(allow_loopback=settings.webhook_allow_loopback or settings.test_mode,
+    rules = EndpointRules(addresses,
                           rotation_grace=timedelta(seconds=settings.webhook_rotation_grace))
     return webhooks_router(new_uow, rules)
 

@@ -63,8 +63,10 @@ class NotificationsSettings(ServiceSettings):
         50, ge=1, le=100_000, description="consecutive failed attempts that disable an endpoint")
     webhook_rotation_grace: float = Field(
         86400.0, ge=0, description="seconds a rotated-out secret keeps signing beside the new one")
-    webhook_allow_loopback: bool = Field(
-        False, description="accept endpoints on loopback addresses (always so in test mode)")
+    webhook_allow_private: bool = Field(
+        False, description="send webhooks to loopback, private and link-local addresses too "
+                           "(local development and tests only: such targets are the suite's own "
+                           "network)")
 
     @field_validator("smpp_password")
     @classmethod

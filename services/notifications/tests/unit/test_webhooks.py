@@ -102,13 +102,13 @@ def test_an_endpoint_is_disabled_after_the_policy_number_of_failures_in_a_row() 
 ])
 def test_urls_that_are_not_plain_http_or_https_are_refused(url: str) -> None:
     with pytest.raises(InvalidEndpointUrl):
-        check_url(url, allow_loopback=True)
+        check_url(url, allow_private=True)
 
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:9000/in", "http://localhost/in",
                                  "http://[::1]/in", "http://0.0.0.0/"])
 def test_loopback_is_refused_unless_allowed(url: str) -> None:
     with pytest.raises(InvalidEndpointUrl):
-        check_url(url, allow_loopback=False)
-    assert check_url(url, allow_loopback=True) == url
-    assert check_url("https://hooks.example.com/in?x=1", allow_loopback=False)
+        check_url(url, allow_private=False)
+    assert check_url(url, allow_private=True) == url
+    assert check_url("https://hooks.example.com/in?x=1", allow_private=False)

@@ -1,29 +1,62 @@
 """Which URLs an endpoint may have: absolute http(s), a host, no credentials, no control
-characters; loopback and unspecified addresses only where the policy allows them (test mode)."""
+characters, and an address on the public internet.
+
+The suite's own network is off limits to an endpoint: an address that is loopback, private,
+link-local, multicast, reserved, unspecified or otherwise not global (IPv4 and IPv6, an IPv6 that
+maps an IPv4 judged as that IPv4, the decimal, octal and hex spellings ``inet_aton`` accepts) is
+refused unless the policy allows private targets (local development, tests). Names are judged by
+the addresses they resolve to, which the service layer looks up; ``localhost`` names need none.
+"""
 
 from __future__ import annotations
 
 import ipaddress
+import re
+import socket
 from urllib.parse import urlsplit
 
-__all__ = ["InvalidEndpointUrl", "check_url"]
+__all__ = ["InvalidEndpointUrl", "check_url", "endpoint_host", "literal_address",
+           "refused_address"]
 
 _MAX_LENGTH = 2000
 _LOCAL_NAMES = {"localhost", "localhost.localdomain"}
+_IPV4_SPELLING = re.compile(r"^(0x[0-9a-f]*|[0-9]+)(\.(0x[0-9a-f]*|[0-9]+)){0,3}$", re.IGNORECASE)
+_KINDS = ("loopback", "unspecified", "link_local", "multicast", "private", "reserved")
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 class InvalidEndpointUrl(ValueError):
     """A URL the suite does not send webhooks to."""
 
 
-def _is_local(host: str) -> bool:
-    if host.lower() in _LOCAL_NAMES or host.lower().endswith(".localhost"):
-        return True
+def literal_address(host: str) -> IPAddress | None:
+    """The address ``host`` spells, in any form a resolver would take literally; None for a name."""
     try:
-        address = ipaddress.ip_address(host)
+        return ipaddress.ip_address(host.split("%", 1)[0])
     except ValueError:
-        return False
-    return address.is_loopback or address.is_unspecified or address.is_link_local
+        pass
+    if not _IPV4_SPELLING.match(host.rstrip(".")):
+        return None
+    try:  # 2130706433, 0177.0.0.1, 0x7f.1: what the C library makes of them
+        return ipaddress.IPv4Address(socket.inet_aton(host.rstrip(".")))
+    except OSError:
+        return None
+
+
+def _unmapped(address: IPAddress) -> IPAddress:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def refused_address(address: IPAddress) -> str | None:
+    """Why the suite does not send to ``address`` (``"private"``...); None for a public one."""
+    plain = _unmapped(address)
+    kind = next((kind for kind in _KINDS if getattr(plain, f"is_{kind}")), None)
+    if kind is None and not plain.is_global:
+        kind = "not global"
+    return kind.replace("_", "-") if kind else None
 
 
 def _checked_parts(url: str) -> tuple[str, str]:
@@ -41,9 +74,26 @@ def _checked_parts(url: str) -> tuple[str, str]:
     return parts.scheme, parts.hostname
 
 
-def check_url(url: str, *, allow_loopback: bool) -> str:
-    """``url`` when the suite may send to it; ``InvalidEndpointUrl`` saying why not."""
-    _scheme, host = _checked_parts(url)
-    if _is_local(host) and not allow_loopback:
-        raise InvalidEndpointUrl("the URL points at this host (loopback addresses are refused)")
+def endpoint_host(url: str) -> tuple[str, int]:
+    """The host and port a valid endpoint URL is sent to."""
+    scheme, host = _checked_parts(url)
+    return host, urlsplit(url).port or (443 if scheme == "https" else 80)
+
+
+def _is_local_name(host: str) -> bool:
+    name = host.lower().rstrip(".")
+    return name in _LOCAL_NAMES or name.endswith(".localhost")
+
+
+def check_url(url: str, *, allow_private: bool) -> str:
+    """``url`` when its form and (for an address) its host are acceptable; else why not."""
+    host, _port = endpoint_host(url)
+    if allow_private:
+        return url
+    if _is_local_name(host):
+        raise InvalidEndpointUrl("the URL points at this host (localhost is refused)")
+    address = literal_address(host)
+    reason = refused_address(address) if address is not None else None
+    if reason is not None:
+        raise InvalidEndpointUrl(f"the URL's address {address} is {reason}: not on the internet")
     return url

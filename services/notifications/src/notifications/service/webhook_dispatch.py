@@ -19,7 +19,9 @@ from tarifa.messaging.envelope import CloudEvent
 
 from notifications.domain.webhook_delivery import AttemptOutcome, WebhookDelivery, WebhookPolicy
 from notifications.domain.webhook_signing import signature_header
+from notifications.domain.webhook_url import InvalidEndpointUrl
 from notifications.domain.webhooks import EndpointStatus, WebhookEndpoint
+from notifications.service.webhook_addresses import AddressGuard
 from notifications.service.webhook_ports import OutgoingWebhook, WebhookPoster, WebhooksUnitOfWork
 from notifications.service.webhooks import state
 
@@ -35,6 +37,7 @@ class WebhookSending:
     policy: WebhookPolicy
     wall_seconds: Callable[[], int]
     """The host's time for ``webhook-timestamp``: receivers compare it with their own clocks."""
+    addresses: AddressGuard
 
 
 async def fan_out(uow: WebhooksUnitOfWork, consumer: str, event: CloudEvent) -> bool:
@@ -54,13 +57,23 @@ async def fan_out(uow: WebhooksUnitOfWork, consumer: str, event: CloudEvent) -> 
 
 
 def _outgoing(endpoint: WebhookEndpoint, delivery: WebhookDelivery, sending: WebhookSending,
-              uow: WebhooksUnitOfWork) -> OutgoingWebhook:
+              uow: WebhooksUnitOfWork, address: str | None) -> OutgoingWebhook:
     timestamp = sending.wall_seconds()
     keys = endpoint.signing_keys(uow.clock.now())
-    return OutgoingWebhook(url=endpoint.url, body=delivery.body, headers={
+    return OutgoingWebhook(url=endpoint.url, body=delivery.body, address=address, headers={
         "content-type": CONTENT_TYPE, "webhook-id": delivery.event_id,
         "webhook-timestamp": str(timestamp),
         "webhook-signature": signature_header(keys, delivery.event_id, timestamp, delivery.body)})
+
+
+async def _attempt(endpoint: WebhookEndpoint, delivery: WebhookDelivery, sending: WebhookSending,
+                   uow: WebhooksUnitOfWork) -> AttemptOutcome:
+    """POST to the address vetted just now; a refused one is a failed attempt, nothing sent."""
+    try:
+        address = await sending.addresses.pin(endpoint.url)
+    except InvalidEndpointUrl as exc:
+        return AttemptOutcome(None, 0, f"not sent: {exc}"[:300])
+    return await sending.poster.post(_outgoing(endpoint, delivery, sending, uow, address))
 
 
 async def _count(uow: WebhooksUnitOfWork, endpoint_id: str, outcome: AttemptOutcome,
@@ -83,7 +96,7 @@ async def deliver_next_webhook(uow: WebhooksUnitOfWork,
         endpoint = await uow.endpoints.get(delivery.endpoint_id) if delivery else None
         if delivery is None or endpoint is None:
             return None
-        outcome = await sending.poster.post(_outgoing(endpoint, delivery, sending, uow))
+        outcome = await _attempt(endpoint, delivery, sending, uow)
         after = delivery.attempted(outcome, uow.clock.now(), sending.policy)
         await uow.webhook_deliveries.save(after)
         await uow.webhook_deliveries.log(after.record(outcome, uow.clock.now()))

@@ -10,8 +10,8 @@ from notifications.domain.webhook_delivery import AttemptOutcome, WebhookAttempt
 from notifications.domain.webhooks import WebhookEndpoint
 from notifications.service.ports import UnitOfWork
 
-__all__ = ["AttemptPage", "EndpointRepository", "OutgoingWebhook", "WebhookDeliveryRepository",
-           "WebhookPoster", "WebhooksUnitOfWork"]
+__all__ = ["AddressResolver", "AttemptPage", "EndpointRepository", "OutgoingWebhook",
+           "WebhookDeliveryRepository", "WebhookPoster", "WebhooksUnitOfWork"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +19,9 @@ class OutgoingWebhook:
     url: str
     headers: dict[str, str]
     body: str
+    address: str | None = None
+    """The address the URL's host was vetted at, connected to instead of resolving it again
+    (so a name cannot resolve elsewhere between the check and the POST); None: resolve."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +35,11 @@ class WebhookPoster(Protocol):
     async def post(self, webhook: OutgoingWebhook) -> AttemptOutcome:
         """POST the webhook; the outcome says what came back (never raises for the endpoint's
         faults: refused connections, timeouts and error statuses are outcomes)."""
+
+
+class AddressResolver(Protocol):
+    async def addresses(self, host: str, port: int) -> list[str]:
+        """The IP addresses ``host`` resolves to now; ``OSError`` when it does not resolve."""
 
 
 class EndpointRepository(Protocol):

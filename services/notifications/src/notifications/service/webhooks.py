@@ -15,8 +15,8 @@ from typing import Any
 from tarifa.messaging.catalogue import CATALOGUE
 
 from notifications.domain.webhook_signing import new_secret
-from notifications.domain.webhook_url import check_url
 from notifications.domain.webhooks import EndpointStatus, SigningSecret, WebhookEndpoint
+from notifications.service.webhook_addresses import AddressGuard
 from notifications.service.webhook_ports import AttemptPage, WebhooksUnitOfWork
 
 __all__ = ["EndpointChange", "EndpointRules", "UnknownEventType", "WithSecret", "delete_endpoint",
@@ -30,7 +30,7 @@ class UnknownEventType(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class EndpointRules:
-    allow_loopback: bool
+    addresses: AddressGuard
     rotation_grace: timedelta
 
 
@@ -68,10 +68,10 @@ def state(endpoint: WebhookEndpoint | None) -> dict[str, Any] | None:
 
 async def register_endpoint(uow: WebhooksUnitOfWork, rules: EndpointRules, url: str,
                             event_types: Iterable[str], description: str | None) -> WithSecret:
-    secret = new_secret()
+    secret, checked = new_secret(), await rules.addresses.check(url)
     async with uow:
         endpoint = WebhookEndpoint(
-            id=str(uuid.uuid4()), url=check_url(url, allow_loopback=rules.allow_loopback),
+            id=str(uuid.uuid4()), url=checked,
             event_types=_event_types(event_types), description=description,
             status=EndpointStatus.ACTIVE, secrets=(SigningSecret(secret),),
             created_at=uow.clock.now())
@@ -92,9 +92,8 @@ async def read_endpoint(uow: WebhooksUnitOfWork, endpoint_id: str) -> WebhookEnd
         return await uow.endpoints.get(endpoint_id)
 
 
-def _changed(endpoint: WebhookEndpoint, change: EndpointChange,
-             rules: EndpointRules) -> WebhookEndpoint:
-    url = check_url(change.url, allow_loopback=rules.allow_loopback) if change.url else endpoint.url
+def _changed(endpoint: WebhookEndpoint, change: EndpointChange) -> WebhookEndpoint:
+    url = change.url or endpoint.url  # a new one checked before the transaction
     types = endpoint.event_types if change.event_types is None else _event_types(change.event_types)
     changed = replace(endpoint, url=url, event_types=types,
                       description=endpoint.description if change.description is None
@@ -106,11 +105,13 @@ def _changed(endpoint: WebhookEndpoint, change: EndpointChange,
 
 async def update_endpoint(uow: WebhooksUnitOfWork, rules: EndpointRules, endpoint_id: str,
                           change: EndpointChange) -> WebhookEndpoint | None:
+    if change.url:
+        await rules.addresses.check(change.url)
     async with uow:
         endpoint = await uow.endpoints.get(endpoint_id, lock=True)
         if endpoint is None:
             return None
-        updated = _changed(endpoint, change, rules)
+        updated = _changed(endpoint, change)
         await uow.endpoints.save(updated)
         await uow.trail.record(uow.actor, "webhook.updated", "webhook", endpoint_id,
                                before=state(endpoint), after=state(updated))
