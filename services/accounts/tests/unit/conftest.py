@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from types import TracebackType
@@ -56,6 +57,13 @@ class FakeAccounts:
     async def save(self, account: Account) -> None:
         self.rows[account.id] = account
 
+    async def lock_many(self, account_ids: Sequence[str]) -> list[Account]:
+        return [self.rows[i] for i in sorted(account_ids) if i in self.rows]
+
+    async def save_states(self, changed: Sequence[Account]) -> None:
+        for account in changed:
+            self.rows[account.id] = account
+
     async def due(self, now: datetime) -> list[str]:
         return sorted(a.id for a in self.rows.values()
                       if (a.promise and a.promise.until <= now)
@@ -108,6 +116,9 @@ class FakeBalances:
     async def get(self, account_id: str) -> Balance | None:
         return self.rows.get(account_id)
 
+    async def get_many(self, account_ids: Sequence[str]) -> dict[str, Balance]:
+        return {i: self.rows[i] for i in account_ids if i in self.rows}
+
     async def save(self, balance: Balance) -> None:
         if balance.supersedes(self.rows.get(balance.account_id)):
             self.rows[balance.account_id] = balance
@@ -119,6 +130,9 @@ class FakeAudit:
 
     async def record(self, entry: AuditEntry) -> None:
         self.entries.append(entry)
+
+    async def record_many(self, entries: Sequence[AuditEntry]) -> None:
+        self.entries.extend(entries)
 
 
 class FakeBonus:
@@ -157,6 +171,9 @@ class FakeInvoices:
     async def blocking(self, account_id: str, now: datetime) -> bool:
         return any(i.account_id == account_id and i.invoice_id not in self.paid
                    and i.blocks_at <= now for i in self.overdue.values())
+
+    async def blocking_among(self, account_ids: Sequence[str], now: datetime) -> set[str]:
+        return {i for i in account_ids if await self.blocking(i, now)}
 
     async def accounts_to_block(self, now: datetime) -> list[str]:
         return sorted({i.account_id for i in self.overdue.values()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+import orjson
+from sqlalchemy import String, bindparam, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.adapters.tables import accounts, bonus_movements
@@ -54,6 +56,26 @@ def _account(row: Any) -> Account:
     )
 
 
+_SAVE_STATES = text(
+    "UPDATE accounts AS a SET status = r.status, blocked_reason = r.blocked_reason,"
+    " suspended_from = r.suspended_from, suspended_until = r.suspended_until,"
+    " promise_granted_at = r.promise_granted_at, promised_until = r.promised_until"
+    " FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(id text, status text,"
+    " blocked_reason text, suspended_from timestamptz, suspended_until timestamptz,"
+    " promise_granted_at timestamptz, promised_until timestamptz)"
+    " WHERE a.id = r.id"
+).bindparams(bindparam("rows", type_=String))
+"""The lifecycle columns of many accounts in one statement, over one JSON array parameter."""
+_STATE_COLUMNS = ("id", "status", "blocked_reason", "suspended_from", "suspended_until",
+                  "promise_granted_at", "promised_until")
+
+
+def _states_json(changed: Sequence[Account]) -> str:
+    rows = [{name: value for name, value in _row(account).items() if name in _STATE_COLUMNS}
+            for account in changed]
+    return orjson.dumps(rows).decode()
+
+
 class SqlAccounts:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -71,6 +93,17 @@ class SqlAccounts:
     async def save(self, account: Account) -> None:
         await self._session.execute(
             accounts.update().where(accounts.c.id == account.id).values(_row(account)))
+
+    async def lock_many(self, account_ids: Sequence[str]) -> list[Account]:
+        """The accounts, locked in id order (so two chunks never wait on each other in a cycle)."""
+        rows = await self._session.execute(
+            select(accounts).where(accounts.c.id.in_(list(account_ids)))
+            .order_by(accounts.c.id).with_for_update())
+        return [_account(row) for row in rows.mappings()]
+
+    async def save_states(self, changed: Sequence[Account]) -> None:
+        if changed:
+            await self._session.execute(_SAVE_STATES, {"rows": _states_json(changed)})
 
     async def of_customer(self, customer_id: str, *, lock: bool = False) -> list[Account]:
         statement = select(accounts).where(accounts.c.customer_id == customer_id).order_by(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, and_, exists, or_, select
@@ -52,6 +53,12 @@ class SqlInvoices:
         found = await self._session.scalar(select(exists().where(
             invoices.c.account_id == account_id, _unpaid_past_grace(now))))
         return bool(found)
+
+    async def blocking_among(self, account_ids: Sequence[str], now: datetime) -> set[str]:
+        rows = await self._session.scalars(
+            select(invoices.c.account_id).distinct()
+            .where(invoices.c.account_id.in_(list(account_ids)), _unpaid_past_grace(now)))
+        return set(rows)
 
     async def accounts_to_block(self, now: datetime) -> list[str]:
         rows = await self._session.execute(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tarifa import correlation
 from tarifa.audit import SYSTEM, Actor, AuditRecord
 from tarifa.audit.sql import insert as insert_audit
+from tarifa.audit.tables import audit
 
 from accounts.adapters.tables import balances, customers, lines, plans
 from accounts.domain.account import Balance, PaymentMode
@@ -104,6 +106,11 @@ class SqlBalances(_Repository):
             select(balances).where(balances.c.account_id == account_id))).mappings().first()
         return Balance(**row) if row else None
 
+    async def get_many(self, account_ids: Sequence[str]) -> dict[str, Balance]:
+        rows = await self._session.execute(
+            select(balances).where(balances.c.account_id.in_(list(account_ids))))
+        return {row["account_id"]: Balance(**row) for row in rows.mappings()}
+
     async def save(self, balance: Balance) -> None:
         statement = insert(balances).values(asdict(balance))
         await self._session.execute(statement.on_conflict_do_update(
@@ -127,8 +134,26 @@ class SqlAuditLog(_Repository):
     ``before`` where a change has one."""
 
     async def record(self, entry: AuditEntry) -> None:
-        data, before = (json.loads(json.dumps(value, default=str))
-                        for value in (entry.data, entry.before))
+        data, before = (_plain(value) for value in (entry.data, entry.before))
         await insert_audit(self._session, AuditRecord(
             entry.at, _actor(entry.actor), entry.action, entry.entity, entry.entity_id, before,
             data, correlation.current()))
+
+    async def record_many(self, entries: Sequence[AuditEntry]) -> None:
+        """Many entries in one multi-row ``INSERT``, each at its own instant."""
+        if entries:
+            correlation_id = correlation.current()
+            await self._session.execute(audit.insert().values(
+                [_audit_row(entry, correlation_id) for entry in entries]))
+
+
+def _plain(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str))
+
+
+def _audit_row(entry: AuditEntry, correlation_id: str | None) -> dict[str, Any]:
+    actor = _actor(entry.actor)
+    return {"at": entry.at, "actor": actor.subject, "actor_role": actor.role,
+            "action": entry.action, "target_type": entry.entity, "target_id": entry.entity_id,
+            "before": _plain(entry.before), "after": _plain(entry.data),
+            "correlation_id": correlation_id}

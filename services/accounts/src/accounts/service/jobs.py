@@ -1,18 +1,27 @@
-"""The time-driven work of accounts: what came due since the last look, caught up in one pass."""
+"""The time-driven work of accounts: what came due since the last look, caught up in one pass.
+
+Ended suspensions and promises are settled a chunk of accounts per transaction (see
+``accounts.service.settling``); a chunk that fails is rolled back and its accounts are settled
+one by one, so one bad account delays only itself and is retried on the next pass.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
+from tarifa.logging import get_logger
 from tarifa.scheduling import attempt
 
 from accounts.service.invoices import block_past_grace
-from accounts.service.lifecycle import settle_account
 from accounts.service.plan_changes import apply_plan_change
 from accounts.service.ports import UnitOfWork
+from accounts.service.settling import settle_accounts
 
-__all__ = ["run_due_jobs"]
+__all__ = ["CHUNK", "run_due_jobs", "settle_due"]
+
+CHUNK = 500
+log = get_logger(__name__)
 
 OTP_KEPT = timedelta(days=1)
 """How long spent challenges and request marks are kept (for the rate limits and audits)."""
@@ -27,12 +36,30 @@ async def _purge_codes(new_uow: Callable[[], UnitOfWork]) -> None:
         await uow.commit()
 
 
+async def _settle_chunk(new_uow: Callable[[], UnitOfWork], account_ids: Sequence[str]) -> None:
+    try:
+        await settle_accounts(new_uow(), account_ids)
+        return
+    except Exception as exc:
+        log.warning("settle_chunk_failed", accounts=len(account_ids), error=repr(exc))
+    for account_id in account_ids:
+        await attempt("accounts-settle", account_id, settle_accounts(new_uow(), [account_id]))
+
+
+async def settle_due(new_uow: Callable[[], UnitOfWork], account_ids: Sequence[str], *,
+                     chunk: int = CHUNK) -> None:
+    """Settle the accounts a chunk at a time."""
+    for start in range(0, len(account_ids), chunk):
+        await _settle_chunk(new_uow, account_ids[start:start + chunk])
+
+
 async def run_due_jobs(new_uow: Callable[[], UnitOfWork]) -> int:
     """Resume ended suspensions, expire ended promises, apply due plan changes, block postpaid
     accounts whose overdue invoice is past its grace, and forget old one-time codes.
 
-    Each account or line is settled in its own transaction under a row lock and re-checked
-    there, so concurrent runs (clock moves, the periodic check, other replicas) do each thing once.
+    Each chunk of accounts, and each line, is settled in its own transaction under row locks and
+    re-checked there, so concurrent runs (clock moves, the periodic check, other replicas) do
+    each thing once.
     One that fails is logged and counted and stays due for the next run; the others go on.
     Returns how many accounts and lines were looked at.
     """
@@ -42,8 +69,7 @@ async def run_due_jobs(new_uow: Callable[[], UnitOfWork]) -> int:
         account_ids = await uow.accounts.due(now)
         line_ids = await uow.lines.with_pending_change(now)
         overdue_ids = await uow.invoices.accounts_to_block(now)
-    for account_id in account_ids:
-        await attempt("accounts-settle", account_id, settle_account(new_uow(), account_id))
+    await settle_due(new_uow, account_ids)
     for line_id in line_ids:
         await attempt("accounts-plan-change", line_id, apply_plan_change(new_uow(), line_id))
     for account_id in overdue_ids:

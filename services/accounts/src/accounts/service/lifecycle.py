@@ -5,35 +5,20 @@ Each change announces itself before the block or unblock it causes.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
 
-from tarifa.messaging.catalogue import (
-    AccountResumed,
-    AccountSuspended,
-    PromisedPaymentExpired,
-    PromisedPaymentGranted,
-)
+from tarifa.messaging.catalogue import AccountSuspended, PromisedPaymentGranted
 
-from accounts.domain.account import Account, AccountStatus, PromisedPayment, Suspension
-from accounts.domain.lifecycle import (
-    BALANCE_RESTORED,
-    PROMISE_GRANTED,
-    expire_promise,
-    grant_promise,
-    resume,
-    suspend,
-)
+from accounts.domain.account import Account, PromisedPayment, Suspension
+from accounts.domain.lifecycle import PROMISE_GRANTED, grant_promise, suspend
 from accounts.domain.policy import AccountsPolicy
 from accounts.service.accounts import balance_of, load_account
 from accounts.service.ports import UnitOfWork
+from accounts.service.settling import Settled, resumed, settle_accounts
 from accounts.service.status import owes, store_change, suspension_event
 
 __all__ = ["Suspend", "grant_promised_payment", "resume_account", "settle_account",
            "suspend_account"]
-
-SCHEDULER = "system:scheduler"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,20 +43,13 @@ async def suspend_account(uow: UnitOfWork, command: Suspend, policy: AccountsPol
     return after.suspension
 
 
-async def _resume(uow: UnitOfWork, account: Account, at: datetime, actor: str) -> Account:
-    start = account.suspension.start if account.suspension else at
-    after = resume(account, at, await owes(uow, account))
-    uow.emit(suspension_event(AccountResumed, account, start, at), subject=account.id)
-    await store_change(uow, account, after, actor=actor, action="account.resumed", at=at,
-                       unblock_reason=BALANCE_RESTORED)
-    return after
-
-
 async def resume_account(uow: UnitOfWork, account_id: str, actor: str) -> Account:
     """End a suspension now."""
     async with uow:
         account = await load_account(uow, account_id, lock=True)
-        after = await _resume(uow, account, uow.clock.now(), actor)
+        out = Settled(actor)
+        after = resumed(out, account, uow.clock.now(), await owes(uow, account))
+        await out.write(uow)
         await uow.commit()
     return after
 
@@ -94,36 +72,6 @@ async def grant_promised_payment(uow: UnitOfWork, account_id: str, actor: str,
     return after.promise
 
 
-async def _expire(uow: UnitOfWork, account: Account, _at: datetime, actor: str) -> Account:
-    assert account.promise is not None  # only due promises reach here
-    until = account.promise.until
-    after = expire_promise(account, await owes(uow, account))
-    uow.emit(PromisedPaymentExpired(account_id=account.id, until=until), subject=account.id)
-    await store_change(uow, account, after, actor=actor, action="promised_payment.expired",
-                       at=until, data={"until": until})
-    return after
-
-
-Step = Callable[[UnitOfWork, Account, datetime, str], Awaitable[Account]]
-
-
-def _due_steps(account: Account, now: datetime) -> list[tuple[datetime, Step]]:
-    """What has come due, in the order it fell due, so that a clock jump replays history."""
-    steps: list[tuple[datetime, Step]] = []
-    if account.promise is not None and account.promise.until <= now:
-        steps.append((account.promise.until, _expire))
-    suspension = account.suspension
-    if account.status is AccountStatus.SUSPENDED and suspension and suspension.end <= now:
-        steps.append((suspension.end, _resume))
-    return sorted(steps, key=lambda step: step[0])
-
-
 async def settle_account(uow: UnitOfWork, account_id: str) -> None:
     """Resume an ended suspension and expire an ended promise; a second run finds nothing due."""
-    async with uow:
-        account = await uow.accounts.get(account_id, lock=True)
-        if account is None:
-            return
-        for at, step in _due_steps(account, uow.clock.now()):
-            account = await step(uow, account, at, SCHEDULER)
-        await uow.commit()
+    await settle_accounts(uow, [account_id])

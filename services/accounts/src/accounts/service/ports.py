@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
@@ -46,6 +47,12 @@ class AccountRepository(Protocol):
     async def due(self, now: datetime) -> list[str]:
         """Accounts with a suspension or a promised payment that ends at or before ``now``."""
 
+    async def lock_many(self, account_ids: Sequence[str]) -> list[Account]:
+        """Those of the accounts that exist, locked in id order until the work ends."""
+
+    async def save_states(self, changed: Sequence[Account]) -> None:
+        """Store the lifecycle state (status, block reason, suspension, promise) of many."""
+
 
 class LineRepository(Protocol):
     async def add(self, line: Line) -> None:
@@ -69,6 +76,7 @@ class PlanReplica(Protocol):
 
 class BalanceReplica(Protocol):
     async def get(self, account_id: str) -> Balance | None: ...
+    async def get_many(self, account_ids: Sequence[str]) -> dict[str, Balance]: ...
 
     async def save(self, balance: Balance) -> None:
         """Store the balance unless a newer one is already held."""
@@ -76,6 +84,7 @@ class BalanceReplica(Protocol):
 
 class AuditLog(Protocol):
     async def record(self, entry: AuditEntry) -> None: ...
+    async def record_many(self, entries: Sequence[AuditEntry]) -> None: ...
 
 
 class BonusLedger(Protocol):
@@ -94,6 +103,9 @@ class InvoiceReplica(Protocol):
 
     async def blocking(self, account_id: str, now: datetime) -> bool:
         """Whether an overdue invoice of the account is unpaid past its grace at ``now``."""
+
+    async def blocking_among(self, account_ids: Sequence[str], now: datetime) -> set[str]:
+        """Those of the accounts with an overdue invoice unpaid past its grace at ``now``."""
 
     async def accounts_to_block(self, now: datetime) -> list[str]:
         """Active accounts with an overdue invoice unpaid past its grace at ``now``."""

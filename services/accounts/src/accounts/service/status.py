@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,7 +20,8 @@ from accounts.domain.lifecycle import (
 from accounts.service.accounts import balance_of
 from accounts.service.ports import UnitOfWork
 
-__all__ = ["block_reason", "enforce_money_rule", "owes", "store_change", "suspension_event"]
+__all__ = ["block_event", "block_reason", "change_entry", "enforce_money_rule", "owes",
+           "owing", "store_change", "suspension_event"]
 
 
 async def owes(uow: UnitOfWork, account: Account) -> bool:
@@ -34,6 +36,18 @@ async def owes(uow: UnitOfWork, account: Account) -> bool:
     if balance is not None and balance.amount >= 0:
         return False
     return await uow.invoices.blocking(account.id, uow.clock.now())
+
+
+async def owing(uow: UnitOfWork, accounts: Sequence[Account]) -> set[str]:
+    """Which of the accounts break their money rule now, as ``owes`` says, in two statements."""
+    ids = [account.id for account in accounts]
+    balances = await uow.balances.get_many(ids)
+    prepaid = {a.id for a in accounts if a.payment_mode is PaymentMode.PREPAID}
+    negative = {i for i, balance in balances.items() if balance.amount < 0}
+    settled = {i for i, balance in balances.items() if balance.amount >= 0}
+    postpaid = [i for i in ids if i not in prepaid and i not in settled]
+    blocking = await uow.invoices.blocking_among(postpaid, uow.clock.now()) if postpaid else set()
+    return (negative & prepaid) | blocking
 
 
 def block_reason(account: Account) -> str:
@@ -55,12 +69,22 @@ async def enforce_money_rule(uow: UnitOfWork, account_id: str, *, actor: str,
                            at=now, unblock_reason=unblock_reason, data=data)
 
 
-def _announce_block(uow: UnitOfWork, before: Account, after: Account, unblock_reason: str) -> None:
+def block_event(before: Account, after: Account,
+                unblock_reason: str) -> AccountBlocked | AccountUnblocked | None:
+    """The block or unblock a change causes, if any."""
     if after.status is AccountStatus.BLOCKED and before.status is not AccountStatus.BLOCKED:
-        uow.emit(AccountBlocked(account_id=after.id, reason=after.blocked_reason or "unpaid"),
-                 subject=after.id)
-    elif before.status is AccountStatus.BLOCKED and after.status is not AccountStatus.BLOCKED:
-        uow.emit(AccountUnblocked(account_id=after.id, reason=unblock_reason), subject=after.id)
+        return AccountBlocked(account_id=after.id, reason=after.blocked_reason or "unpaid")
+    if before.status is AccountStatus.BLOCKED and after.status is not AccountStatus.BLOCKED:
+        return AccountUnblocked(account_id=after.id, reason=unblock_reason)
+    return None
+
+
+def change_entry(before: Account, after: Account, *, actor: str, action: str, at: datetime,
+                 data: dict[str, Any] | None = None) -> AuditEntry:
+    """The audit entry of a lifecycle change from ``before`` to ``after``."""
+    details = {"status_from": before.status, "status_to": after.status,
+               "blocked_reason": after.blocked_reason} | (data or {})
+    return AuditEntry(at, actor, action, "account", after.id, details)
 
 
 async def store_change(uow: UnitOfWork, before: Account, after: Account, *, actor: str,
@@ -68,10 +92,10 @@ async def store_change(uow: UnitOfWork, before: Account, after: Account, *, acto
                        data: dict[str, Any] | None = None) -> None:
     """Save ``after``, audit the change from ``before`` and announce a block or unblock."""
     await uow.accounts.save(after)
-    details = {"status_from": before.status, "status_to": after.status,
-               "blocked_reason": after.blocked_reason} | (data or {})
-    await uow.audit.record(AuditEntry(at, actor, action, "account", after.id, details))
-    _announce_block(uow, before, after, unblock_reason or action)
+    await uow.audit.record(change_entry(before, after, actor=actor, action=action, at=at,
+                                        data=data))
+    if (event := block_event(before, after, unblock_reason or action)) is not None:
+        uow.emit(event, subject=after.id)
 
 
 def suspension_event(kind: type[AccountSuspended], account: Account, start: datetime,
