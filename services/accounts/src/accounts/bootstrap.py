@@ -19,8 +19,10 @@ from accounts.adapters.otp_sender import AmqpCodeSender
 from accounts.adapters.passwords import Argon2Hasher
 from accounts.adapters.uow import AccountsUnitOfWork
 from accounts.domain.clients import ApiClient, ClientRegistry
+from accounts.domain.closing import ClosingPolicy
 from accounts.domain.otp import CodeHasher
 from accounts.domain.policy import AccountsPolicy, LoginPolicy, OtpPolicy
+from accounts.entrypoints.closing import closing_router
 from accounts.entrypoints.consumers import register_consumers
 from accounts.entrypoints.http import accounts_router
 from accounts.entrypoints.lifecycle import lifecycle_router
@@ -42,6 +44,8 @@ PUBLISHES = [
     "accounts.account.updated",
     "accounts.line.activated",
     "accounts.line.plan_changed",
+    "accounts.line.closed",
+    "accounts.account.closed",
     "accounts.account.suspended",
     "accounts.account.resumed",
     "accounts.account.blocked",
@@ -122,6 +126,8 @@ def build_app(settings: AccountsSettings) -> FastAPI:
                otp_router(new_uow, codes), login_router(new_uow, _logins(settings, signer)),
                accounts_router(new_uow), profile_router(new_uow), search_router(new_uow),
                lifecycle_router(new_uow, policy),
+               closing_router(new_uow, ClosingPolicy(
+                   timedelta(days=settings.number_quarantine_days))),
                audit_router(new_uow, tag="accounts")]
     return create_app(runtime, title="Tarifa accounts", routers=routers,
                       description="Accounts: customers, billing accounts, lines, lifecycle, "

@@ -70,6 +70,9 @@ class AccountsSettings(ServiceSettings):
                                            "ISO 8601 (PT15M)")
     login_setup_validity: timedelta = Field(
         timedelta(days=14), description="how long the setup code of a new or reset login lasts")
+    number_quarantine_days: int = Field(
+        90, ge=0, le=3660, description="days a closed line's number waits before a new line "
+                                       "may get it")
     password_min_length: int = Field(10, ge=8, le=128,
                                      description="the shortest password a subscriber may set")
     bonus_point_value: Decimal = Field(

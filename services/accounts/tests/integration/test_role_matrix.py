@@ -50,6 +50,8 @@ TABLE = {
     "GET /v1/accounts/{account_id}/bonus": Row(ACCOUNT, 200),
     "POST /v1/accounts/{account_id}/bonus/redemptions": Row(ACCOUNT, 422),
     "POST /v1/lines/{msisdn}/plan-change": Row(SUBSCRIBERS, 422),
+    "POST /v1/lines/{msisdn}/closure": Row(OPERATOR, 422),
+    "POST /v1/accounts/{account_id}/closure": Row(OPERATOR, 422),
 }
 
 

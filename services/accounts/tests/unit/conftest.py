@@ -93,6 +93,11 @@ class FakeLines:
     async def save(self, line: Line) -> None:
         self.rows = [line if old.id == line.id else old for old in self.rows]
 
+    async def quarantined_until(self, msisdn: str, now: datetime) -> datetime | None:
+        ends = [line.number_free_from for line in self.rows if line.msisdn == msisdn
+                and line.number_free_from is not None and line.number_free_from > now]
+        return max(ends, default=None)
+
     async def with_pending_change(self, now: datetime) -> list[str]:
         return [line.id for line in self.rows if line.pending_at and line.pending_at <= now]
 

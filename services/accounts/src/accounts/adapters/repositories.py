@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -82,7 +82,15 @@ class SqlLines(_Repository):
     async def save(self, line: Line) -> None:
         await self._session.execute(lines.update().where(lines.c.id == line.id).values(
             plan_code=line.plan_code, status=str(line.status), pending_plan=line.pending_plan,
-            pending_at=line.pending_at))
+            pending_at=line.pending_at, closed_at=line.closed_at,
+            number_free_from=line.number_free_from))
+
+    async def quarantined_until(self, msisdn: str, now: datetime) -> datetime | None:
+        """The end of the quarantine of a closed line of this number still running at ``now``."""
+        until: datetime | None = await self._session.scalar(
+            select(func.max(lines.c.number_free_from)).where(
+                lines.c.msisdn == msisdn, lines.c.number_free_from > now))
+        return until
 
     async def with_pending_change(self, now: datetime) -> list[str]:
         rows = await self._session.execute(select(lines.c.id).where(

@@ -69,9 +69,12 @@ lines = Table(
     Column("connected_at", DateTime(timezone=True), nullable=False),
     Column("pending_plan", String(64)),
     Column("pending_at", DateTime(timezone=True), index=True),
+    Column("closed_at", DateTime(timezone=True)),
+    Column("number_free_from", DateTime(timezone=True)),
 )
 Index("lines_active_msisdn", lines.c.msisdn, unique=True,
       postgresql_where=lines.c.status == "active")
+Index("lines_msisdn_free_from", lines.c.msisdn, lines.c.number_free_from)
 
 plans = Table(
     "plans", metadata,

@@ -67,3 +67,6 @@ class Line:
     status: LineStatus = LineStatus.ACTIVE
     pending_plan: str | None = None
     pending_at: datetime | None = None
+    closed_at: datetime | None = None
+    number_free_from: datetime | None = None
+    """A closed line's number may go to a new line from then on (the quarantine's end)."""

@@ -44,6 +44,10 @@ async def _check_activation(uow: UnitOfWork, account: Account, plan_code: str,
     plan.check_affordable(account, (await balance_of(uow, account)).amount)
     if await uow.lines.active(msisdn) is not None:
         raise MsisdnTaken(f"{msisdn} is already an active line")
+    free_from = await uow.lines.quarantined_until(msisdn, uow.clock.now())
+    if free_from is not None:
+        raise MsisdnTaken(f"{msisdn} belonged to a line closed recently; it may go to a new "
+                          f"line from {free_from.isoformat()}")
 
 
 async def _store(uow: UnitOfWork, line: Line, actor: str) -> None:
