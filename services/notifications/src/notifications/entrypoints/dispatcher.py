@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from tarifa.logging import get_logger
 
 from notifications.domain.delivery import Delivery
+from notifications.entrypoints.metrics import count_attempt
 
 __all__ = ["dispatch_due"]
 
@@ -26,6 +27,7 @@ def dispatch_due(deliver_next: Callable[[], Awaitable[Delivery | None]]
         attempted = 0
         while (delivery := await deliver_next()) is not None:
             attempted += 1
+            count_attempt(delivery)
             log.info("delivery_attempted", delivery_id=delivery.id, event_id=delivery.event_id,
                      status=str(delivery.status), attempts=delivery.attempts,
                      error=delivery.last_error)

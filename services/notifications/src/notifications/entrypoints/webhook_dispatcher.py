@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from tarifa.logging import get_logger
 
 from notifications.domain.webhook_delivery import WebhookDelivery
+from notifications.entrypoints.metrics import count_webhook_attempt
 
 __all__ = ["send_due_webhooks"]
 
@@ -21,6 +22,7 @@ def send_due_webhooks(deliver_next: Callable[[], Awaitable[WebhookDelivery | Non
         attempted = 0
         while (delivery := await deliver_next()) is not None:
             attempted += 1
+            count_webhook_attempt(delivery)
             log.info("webhook_attempted", delivery_id=delivery.id, endpoint_id=delivery.endpoint_id,
                      event_id=delivery.event_id, status=str(delivery.status),
                      attempts=delivery.attempts)
