@@ -7,8 +7,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
+import httpx
 from fastapi import FastAPI
-from tarifa.runtime import build_runtime, create_app
+from tarifa.client_credentials import ClientCredentials
+from tarifa.runtime import Runtime, build_runtime, create_app
 from tarifa.scheduling import Scheduler
 from tarifa.web.audit import audit_router
 
@@ -20,18 +22,21 @@ from invoicing.adapters.pdf import (
     build_verifier,
     check_credentials,
 )
+from invoicing.adapters.rated_usage import HttpRatedUsage
 from invoicing.adapters.uow import InvoicingUnitOfWork
 from invoicing.domain.statement import Statement
 from invoicing.entrypoints.consumers import register_consumers
 from invoicing.entrypoints.corrections_http import corrections_router
+from invoicing.entrypoints.detailed_bill_http import detailed_bill_router
 from invoicing.entrypoints.documents_http import documents_router
 from invoicing.entrypoints.http import invoicing_router
 from invoicing.entrypoints.one_off_http import one_off_router
 from invoicing.entrypoints.statistics_http import statistics_router
 from invoicing.service.billing import BillingPolicy
+from invoicing.service.detailed_bill_subscriptions import make_monthly_detailed_bills
 from invoicing.service.detailed_bills import DetailedBillPolicy
 from invoicing.service.overdue import mark_overdue
-from invoicing.service.ports import DocumentRenderer, Verdict
+from invoicing.service.ports import DocumentRenderer, RatedUsage, Verdict
 from invoicing.service.runs import BillingRunner
 from invoicing.settings import InvoicingSettings
 
@@ -40,7 +45,7 @@ __all__ = ["MIGRATIONS", "build_app"]
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 PUBLISHES = ["invoicing.balance.changed", "invoicing.invoice.issued", "invoicing.invoice.paid",
              "invoicing.invoice.overdue", "invoicing.detailed_bill.ready",
-             "invoicing.charge.posted"]
+             "invoicing.charge.posted", "invoicing.monthly_detailed_bill.ready"]
 
 
 class _PdfEngine:
@@ -99,7 +104,34 @@ def _documents(settings: InvoicingSettings, given: DocumentRenderer | None) -> t
 
 def _detailed_policy(settings: InvoicingSettings) -> DetailedBillPolicy:
     return DetailedBillPolicy(settings.detailed_bill_window_months,
-                              dict(settings.detailed_bill_fees), settings.detailed_bill_vat_rate)
+                              dict(settings.detailed_bill_fees), settings.detailed_bill_vat_rate,
+                              settings.detailed_bill_free_online,
+                              dict(settings.detailed_bill_monthly_fees))
+
+
+def _rated_usage(settings: InvoicingSettings, runtime: Runtime) -> RatedUsage | None:
+    """Rating's records for detailed bills, when rating's address is set."""
+    if not settings.rating_url:
+        return None
+    client = httpx.AsyncClient(base_url=settings.rating_url, timeout=settings.rating_timeout)
+    runtime.on_stop.append(client.aclose)
+    credentials = ClientCredentials(settings.accounts_url, settings.client_id,
+                                    settings.client_secret.get_secret_value())
+    return HttpRatedUsage(client, credentials.token)
+
+
+def _monthly_job(settings: InvoicingSettings, runtime: Runtime,
+                 new_uow: Callable[[], InvoicingUnitOfWork], runner: BillingRunner,
+                 policy: DetailedBillPolicy) -> Scheduler:
+    """Each day's look for monthly detailed bills due; the documents follow in the background."""
+
+    async def monthly(_now: datetime | None = None) -> None:
+        if await make_monthly_detailed_bills(new_uow, policy):
+            runner.documents_soon()
+
+    runtime.on_clock_move.append(monthly)
+    return Scheduler("invoicing-monthly-detailed-bills", monthly,
+                     interval=settings.detailed_bill_interval)
 
 
 def build_app(settings: InvoicingSettings, renderer: DocumentRenderer | None = None) -> FastAPI:
@@ -114,7 +146,9 @@ def build_app(settings: InvoicingSettings, renderer: DocumentRenderer | None = N
     detailed = _detailed_policy(settings)
     runner = BillingRunner(new_uow, documents, BillingPolicy(settings.series, settings.due_day),
                            settings.render_batch, detailed, chunk=settings.statement_chunk,
-                           lanes=settings.statement_lanes, board=PrometheusProgress())
+                           lanes=settings.statement_lanes, board=PrometheusProgress(),
+                           rated=_rated_usage(settings, runtime))
+    monthly = _monthly_job(settings, runtime, new_uow, runner, detailed)
 
     async def overdue(now: datetime) -> None:
         await mark_overdue(new_uow, now.date())
@@ -126,8 +160,10 @@ def build_app(settings: InvoicingSettings, renderer: DocumentRenderer | None = N
         await check_documents()
         await runner.resume()
         await scheduler.start()
+        await monthly.start()
 
     async def stop() -> None:
+        await monthly.stop()
         await scheduler.stop()
         await runner.close()
         await close_documents()
@@ -139,6 +175,7 @@ def build_app(settings: InvoicingSettings, renderer: DocumentRenderer | None = N
     runtime.publishes(PUBLISHES)
     routers = [invoicing_router(new_uow, runner),
                corrections_router(new_uow, runner, settings.credit_series, detailed),
+               detailed_bill_router(new_uow),
                documents_router(new_uow, _Verifier(settings), settings.verify_max_bytes),
                statistics_router(new_uow),
                one_off_router(new_uow),

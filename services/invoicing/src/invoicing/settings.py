@@ -5,6 +5,12 @@ Billing policy: ``INVOICING_SERIES`` (invoice number series, ``TRF``), ``INVOICI
 ``INVOICING_CREDIT_SERIES`` (credit note series, ``TRC``), ``INVOICING_DETAILED_BILL_WINDOW_MONTHS``
 (3), ``INVOICING_DETAILED_BILL_FEES`` (JSON, fee per request and direction per currency,
 ``{"MDL": "50.00"}``; VAT included at ``INVOICING_DETAILED_BILL_VAT_RATE``, 0.20),
+``INVOICING_DETAILED_BILL_FREE_ONLINE`` (false: records on request are charged),
+``INVOICING_DETAILED_BILL_MONTHLY_FEES`` (JSON, monthly fee of the detailed bill by email,
+``{"MDL": "50.00"}``), ``INVOICING_DETAILED_BILL_INTERVAL`` (seconds between two looks for
+monthly detailed bills due, 3600), ``INVOICING_RATING_URL`` (rating's API for the records of
+detailed bills, read with the token of ``INVOICING_CLIENT_ID``/``INVOICING_CLIENT_SECRET`` from
+``INVOICING_ACCOUNTS_URL``; empty: the ledger's rated items instead),
 ``INVOICING_STATEMENT_CHUNK`` (accounts a billing run issues per transaction, 1000),
 ``INVOICING_STATEMENT_LANES`` (chunks issued at the same time, 2),
 ``INVOICING_OVERDUE_INTERVAL`` (seconds between two looks for overdue invoices, 300) and
@@ -45,6 +51,21 @@ class InvoicingSettings(ServiceSettings):
         default_factory=lambda: {"MDL": Decimal("50.00")},
         description="fee per detailed bill request and direction, per currency, VAT included")
     detailed_bill_vat_rate: Decimal = Field(Decimal("0.20"), ge=0, le=1)
+    detailed_bill_free_online: bool = Field(
+        False, description="records on request are free (seed 000); else each request is charged")
+    detailed_bill_monthly_fees: dict[str, Decimal] = Field(
+        default_factory=lambda: {"MDL": Decimal("50.00")},
+        description="monthly fee of the detailed bill by email, per currency, VAT included")
+    detailed_bill_interval: float = Field(
+        3600.0, gt=0, description="seconds between two looks for monthly detailed bills due")
+    rating_url: str = Field("", description="rating's API, read for the records of detailed "
+                                            "bills; empty: the ledger's rated items instead")
+    rating_timeout: float = Field(10.0, gt=0)
+    accounts_url: str = Field("http://127.0.0.1:8001",
+                              description="accounts' API, which issues the service's own token")
+    client_id: str = Field("invoicing", min_length=1,
+                           description="the service's API client at accounts (role operator)")
+    client_secret: SecretStr = Field(SecretStr(""), description="that API client's secret")
     overdue_interval: float = Field(300.0, gt=0, description="seconds between overdue checks")
     verify_max_bytes: int = Field(20 * 1024 * 1024, ge=1024)
 
@@ -61,7 +82,7 @@ class InvoicingSettings(ServiceSettings):
     operator_fiscal_code: str = ""
     operator_bank_account: str = ""
 
-    @field_validator("detailed_bill_fees")
+    @field_validator("detailed_bill_fees", "detailed_bill_monthly_fees")
     @classmethod
     def _fees_in_minor_units(cls, fees: dict[str, Decimal]) -> dict[str, Decimal]:
         for currency, fee in fees.items():

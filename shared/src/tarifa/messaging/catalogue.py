@@ -287,6 +287,18 @@ class DetailedBillReady(EventData):
     document_id: str
 
 
+class MonthlyDetailedBillReady(EventData):
+    """The detailed bill of ``month`` (outgoing records) for an account subscribed to it by
+    email, made and charged; notifications mails it with its PDF."""
+
+    routing_key = "invoicing.monthly_detailed_bill.ready"
+    account_id: str
+    document_id: str
+    month: str
+    from_date: date
+    to_date: date
+
+
 class PaymentSucceeded(EventData):
     routing_key = "payments.payment.succeeded"
     payment_id: str
@@ -352,5 +364,6 @@ CATALOGUE: dict[str, type[EventData]] = {
         InvoiceIssued, InvoicePaid, InvoiceOverdue, DetailedBillReady, PaymentSucceeded,
         PaymentFailed, AutopayFailed, RefundSucceeded,
         MessageSent, MessageFailed,
+        MonthlyDetailedBillReady,
     )
 }

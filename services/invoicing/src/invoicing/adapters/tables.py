@@ -27,8 +27,8 @@ from tarifa.idempotency.tables import metadata as idempotency
 from tarifa.messaging.tables import metadata as messaging
 
 __all__ = ["accounts", "allocations", "billing_run_failures", "billing_runs", "carries",
-           "credit_notes", "detailed_bills", "documents", "invoice_counters", "invoice_lines",
-           "invoices", "ledger", "lines", "metadata"]
+           "credit_notes", "detailed_bill_subscriptions", "detailed_bills", "documents",
+           "invoice_counters", "invoice_lines", "invoices", "ledger", "lines", "metadata"]
 
 metadata = MetaData()
 for table in (*messaging.tables.values(), *idempotency.tables.values(),
@@ -219,4 +219,17 @@ detailed_bills = Table(
     Column("records", Integer, nullable=False, server_default=text("0")),
     Column("requested_at", DateTime(timezone=True), nullable=False),
     Column("ready_at", DateTime(timezone=True)),
+    Column("month", String(7)),
+    Column("rows", JSONB),
+)
+# A subscription's month is made once: the monthly job may run again, or twice at once.
+Index("detailed_bills_once_a_month", detailed_bills.c.account_id, detailed_bills.c.month,
+      unique=True, postgresql_where=detailed_bills.c.month.is_not(None))
+
+detailed_bill_subscriptions = Table(
+    "detailed_bill_subscriptions", metadata,
+    Column("account_id", String(64), primary_key=True),
+    Column("active", Boolean, nullable=False),
+    Column("since", DateTime(timezone=True)),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
 )

@@ -8,6 +8,7 @@ from tarifa.uow import SqlUnitOfWork
 
 from invoicing.adapters.carries import SqlCarries
 from invoicing.adapters.corrections import SqlCreditNotes, SqlDetailedBills
+from invoicing.adapters.detailed_bill_subscriptions import SqlDetailedBillSubscriptions
 from invoicing.adapters.documents import SqlDocuments
 from invoicing.adapters.invoices import SqlInvoices
 from invoicing.adapters.repositories import SqlAccountsReplica, SqlBillingRuns, SqlLedger
@@ -27,6 +28,7 @@ class InvoicingUnitOfWork(SqlUnitOfWork):
         self.documents = SqlDocuments(session)
         self.credit_notes = SqlCreditNotes(session)
         self.detailed_bills = SqlDetailedBills(session)
+        self.subscriptions = SqlDetailedBillSubscriptions(session)
         self.idempotency = SqlIdempotencyStore(session)
         self.carries = SqlCarries(session)
         self.statistics = SqlLedgerStatistics(session)

@@ -1,8 +1,9 @@
 """Detailed bills: the itemised usage of an interval, for one direction, on request (SPEC I7).
 
 The interval lies within the policy window (by default the 3 months before today) and ends no
-later than today. Its items are the rated usage items of the ledger: one row per item as rating
-reported it (line, type, day, zone, quantity, net, VAT, gross). A policy fee per request and
+later than today. Its rows are rating's records, one per call, message or data session (when
+invoicing reads them from rating), else the rated usage items of the ledger as rating reported
+them (line, type, day, zone, quantity, net, VAT, gross). A policy fee per request and
 direction is charged when the document is made.
 """
 
@@ -16,11 +17,14 @@ from decimal import Decimal
 from enum import StrEnum
 
 from invoicing.domain.account import BillingAccount
+from invoicing.domain.detailed_records import record_lines, row_json
 from invoicing.domain.ledger import LedgerEntry
 from invoicing.domain.statement import Statement, StatementLine
+from invoicing.domain.usage_record import UsageRecord
 
 __all__ = ["DETAILED_BILL", "DIRECTIONS", "USAGE_TYPES", "DetailedBill", "DetailedBillError",
-           "DetailedBillStatus", "check_interval", "detailed_statement", "window_start"]
+           "DetailedBillStatus", "check_interval", "detailed_statement", "records_statement",
+           "row_json", "window_start"]
 
 DETAILED_BILL = "detailed_bill"
 DIRECTIONS = ("out", "in")
@@ -50,6 +54,8 @@ class DetailedBill:
     requested_at: datetime
     records: int = 0
     ready_at: datetime | None = None
+    month: str | None = None
+    """``YYYY-MM`` for the monthly detailed bill of a subscription, mailed once per month."""
 
 
 def window_start(today: date, months: int) -> date:
@@ -78,9 +84,20 @@ def _row(entry: LedgerEntry) -> StatementLine:
 
 def detailed_statement(bill: DetailedBill, account: BillingAccount,
                        items: Sequence[LedgerEntry], now: datetime) -> Statement:
-    """The document of ``bill``: one row per rated item, per line, oldest first."""
+    """The document of ``bill`` from the ledger: one row per rated item, per line, oldest first."""
     rows = tuple(_row(entry) for entry in sorted(
         items, key=lambda e: (e.msisdn or "", e.occurred_on, e.created_at, e.id)))
+    return _statement(bill, account, rows, now)
+
+
+def records_statement(bill: DetailedBill, account: BillingAccount,
+                      records: Sequence[UsageRecord], now: datetime) -> Statement:
+    """The document of ``bill`` from rating's records: one row per record (SPEC I7)."""
+    return _statement(bill, account, record_lines(records, account.timezone), now)
+
+
+def _statement(bill: DetailedBill, account: BillingAccount, rows: tuple[StatementLine, ...],
+               now: datetime) -> Statement:
     total = sum((row.gross for row in rows), _ZERO)
     return Statement(
         invoice_id=bill.id, number=f"{bill.direction.upper()}-{bill.id[:8].upper()}",

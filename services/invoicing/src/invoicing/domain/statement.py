@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from invoicing.domain.usage_record import UsageRecord
 from invoicing.domain.vat import VatAmount
 
 __all__ = ["Operator", "Statement", "StatementLine", "StatementPayment"]
@@ -43,6 +44,8 @@ class StatementLine:
     """Usage of a period invoiced already, billed on this invoice (SPEC R7)."""
     usage_date: date | None = None
     """The real date of a late line's usage."""
+    record: UsageRecord | None = None
+    """On a detailed bill, the one rated record this row is ."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,11 @@
-"""Detailed bills: requested over HTTP, made in the background (SPEC I7).
+"""Detailed bills: requested over HTTP or by a monthly subscription, made in the background
+(SPEC I7).
 
 A request is checked against the policy window and recorded; the document is made afterwards
-from the rated usage items of the ledger, and in the transaction that stores it the policy fee
-is charged to the ledger and ``invoicing.detailed_bill.ready`` is announced.
+from rating's records (one row per record; the ledger's rated items when no rating is wired), and
+in the transaction that stores it the fee is charged to the ledger (none when the policy offers
+the records free) and ``invoicing.detailed_bill.ready`` is announced, or
+``invoicing.monthly_detailed_bill.ready`` for a subscription's month, which notifications mails.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from tarifa.messaging.catalogue import DetailedBillReady
+from tarifa.messaging.catalogue import DetailedBillReady, MonthlyDetailedBillReady
 
 from invoicing.domain.account import BillingAccount, local_date
 from invoicing.domain.detailed_bill import (
@@ -23,12 +26,13 @@ from invoicing.domain.detailed_bill import (
     DetailedBillStatus,
     check_interval,
     detailed_statement,
+    records_statement,
 )
 from invoicing.domain.ledger import EntryKind, LedgerEntry
 from invoicing.domain.posting import ExactCharge
 from invoicing.domain.statement import Statement
 from invoicing.service.balance import announce_balance
-from invoicing.service.ports import DocumentRenderer, UnitOfWork
+from invoicing.service.ports import DocumentRenderer, RatedUsage, UnitOfWork
 from invoicing.service.posting import post_charges
 
 __all__ = ["AccountNotFound", "DetailedBillPolicy", "RequestDetailedBill", "make_detailed_bills",
@@ -44,6 +48,11 @@ class DetailedBillPolicy:
     window_months: int = 3
     fees: Mapping[str, Decimal] = field(default_factory=lambda: {"MDL": Decimal("50.00")})
     vat_rate: Decimal = Decimal("0.20")
+    free_online: bool = False
+    """Records viewed on request cost nothing (seed 000); the monthly email is still charged."""
+    monthly_fees: Mapping[str, Decimal] = field(
+        default_factory=lambda: {"MDL": Decimal("50.00")})
+    """The monthly fee of the detailed bill by email, per currency, VAT included."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +64,8 @@ class RequestDetailedBill:
 
 
 def _fee(policy: DetailedBillPolicy, currency: str) -> Decimal:
+    if policy.free_online:
+        return Decimal(0)
     fee = policy.fees.get(currency)
     if fee is None:
         raise DetailedBillError(f"no detailed bill fee is set for {currency} accounts")
@@ -107,11 +118,39 @@ async def _prepare(uow: UnitOfWork, bill: DetailedBill) -> Prepared | None:
     return bill, account, detailed_statement(bill, account, items, uow.clock.now())
 
 
-async def _pending(new_uow: Callable[[], UnitOfWork], batch: int) -> list[Prepared]:
+async def _from_records(prepared: Prepared, rated: RatedUsage) -> Prepared:
+    """The same bill, its rows rating's records (read outside any transaction)."""
+    bill, account, statement = prepared
+    records = await rated.records(bill.account_id, bill.from_date, bill.to_date, bill.direction)
+    return bill, account, records_statement(bill, account, records, statement.issued_at)
+
+
+async def _pending(new_uow: Callable[[], UnitOfWork], batch: int,
+                   rated: RatedUsage | None) -> list[Prepared]:
     async with new_uow() as uow:
         bills = await uow.detailed_bills.pending(batch)
-        prepared = [await _prepare(uow, bill) for bill in bills]
-    return [found for found in prepared if found is not None]
+        prepared = [found for bill in bills if (found := await _prepare(uow, bill)) is not None]
+    if rated is None:
+        return prepared
+    return [await _from_records(found, rated) for found in prepared]
+
+
+def _announce(uow: UnitOfWork, bill: DetailedBill) -> None:
+    if bill.month is None:
+        uow.emit(DetailedBillReady(account_id=bill.account_id, document_id=bill.id),
+                 subject=bill.account_id)
+        return
+    uow.emit(MonthlyDetailedBillReady(account_id=bill.account_id, document_id=bill.id,
+                                      month=bill.month, from_date=bill.from_date,
+                                      to_date=bill.to_date), subject=bill.account_id)
+
+
+async def _charge(uow: UnitOfWork, bill: DetailedBill, account: BillingAccount,
+                  vat_rate: Decimal, now: datetime) -> None:
+    if bill.fee == 0:
+        return
+    await uow.ledger.add([await _fee_entry(uow, bill, account, vat_rate, now)])
+    await announce_balance(uow, bill.account_id, bill.currency, DETAILED_BILL)
 
 
 async def _deliver(uow: UnitOfWork, prepared: Prepared, content: bytes, vat_rate: Decimal) -> None:
@@ -122,18 +161,18 @@ async def _deliver(uow: UnitOfWork, prepared: Prepared, content: bytes, vat_rate
         if not await uow.detailed_bills.mark_ready(bill.id, len(statement.lines), now):
             return
         await uow.documents.add(bill.id, DETAILED_BILL, content, now)
-        await uow.ledger.add([await _fee_entry(uow, bill, account, vat_rate, now)])
-        await announce_balance(uow, bill.account_id, bill.currency, DETAILED_BILL)
-        uow.emit(DetailedBillReady(account_id=bill.account_id, document_id=bill.id),
-                 subject=bill.account_id)
+        await uow.detailed_bills.store_rows(bill.id, statement.lines)
+        await _charge(uow, bill, account, vat_rate, now)
+        _announce(uow, bill)
         await uow.commit()
 
 
 async def make_detailed_bills(new_uow: Callable[[], UnitOfWork], renderer: DocumentRenderer,
-                              policy: DetailedBillPolicy, batch: int = 100) -> int:
+                              policy: DetailedBillPolicy, batch: int = 100,
+                              rated: RatedUsage | None = None) -> int:
     """Make every requested detailed bill still pending; charge its fee; announce it."""
     made = 0
-    while pending := await _pending(new_uow, batch):
+    while pending := await _pending(new_uow, batch, rated):
         contents = await renderer.render([statement for _, _, statement in pending])
         for prepared, content in zip(pending, contents, strict=True):
             await _deliver(new_uow(), prepared, content, policy.vat_rate)

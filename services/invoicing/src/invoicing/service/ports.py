@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 from tarifa.idempotency import IdempotencyStore
 from tarifa.money import Carry
@@ -14,21 +14,38 @@ from tarifa.uow import UnitOfWork as BaseUnitOfWork
 from invoicing.domain.account import BillingAccount
 from invoicing.domain.credit_note import CreditNote
 from invoicing.domain.detailed_bill import DetailedBill
+from invoicing.domain.detailed_bill_subscription import Subscription
 from invoicing.domain.invoice import Allocation, Invoice, InvoiceStatus, OpenInvoice
 from invoicing.domain.issuing import AccountBook
 from invoicing.domain.ledger import LedgerEntry
 from invoicing.domain.overdue import LateInvoice
 from invoicing.domain.posting import CarryKey
 from invoicing.domain.run import BillingRun, RunFailure, RunProgress, RunStatus
-from invoicing.domain.statement import Statement
+from invoicing.domain.statement import Statement, StatementLine
 from invoicing.domain.statistics import LedgerSum
+from invoicing.domain.usage_record import UsageRecord
 
-__all__ = ["AccountsReplica", "BillingRuns", "Carries", "Credit", "CreditNotes", "DetailedBills",
+__all__ = ["AccountsReplica", "BillingRuns", "Carries", "Credit", "CreditNotes", "DetailedBillSubscriptions",
+           "DetailedBills",
            "DocumentRenderer", "DocumentVerifier", "Documents", "Invoices", "Ledger",
-           "LedgerStatistics", "ProgressBoard", "StatementChunks", "UnitOfWork", "Verdict"]
+           "LedgerStatistics", "ProgressBoard", "RatedUsage", "RecordsUnavailable", "StatementChunks",
+           "UnitOfWork", "Verdict"]
 
 Credit = tuple[str, Decimal]
 """A payment or credit note entry's id and the part of it not allocated to any invoice yet."""
+
+
+class RecordsUnavailable(Exception):
+    """Rating could not be asked for an account's records; the detailed bill waits."""
+
+
+class RatedUsage(Protocol):
+    """Rating's rated records, read for detailed bills (services share no database)."""
+
+    async def records(self, account_id: str, first: date, last: date,
+                      direction: str) -> list[UsageRecord]:
+        """Every record of the account's lines in the days, one direction; raises
+        ``RecordsUnavailable``."""
 
 
 class DocumentRenderer(Protocol):
@@ -176,6 +193,19 @@ class DetailedBills(Protocol):
     async def mark_ready(self, bill_id: str, records: int, now: datetime) -> bool:
         """False if it was ready already."""
 
+    async def add_monthly(self, bill: DetailedBill) -> bool:
+        """Add a subscription's bill of its month; False when that month has one already."""
+
+    async def store_rows(self, bill_id: str, rows: Sequence[StatementLine]) -> None: ...
+    async def rows(self, bill_id: str) -> list[dict[str, Any]] | None:
+        """The rows of a ready bill, as its JSON form lists them."""
+
+
+class DetailedBillSubscriptions(Protocol):
+    async def get(self, account_id: str) -> Subscription | None: ...
+    async def put(self, subscription: Subscription) -> None: ...
+    async def active(self) -> list[Subscription]: ...
+
 
 class BillingRuns(Protocol):
     async def add(self, run: BillingRun) -> None: ...
@@ -223,6 +253,9 @@ class UnitOfWork(BaseUnitOfWork, Protocol):
 
     @property
     def detailed_bills(self) -> DetailedBills: ...
+
+    @property
+    def subscriptions(self) -> DetailedBillSubscriptions: ...
 
     @property
     def idempotency(self) -> IdempotencyStore: ...

@@ -21,7 +21,7 @@ from invoicing.service.billing import BillingPolicy, bill_account
 from invoicing.service.credit_notes import issue_credit_note_documents
 from invoicing.service.detailed_bills import DetailedBillPolicy, make_detailed_bills
 from invoicing.service.documents import issue_documents
-from invoicing.service.ports import DocumentRenderer, ProgressBoard, UnitOfWork
+from invoicing.service.ports import DocumentRenderer, ProgressBoard, RatedUsage, UnitOfWork
 from invoicing.service.print_batches import make_print_batch
 from invoicing.service.progress import show, watch
 from invoicing.service.statements import issue_statements
@@ -47,11 +47,12 @@ class BillingRunner:
     def __init__(self, new_uow: Callable[[], UnitOfWork], renderer: DocumentRenderer,
                  policy: BillingPolicy, batch: int = 100,
                  detailed: DetailedBillPolicy | None = None, *, chunk: int = 1000,
-                 lanes: int = 2, board: ProgressBoard | None = None) -> None:
+                 lanes: int = 2, board: ProgressBoard | None = None,
+                 rated: RatedUsage | None = None) -> None:
         self._new_uow, self._renderer = new_uow, renderer
         self._policy, self._batch, self._chunk, self._lanes = policy, batch, chunk, lanes
         self._detailed = detailed or DetailedBillPolicy()
-        self._board = board
+        self._board, self._rated = board, rated
         self._tasks: set[asyncio.Task[None]] = set()
         self._documents = asyncio.Lock()
 
@@ -83,7 +84,7 @@ class BillingRunner:
             made = await issue_documents(self._new_uow, self._renderer, self._batch)
             made += await issue_credit_note_documents(self._new_uow, self._renderer, self._batch)
             return made + await make_detailed_bills(self._new_uow, self._renderer, self._detailed,
-                                                    self._batch)
+                                                    self._batch, self._rated)
 
     async def close(self) -> None:
         """Stop the tasks; their runs stay unfinished and resume at the next start."""

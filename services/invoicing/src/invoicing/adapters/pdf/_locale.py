@@ -71,6 +71,13 @@ _LABELS: dict[str, dict[str, str]] = {
     "type.credit_note": {"ro": "Creditare", "ru": "Кредитование", "en": "Credit"},
     "type.detailed_bill": {"ro": "Factură detaliată", "ru": "Детализация счёта",
                            "en": "Detailed bill"},
+    "zone.national": {"ro": "național", "ru": "по стране", "en": "national"},
+    "zone.onnet": {"ro": "în rețea", "ru": "внутри сети", "en": "on-net"},
+    "zone.international": {"ro": "internațional", "ru": "международный", "en": "international"},
+    "zone.roaming": {"ro": "roaming", "ru": "роуминг", "en": "roaming"},
+    "roaming_in": {"ro": "roaming", "ru": "роуминг", "en": "roaming"},
+    "direction.out": {"ro": "către", "ru": "на", "en": "to"},
+    "direction.in": {"ro": "de la", "ru": "от", "en": "from"},
     "unit.second": {"ro": "sec", "ru": "сек", "en": "s"},
     "unit.minute": {"ro": "min", "ru": "мин", "en": "min"},
     "unit.message": {"ro": "mesaje", "ru": "сообщ.", "en": "messages"},
@@ -100,6 +107,11 @@ class Locale:
     def service_type(self, kind: str) -> str:
         key = f"type.{kind}"
         return self(key) if key in _LABELS else kind
+
+    def zone(self, zone: str) -> str:
+        """A rating zone by name in this language; a zone the operator added stays as named."""
+        key = f"zone.{zone}"
+        return self(key) if key in _LABELS else zone
 
     def unit(self, unit: str) -> str:
         """The unit of a quantity in this language; symbols such as ``MiB`` stay as they are."""

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from invoicing.domain.statement import Statement, StatementLine
+from invoicing.domain.usage_record import UsageRecord
 
 from ._locale import Locale
 
@@ -57,10 +58,22 @@ def _service_rows(statement: Statement, text: Locale) -> Iterator[Row]:
             yield Row("item", _service_cells(line, statement.currency, text), SERVICE_COLUMNS)
 
 
+def _record_description(record: UsageRecord, text: Locale) -> str:
+    """When (local time), to or from whom, and where: one rated record of a detailed bill."""
+    where = (f"{text('roaming_in')} {record.roaming_country}" if record.roaming_country
+             else text.zone(record.zone))
+    party = f"{text(f'direction.{record.direction}')} {record.other_party}" \
+        if record.other_party and record.direction in ("out", "in") else ""
+    when = f"{text.date(record.started_at)} {record.started_at:%H:%M:%S}"
+    return " · ".join(part for part in (when, party, where) if part)
+
+
 def _service_cells(line: StatementLine, currency: str, text: Locale) -> tuple[str, ...]:
     quantity = f"{text.quantity(line.quantity)} {text.unit(line.unit)}".strip()
     description = line.description
-    if line.late and line.usage_date is not None:
+    if line.record is not None:
+        description = _record_description(line.record, text)
+    elif line.late and line.usage_date is not None:
         # Late usage (SPEC R7) says so and gives its real date.
         description = f"{text('late_usage')} {text.date(line.usage_date)} {description}".strip()
     return (text.service_type(line.type), description, quantity,
