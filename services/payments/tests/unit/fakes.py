@@ -1,0 +1,157 @@
+"""In-memory fakes of the payments ports, for the use-case tests."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from payments.domain.autopay import AutopayMandate, PaymentMethod
+from payments.domain.payment import AccountRef, Payment
+from payments.domain.registry import EntryStatus, RegistryEntry, RegistryReport
+from tarifa.audit import Actor
+from tarifa.audit.memory import MemoryAuditTrail
+
+
+class FixedClock:
+    def now(self) -> datetime:
+        return datetime(2026, 6, 1, 6, tzinfo=UTC)
+
+
+class FakeAccounts:
+    def __init__(self) -> None:
+        self.rows: dict[str, AccountRef] = {}
+        self.lines: dict[str, str] = {}
+
+    async def get(self, account_id: str) -> AccountRef | None:
+        return self.rows.get(account_id)
+
+    async def by_msisdn(self, msisdn: str) -> AccountRef | None:
+        return self.rows.get(self.lines.get(msisdn, ""))
+
+    async def upsert(self, account: AccountRef) -> None:
+        self.rows[account.account_id] = account
+
+    async def set_payment_mode(self, account_id: str, payment_mode: str) -> None:
+        self.rows[account_id] = replace(self.rows[account_id], payment_mode=payment_mode)
+
+    async def add_line(self, msisdn: str, account_id: str) -> None:
+        self.lines[msisdn] = account_id
+
+
+class FakePayments:
+    def __init__(self) -> None:
+        self.rows: dict[str, Payment] = {}
+        self.references: dict[tuple[str, str], str] = {}
+
+    async def add(self, payment: Payment) -> None:
+        self.rows[payment.id] = payment
+
+    async def get(self, payment_id: str, *, for_update: bool = False) -> Payment | None:
+        return self.rows.get(payment_id)
+
+    async def save(self, payment: Payment) -> None:
+        self.rows[payment.id] = payment
+
+    async def claim_reference(self, channel: str, reference: str, payment_id: str) -> str | None:
+        first = self.references.setdefault((channel, reference), payment_id)
+        return None if first == payment_id else first
+
+
+class FakeRegistries:
+    def __init__(self) -> None:
+        self.reports: dict[str, RegistryReport] = {}
+        self.entries: dict[tuple[str, int], RegistryEntry] = {}
+
+    async def add_registry(self, report: RegistryReport) -> None:
+        self.reports[report.id] = report
+
+    async def claim(self, entry: RegistryEntry) -> bool:
+        if entry.reference and any(e.reference == entry.reference for e in self.entries.values()):
+            return False
+        self.entries[entry.registry_id, entry.row] = entry
+        return True
+
+    async def get_registry(self, registry_id: str) -> RegistryReport | None:
+        return self.reports.get(registry_id)
+
+    async def submitter(self, registry_id: str) -> str | None:
+        report = self.reports.get(registry_id)
+        return report.submitted_by if report else None
+
+    async def entry(self, registry_id: str, row: int) -> RegistryEntry | None:
+        return self.entries.get((registry_id, row))
+
+    async def save_entry(self, entry: RegistryEntry) -> None:
+        self.entries[entry.registry_id, entry.row] = entry
+
+    async def rows(self, registry_id: str, status: EntryStatus | None, after: int,
+                   limit: int) -> list[RegistryEntry]:
+        found = sorted((e for e in self.entries.values() if e.registry_id == registry_id
+                        and e.row > after and status in (None, e.status)), key=lambda e: e.row)
+        return found[:limit]
+
+
+class FakeMethods:
+    def __init__(self) -> None:
+        self.methods: dict[str, PaymentMethod] = {}
+        self.mandates: dict[str, AutopayMandate] = {}
+
+    async def add(self, method: PaymentMethod) -> None:
+        self.methods[method.id] = method
+
+    async def get(self, method_id: str, *, for_update: bool = False) -> PaymentMethod | None:
+        return self.methods.get(method_id)
+
+    async def save(self, method: PaymentMethod) -> None:
+        self.methods[method.id] = method
+
+    async def put_mandate(self, mandate: AutopayMandate) -> None:
+        self.mandates[mandate.account_id] = mandate
+
+    async def mandate(self, account_id: str) -> AutopayMandate | None:
+        return self.mandates.get(account_id)
+
+    async def drop_mandate(self, account_id: str) -> None:
+        self.mandates.pop(account_id, None)
+
+
+class FakeUnitOfWork:
+    """What the payments use cases touch; ``committed`` counts commits, ``events`` what left."""
+
+    def __init__(self) -> None:
+        self.clock = FixedClock()
+        self.accounts = FakeAccounts()
+        self.payments = FakePayments()
+        self.registries = FakeRegistries()
+        self.methods = FakeMethods()
+        self.trail = MemoryAuditTrail(self.clock)
+        self.actor = Actor.system("payments")
+        self.events: list[Any] = []
+        self.handled: set[tuple[str, str]] = set()
+        self.committed = 0
+        self._staged: list[Any] = []
+
+    def acting(self, actor: Actor) -> FakeUnitOfWork:
+        self.actor = actor
+        return self
+
+    async def __aenter__(self) -> FakeUnitOfWork:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._staged.clear()
+
+    async def commit(self) -> None:
+        self.committed += 1
+        self.events.extend(self._staged)
+        self._staged.clear()
+
+    def emit(self, data: Any, *, subject: str | None = None, routing_key: str | None = None) -> None:
+        self._staged.append(data)
+
+    async def first_time(self, consumer: str, event_id: str) -> bool:
+        if (consumer, event_id) in self.handled:
+            return False
+        self.handled.add((consumer, event_id))
+        return True
