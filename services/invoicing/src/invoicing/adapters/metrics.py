@@ -1,20 +1,24 @@
-"""A billing run's progress on ``/metrics`` (the process's Prometheus registry)."""
+"""A billing run's progress and the documents signed, on ``/metrics`` (the process's registry)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from prometheus_client import Gauge
+from prometheus_client import Counter, Gauge
 
 from invoicing.domain.run import BillingRun, RunProgress
 
-__all__ = ["PrometheusProgress"]
+__all__ = ["DOCUMENTS_SIGNED", "PrometheusProgress"]
 
 STAGES = Gauge("tarifa_billing_run_invoices", "Invoices of a billing run per stage "
                "(issued, documents, delivered) and accounts (accounts, failed)",
                ["run_id", "stage"])
 ENDS = Gauge("tarifa_billing_run_estimated_end_seconds",
              "When a billing run should be done (Unix time; 0 while unknown)", ["run_id"])
+
+DOCUMENTS_SIGNED = Counter("tarifa_documents_signed_total",
+                           "PDF documents signed and timestamped, by kind (invoice, credit_note, "
+                           "detailed_bill)", ["kind"])
 
 
 class PrometheusProgress:
