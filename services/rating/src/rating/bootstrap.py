@@ -18,6 +18,7 @@ from tarifa.web.audit import audit_router
 from rating.adapters.records import RecordsUnitOfWork
 from rating.adapters.uow import RatingUnitOfWork
 from rating.domain.policy import RatingPolicy
+from rating.entrypoints.closing_consumer import register_closing
 from rating.entrypoints.consumers import register_consumers
 from rating.entrypoints.http import rating_router
 from rating.entrypoints.records_http import records_router
@@ -84,6 +85,7 @@ def build_app(settings: RatingSettings) -> FastAPI:
                                 on_commit=runtime.relay.wake)
 
     register_consumers(runtime, new_uow, policy)
+    register_closing(runtime, new_uow)
     _jobs(runtime, settings, policy, new_uow)
     runtime.publishes(PUBLISHES)
     _document_batch_processed(runtime)

@@ -45,7 +45,7 @@ def _plan(row: Any) -> PlanVersion:
 
 def line_of(row: Any, changes: dict[str, list[PlanChange]]) -> Line:
     return Line(row.msisdn, row.account_id, row.plan_code, row.connected_at,
-                tuple(changes.get(row.msisdn, ())))
+                tuple(changes.get(row.msisdn, ())), row.closed_at)
 
 
 async def plan_changes(session: AsyncSession, msisdns: Collection[str]) -> dict[str, list[PlanChange]]:
@@ -96,12 +96,26 @@ class SqlReplica:
             set_={c: statement.excluded[c] for c in ("currency", "payment_mode", "timezone")}))
 
     async def upsert_line(self, line: Line) -> None:
+        """Store the line; a number given to a new line (a later connection) starts afresh:
+        the plan changes of its previous line go, and it is open."""
         row = {"msisdn": line.msisdn, "account_id": line.account_id, "plan_code": line.plan_code,
                "connected_at": line.connected_at}
+        await self._session.execute(line_plan_changes.delete().where(
+            line_plan_changes.c.msisdn == line.msisdn,
+            line_plan_changes.c.effective_at < line.connected_at))
         statement = insert(lines).values(row)
         await self._session.execute(statement.on_conflict_do_update(
             index_elements=[lines.c.msisdn],
-            set_={c: statement.excluded[c] for c in ("account_id", "plan_code", "connected_at")}))
+            set_={c: statement.excluded[c] for c in ("account_id", "plan_code", "connected_at")}
+            | {"closed_at": None}))
+
+    async def close_line(self, msisdn: str, account_id: str, closed_at: datetime) -> bool:
+        """Close the line of this account connected before ``closed_at``; False if none."""
+        done = await self._session.execute(lines.update().where(
+            lines.c.msisdn == msisdn, lines.c.account_id == account_id,
+            lines.c.connected_at <= closed_at).values(closed_at=closed_at)
+            .returning(lines.c.msisdn))
+        return done.first() is not None
 
     async def line(self, msisdn: str) -> Line | None:
         row = (await self._session.execute(select(lines).where(lines.c.msisdn == msisdn))).first()

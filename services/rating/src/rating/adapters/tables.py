@@ -53,6 +53,7 @@ lines = Table(
     Column("plan_code", String(64), nullable=False),
     Column("connected_at", DateTime(timezone=True), nullable=False),
     Column("fees_through", Date),
+    Column("closed_at", DateTime(timezone=True)),
 )
 
 line_plan_changes = Table(

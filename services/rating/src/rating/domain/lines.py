@@ -34,6 +34,11 @@ class Line:
     connected_at: datetime
     changes: tuple[PlanChange, ...] = ()
     """Plan changes, oldest first."""
+    closed_at: datetime | None = None
+    """From then on the line takes no usage and no fee."""
+
+    def open_at(self, instant: datetime) -> bool:
+        return self.closed_at is None or instant < self.closed_at
 
     def plan_at(self, instant: datetime) -> str:
         """The plan code in effect at ``instant``: the latest change effective by then."""

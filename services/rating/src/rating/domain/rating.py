@@ -115,6 +115,8 @@ def _line(record: UsageRecord, context: RatingContext) -> Line:
     if record.started_at < line.connected_at:
         raise RecordError(f"started_at is before the line's connection "
                           f"{line.connected_at.isoformat()}", "before_connection")
+    if not line.open_at(record.started_at):
+        raise RecordError(f"the line was closed at {line.closed_at}", "line_closed")
     return line
 
 

@@ -76,7 +76,7 @@ class LineFees:
     def plan_on(self, day: date) -> PlanVersion | None:
         """The plan version charged for ``day``, or ``None`` when the day is not chargeable."""
         start = self._start_of(day)
-        if any(s.covers(start) for s in self.suspensions):
+        if not self.line.open_at(start) or any(s.covers(start) for s in self.suspensions):
             return None
         plan = version_on(self.plans.get(self.line.plan_at(start), []), day)
         if plan is None or (self.account is not None and plan.currency != self.account.currency):

@@ -27,10 +27,11 @@ _FIELDS = {"id", "msisdn", "type", "direction", "started_at", "quantity", "other
 
 
 REASONS = ("invalid", "too_late", "unknown_line", "before_connection", "no_plan_version",
-           "currency_mismatch", "no_price")
+           "currency_mismatch", "no_price", "line_closed")
 """The kinds of reasons a record is refused for: ``invalid`` (it cannot be read as a record),
 ``too_late`` (past the late window), ``unknown_line`` (parked longer than the policy allows),
-``before_connection``, ``no_plan_version``, ``currency_mismatch``, ``no_price``."""
+``before_connection``, ``no_plan_version``, ``currency_mismatch``, ``no_price``,
+``line_closed`` (it started once the line was closed)."""
 
 
 class RecordError(ValueError):

@@ -28,7 +28,7 @@ __all__ = ["RejectionOut", "RejectionPageOut", "rejections_router"]
 
 INGEST = [allow(Role.OPERATOR, Role.MEDIATION)]
 Reason = Literal["invalid", "too_late", "unknown_line", "before_connection", "no_plan_version",
-                 "currency_mismatch", "no_price"]
+                 "currency_mismatch", "no_price", "line_closed"]
 Bound = SaneDatetime | SaneDate
 _REASONS = ", ".join(REASONS)
 _SEQ = re.compile(r"[0-9]{1,18}")

@@ -90,3 +90,24 @@ def _due(schedules: dict[str, tuple[LineFees, date | None]], now: datetime) -> D
         if first <= today:
             due[msisdn] = (schedule, first, today)
     return due
+
+
+async def settle_closed_line(uow: UnitOfWork, msisdn: str) -> int:
+    """Within ``uow`` (the caller commits): charge a closed line's days up to its closing day
+    with the closing known, so a postpaid month charged ahead is credited for the days after
+    it at once; days after the closing day are never charged (``LineFees.plan_on``)."""
+    schedule, through = (await _schedules(uow, [msisdn])).get(msisdn, (None, None))
+    if schedule is None or schedule.line.closed_at is None:
+        return 0
+    closing_day = schedule.today(schedule.line.closed_at)
+    first = through + timedelta(days=1) if through else schedule.connection_day
+    charged = await uow.fees.charged_since_many({msisdn: min(first, closing_day).replace(day=1)})
+    schedule.charged = charged[msisdn]
+    if first <= closing_day:
+        charges = schedule.charges(first, closing_day)
+        await uow.fees.looked_at_many({msisdn: closing_day})
+    else:
+        # the closing day was charged already: charged again, it brings the month's difference
+        charges = [c for c in [schedule.charge_day(closing_day)] if c is not None]
+    await store_charges(uow, charges)
+    return len(charges)
