@@ -32,7 +32,7 @@ async def _registered(client: httpx.AsyncClient, account_id: str, headers: dict[
 async def test_registered_card_carries_autopay(
     served: httpx.AsyncClient, settings: PaymentsSettings, token_signer: TokenSigner
 ) -> None:
-    account_id = await open_account(served, settings.amqp_url, token_signer)
+    account_id = await open_account(served, settings.amqp_url, token_signer, payment_mode="prepaid")
     me = subscriber(token_signer, account_id)
     card = await _registered(served, account_id, me, "success")
     refused = await _registered(served, account_id, me, "decline")
@@ -48,7 +48,9 @@ async def test_registered_card_carries_autopay(
         {"payment_method_id": card["id"], "mode": "threshold", "threshold": "1.001", "amount": "5"})]
     stored = (await served.get(url, headers=me)).json()
     assert (card["status"], card["card_last4"], refused["status"]) == ("active", "4242", "failed")
-    assert invoice.status_code == threshold.status_code == 200
+    assert (invoice.status_code, invoice.json()["type"].split("/")[-1]) == (
+        422, "autopay-mode-unsuitable")  # invoices are postpaid's
+    assert threshold.status_code == 200
     assert [r.status_code for r in bad] == [422, 422, 422, 422]
     assert (stored["mode"], stored["threshold"], stored["amount"]) == ("threshold", "20.00", "50.00")
 
