@@ -44,19 +44,34 @@ def literal_address(host: str) -> IPAddress | None:
         return None
 
 
-def _unmapped(address: IPAddress) -> IPAddress:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return address.ipv4_mapped
-    return address
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
+def _embedded(address: ipaddress.IPv6Address) -> list[IPAddress]:
+    """The IPv4 addresses an IPv6 one carries (mapped, 6to4, Teredo, NAT64): a router or the
+    host's stack may deliver to them."""
+    found: list[IPAddress] = [a for a in (address.ipv4_mapped, address.sixtofour) if a]
+    if address.teredo is not None:
+        found.extend(address.teredo)
+    if address in _NAT64:
+        found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return found
+
+
+def _kind(address: IPAddress) -> str | None:
+    kind = next((kind for kind in _KINDS if getattr(address, f"is_{kind}")), None)
+    if kind is None and not address.is_global:
+        kind = "not global"
+    return kind.replace("_", "-") if kind else None
 
 
 def refused_address(address: IPAddress) -> str | None:
     """Why the suite does not send to ``address`` (``"private"``...); None for a public one."""
-    plain = _unmapped(address)
-    kind = next((kind for kind in _KINDS if getattr(plain, f"is_{kind}")), None)
-    if kind is None and not plain.is_global:
-        kind = "not global"
-    return kind.replace("_", "-") if kind else None
+    if isinstance(address, ipaddress.IPv6Address):
+        inner = next((k for k in map(_kind, _embedded(address)) if k), None)
+        if address.ipv4_mapped is not None or inner is not None:
+            return inner  # a mapped address is judged as the IPv4 it maps
+    return _kind(address)
 
 
 def _checked_parts(url: str) -> tuple[str, str]:
