@@ -1,4 +1,5 @@
-"""The invoice PDFs, fetched from the invoicing API with the service's own token from accounts."""
+"""The invoice and detailed bill PDFs, fetched from the invoicing API with the service's own
+token from accounts."""
 
 from __future__ import annotations
 
@@ -14,15 +15,22 @@ __all__ = ["HttpInvoiceDocuments"]
 
 
 class HttpInvoiceDocuments:
-    """``GET /v1/invoices/{id}/pdf`` on invoicing; 404 means not rendered yet."""
+    """``GET /v1/invoices/{id}/pdf`` and ``/v1/detailed-bills/{id}/pdf`` on invoicing; 404 means
+    not rendered yet."""
 
     def __init__(self, client: httpx.AsyncClient, token: Callable[[], Awaitable[str]]) -> None:
         self._client, self._token = client, token
 
     async def invoice_pdf(self, invoice_id: str) -> bytes | None:
+        return await self._pdf(f"/v1/invoices/{quote(invoice_id, safe='')}/pdf")
+
+    async def detailed_bill_pdf(self, bill_id: str) -> bytes | None:
+        return await self._pdf(f"/v1/detailed-bills/{quote(bill_id, safe='')}/pdf")
+
+    async def _pdf(self, path: str) -> bytes | None:
         try:
             response = await self._client.get(
-                f"/v1/invoices/{quote(invoice_id, safe='')}/pdf",
+                path,
                 headers={"Authorization": f"Bearer {await self._token()}",
                          "Accept": "application/pdf"})
         except TokenUnavailable as exc:
@@ -32,5 +40,5 @@ class HttpInvoiceDocuments:
         if response.status_code == 404:
             return None
         if response.status_code != 200:
-            raise SendFailed(f"invoicing answered {response.status_code} for the invoice PDF")
+            raise SendFailed(f"invoicing answered {response.status_code} for {path}")
         return response.content

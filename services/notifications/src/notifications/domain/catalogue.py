@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from notifications.domain import invoice_issued, otp
+from notifications.domain import invoice_issued, monthly_detailed_bill, otp
 from notifications.domain.contact import Contact
 from notifications.domain.formatting import message_values
 from notifications.domain.notices import NOTICES
@@ -45,6 +45,9 @@ NOTIFIED_EVENTS = {
     invoice_issued.EVENT: NotifiedEvent(invoice_issued.EVENT, invoice_issued.PLACEHOLDERS,
                                         invoice_issued.DEFAULTS, invoice_issued.invoice_values),
     otp.EVENT: NotifiedEvent(otp.EVENT, otp.PLACEHOLDERS, otp.DEFAULTS),
+    monthly_detailed_bill.EVENT: NotifiedEvent(
+        monthly_detailed_bill.EVENT, monthly_detailed_bill.PLACEHOLDERS,
+        monthly_detailed_bill.DEFAULTS, monthly_detailed_bill.monthly_values),
     **{notice.event: NotifiedEvent(notice.event, notice.placeholders, notice.defaults)
        for notice in NOTICES},
 }

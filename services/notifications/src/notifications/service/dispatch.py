@@ -26,7 +26,7 @@ from notifications.domain.catalogue import UnknownEvent, notified_event
 from notifications.domain.contact import Contact
 from notifications.domain.delivery import Channel, Delivery, DeliveryStatus, RetryPolicy
 from notifications.domain.message import Attachment, OutgoingEmail, OutgoingSms
-from notifications.domain.routing import INVOICE_ISSUED, route
+from notifications.domain.routing import INVOICE_ISSUED, MONTHLY_DETAILED_BILL, route
 from notifications.domain.templates import RenderedMessage, TemplateKey
 from notifications.service.ports import InvoiceDocuments, Mailer, SendFailed, SmsSender, UnitOfWork
 from notifications.service.templates import template_for
@@ -105,10 +105,27 @@ async def _send(sending: Sending, delivery: Delivery, recipient: str,
     if delivery.channel is Channel.SMS:
         await sending.sms.send(OutgoingSms(recipient, message.body, delivery.id))
         return
-    attachments = (await _invoice_pdf(sending, delivery),) if delivery.event == INVOICE_ISSUED else ()
+    attachments = await _attachments(sending, delivery)
     await sending.mailer.send(OutgoingEmail(
         recipient=recipient, subject=message.subject or "", body=message.body,
         message_id=delivery.message_id(sending.mail_domain), attachments=attachments))
+
+
+async def _attachments(sending: Sending, delivery: Delivery) -> tuple[Attachment, ...]:
+    """The invoice's PDF on an e-bill, the detailed bill's on the monthly one, else none."""
+    if delivery.event == INVOICE_ISSUED:
+        return (await _invoice_pdf(sending, delivery),)
+    if delivery.event == MONTHLY_DETAILED_BILL:
+        return (await _detailed_bill_pdf(sending, delivery),)
+    return ()
+
+
+async def _detailed_bill_pdf(sending: Sending, delivery: Delivery) -> Attachment:
+    data = await sending.documents.detailed_bill_pdf(str(delivery.payload["document_id"]))
+    if data is None:
+        raise SendFailed("the detailed bill PDF is not available yet")
+    month = _UNSAFE_FILENAME.sub("-", str(delivery.payload["month"])).strip("-")
+    return Attachment(f"detailed-bill-{month or 'month'}.pdf", "application/pdf", data)
 
 
 async def _invoice_pdf(sending: Sending, delivery: Delivery) -> Attachment:

@@ -42,6 +42,9 @@ class InvoiceDocuments(Protocol):
     async def invoice_pdf(self, invoice_id: str) -> bytes | None:
         """The signed PDF of an invoice; None while it is not there yet; ``SendFailed`` on errors."""
 
+    async def detailed_bill_pdf(self, bill_id: str) -> bytes | None:
+        """The signed PDF of a detailed bill, as ``invoice_pdf``."""
+
 
 class ContactRepository(Protocol):
     async def get(self, account_id: str) -> Contact | None: ...
