@@ -1,13 +1,13 @@
-"""SQL repository of rated usage records: bulk insert, duplicates, pages per line."""
+"""SQL repository of rated usage records: binary COPY of a batch, duplicates, pages per line."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, bindparam, func, select, tuple_
-from sqlalchemy.dialects.postgresql import ARRAY, insert
+import asyncpg
+from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rating.adapters.tables import among, usage_records
@@ -16,13 +16,6 @@ from rating.service.ports import UsagePage, UsageQuery
 
 __all__ = ["SqlUsage"]
 
-_BULK_INSERT = (
-    insert(usage_records)
-    .from_select(list(usage_records.c), select(*(
-        func.unnest(bindparam(c.name, type_=ARRAY(c.type))) for c in usage_records.c)))
-    .on_conflict_do_nothing(index_elements=[usage_records.c.id])
-)
-"""Column-wise arrays: one statement and one round trip for a whole batch."""
 _NAMES = [c.name for c in usage_records.c]
 _PAGE_COLUMNS = [c for c in usage_records.c if c.name not in ("batch_id", "account_id")]
 
@@ -50,11 +43,18 @@ class SqlUsage:
         return set(found)
 
     async def add_all(self, rated: Sequence[RatedRecord], batch_id: str, now: datetime) -> int:
-        """One ``INSERT ... SELECT unnest(...) ON CONFLICT (id) DO NOTHING``; rows inserted."""
-        columns = zip(*(_row(r, batch_id, now) for r in rated), strict=True)
-        result = await self._session.execute(_BULK_INSERT, dict(zip(_NAMES, map(list, columns),
-                                                                     strict=True)))
-        return cast(CursorResult[Any], result).rowcount  # DML answers a CursorResult
+        """One binary ``COPY`` of the whole batch; rows inserted. All or none: when another batch
+        stored one of these ids meanwhile, none is and 0 is answered (the transaction is then
+        unusable and must be rolled back)."""
+        driver = (await (await self._session.connection()).get_raw_connection()).driver_connection
+        assert driver is not None, "the session's connection is open"
+        try:
+            await driver.copy_records_to_table(
+                usage_records.name, records=[_row(r, batch_id, now) for r in rated],
+                columns=_NAMES)
+        except asyncpg.UniqueViolationError:
+            return 0
+        return len(rated)
 
     async def page(self, query: UsageQuery) -> UsagePage:
         table = usage_records

@@ -51,6 +51,10 @@ class AccountCharges:
     account_id: str
     currency: str
     items: dict[ItemKey, ChargedItem] = field(default_factory=dict)
+    net: Decimal = _ZERO
+    vat: Decimal = _ZERO
+    gross: Decimal = _ZERO
+    """Running totals of the items, kept as records are added."""
 
     def add(self, rated: RatedRecord) -> None:
         record, plan = rated.record, rated.plan
@@ -60,9 +64,14 @@ class AccountCharges:
         if item is None:
             item = self.items[key] = ChargedItem(*key, unit=RECORD_UNITS[record.type])
         item.add(rated)
+        charged = rated.charge
+        self.net += charged.net
+        self.vat += charged.vat
+        self.gross += charged.gross
 
     def total(self, name: str) -> Decimal:
-        return sum((getattr(item, name) for item in self.items.values()), _ZERO)
+        total: Decimal = getattr(self, name)
+        return total
 
 
 def summarise(rated: Sequence[RatedRecord]) -> list[AccountCharges]:
