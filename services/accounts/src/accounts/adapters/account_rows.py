@@ -66,14 +66,18 @@ _SAVE_STATES = text(
     " WHERE a.id = r.id"
 ).bindparams(bindparam("rows", type_=String))
 """The lifecycle columns of many accounts in one statement, over one JSON array parameter."""
-_STATE_COLUMNS = ("id", "status", "blocked_reason", "suspended_from", "suspended_until",
-                  "promise_granted_at", "promised_until")
+def _state(account: Account) -> dict[str, Any]:
+    suspension, promise = account.suspension, account.promise
+    return {"id": account.id, "status": str(account.status),
+            "blocked_reason": account.blocked_reason,
+            "suspended_from": suspension.start if suspension else None,
+            "suspended_until": suspension.end if suspension else None,
+            "promise_granted_at": promise.granted_at if promise else None,
+            "promised_until": promise.until if promise else None}
 
 
 def _states_json(changed: Sequence[Account]) -> str:
-    rows = [{name: value for name, value in _row(account).items() if name in _STATE_COLUMNS}
-            for account in changed]
-    return orjson.dumps(rows).decode()
+    return orjson.dumps([_state(account) for account in changed]).decode()
 
 
 class SqlAccounts:

@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tarifa import correlation
 from tarifa.audit import SYSTEM, Actor, AuditRecord
 from tarifa.audit.sql import insert as insert_audit
-from tarifa.audit.tables import audit
 
+from accounts.adapters.audit_rows import insert_rows
 from accounts.adapters.tables import balances, customers, lines, plans
 from accounts.domain.account import Balance, PaymentMode
 from accounts.domain.audit import AuditEntry
@@ -148,20 +148,17 @@ class SqlAuditLog(_Repository):
             data, correlation.current()))
 
     async def record_many(self, entries: Sequence[AuditEntry]) -> None:
-        """Many entries in one multi-row ``INSERT``, each at its own instant."""
-        if entries:
-            correlation_id = correlation.current()
-            await self._session.execute(audit.insert().values(
-                [_audit_row(entry, correlation_id) for entry in entries]))
+        """Many entries in one statement, each at its own instant."""
+        await insert_rows(self._session, [_audit_row(entry) for entry in entries],
+                          correlation.current())
 
 
 def _plain(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
-def _audit_row(entry: AuditEntry, correlation_id: str | None) -> dict[str, Any]:
+def _audit_row(entry: AuditEntry) -> dict[str, Any]:
     actor = _actor(entry.actor)
     return {"at": entry.at, "actor": actor.subject, "actor_role": actor.role,
             "action": entry.action, "target_type": entry.entity, "target_id": entry.entity_id,
-            "before": _plain(entry.before), "after": _plain(entry.data),
-            "correlation_id": correlation_id}
+            "before": entry.before, "after": entry.data}
