@@ -88,7 +88,10 @@ def webhooks_router(new_uow: Callable[[], WebhooksUnitOfWork], rules: EndpointRu
     @router.post("/webhook-endpoints", status_code=201, response_model=EndpointWithSecretOut,
                  dependencies=OPERATOR)
     async def post_endpoint(body: EndpointBody, principal: CurrentPrincipal) -> EndpointWithSecretOut:
-        """Register an endpoint for the event types it names; the answer shows its secret once."""
+        """Register an endpoint for the event types it names; the answer shows its secret once.
+
+        A URL whose host is, or resolves to, a loopback, private, link-local, multicast or
+        reserved address is refused (422), and checked again before each delivery."""
         try:
             return _with_secret(await register_endpoint(
                 new_uow().acting(Actor.of(principal)), rules, body.url, body.event_types,
