@@ -85,7 +85,7 @@ class Cabinet(Suite):
             "operator": "Moldtelecom Test", "logo": "logo.svg", "defaultLanguage": "en",
             "languages": ["ro", "ru", "en"], "colors": {"primary": "#7a1f8f"},
             "api": {service: self.url(service) for service in SERVICES},
-            "cardLimits": {"MDL": {"min": "1.00", "max": "50000.00"}}, "suspensionMaxDays": 60,
+            "suspensionMaxDays": 60,
             "plans": ["BROWSER", "BROWSERPLUS"], "detailedBillFees": {"MDL": "50.00"},
         }))
         return path

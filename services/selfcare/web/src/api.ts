@@ -9,6 +9,7 @@ export interface Problem {
   title: string;
   status: number;
   detail: string;
+  errors?: { field: string; message: string }[];
 }
 
 export class ApiProblem extends Error {
@@ -45,7 +46,10 @@ async function send(service: Service, path: string, init: RequestInit,
   const headers = new Headers(init.headers);
   const session = currentSession();
   if (session) headers.set("Authorization", `Bearer ${session.token}`);
-  if (init.body) headers.set("Content-Type", "application/json");
+  // A form (the token endpoint's) gets its own content type from fetch.
+  if (init.body && !(init.body instanceof URLSearchParams)) {
+    headers.set("Content-Type", "application/json");
+  }
   try {
     return await fetch(`${config.api[service]}${path}`, { ...init, headers });
   } catch {

@@ -3,11 +3,6 @@
 export type Language = "ro" | "ru" | "en";
 export type Service = "accounts" | "rating" | "invoicing" | "payments" | "notifications";
 
-export interface Limits {
-  min: string;
-  max: string;
-}
-
 export interface Config {
   operator: string;
   logo: string;
@@ -15,7 +10,6 @@ export interface Config {
   defaultLanguage: Language;
   languages: Language[];
   api: Record<Service, string>;
-  cardLimits: Record<string, Limits>;
   suspensionMaxDays: number;
   plans: string[];
   detailedBillFees: Record<string, string>;
@@ -40,7 +34,6 @@ function normalise(raw: Partial<Config>): Config {
       ? raw.defaultLanguage : fallback,
     languages: languages.length ? languages : LANGUAGES,
     api: trimmed(raw.api ?? ({} as Record<Service, string>)),
-    cardLimits: raw.cardLimits ?? {},
     suspensionMaxDays: Number(raw.suspensionMaxDays ?? 60),
     plans: raw.plans ?? [],
     detailedBillFees: raw.detailedBillFees ?? {},

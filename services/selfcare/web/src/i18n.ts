@@ -1,4 +1,6 @@
-// The chosen language: the subscriber's pick (kept in localStorage), else the operator's default.
+// The chosen language: the account's own once a subscriber logs in, unless the subscriber picked
+// another for that account in this browser (kept in localStorage); before logging in, the last
+// pick, else the operator's default.
 
 import { ApiProblem } from "./api";
 import type { Language } from "./config";
@@ -13,13 +15,24 @@ let language: Language = "ro";
 
 export function chooseLanguage(fallback: Language, offered: Language[]): Language {
   const kept = localStorage.getItem(KEY) as Language | null;
-  language = kept && offered.includes(kept) ? kept : fallback;
-  document.documentElement.lang = language;
+  use(kept && offered.includes(kept) ? kept : fallback);
   return language;
 }
 
-export function setLanguage(next: Language): void {
+/** The subscriber's pick; kept for its account too when it is logged in. */
+export function setLanguage(next: Language, accountId = ""): void {
   localStorage.setItem(KEY, next);
+  if (accountId) localStorage.setItem(`${KEY}.${accountId}`, next);
+  use(next);
+}
+
+/** After login: the pick made for this account before, else the account's own language. */
+export function useAccountLanguage(accountId: string, own: string, offered: Language[]): void {
+  const kept = localStorage.getItem(`${KEY}.${accountId}`) ?? own;
+  if ((offered as string[]).includes(kept)) use(kept as Language);
+}
+
+function use(next: Language): void {
   language = next;
   document.documentElement.lang = next;
 }

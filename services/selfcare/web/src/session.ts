@@ -1,9 +1,13 @@
-// The subscriber's bearer token, kept for the browser tab only (sessionStorage).
+// The bearer token, kept for the browser tab only (sessionStorage): a subscriber's, or an
+// operator's (client credentials) with the account it is looking at.
 
 const KEY = "tarifa.session";
 
+export type Role = "subscriber" | "operator";
+
 export interface Session {
   token: string;
+  role: Role;
   accountId: string;
   msisdn: string;
   expiresAt: number;
@@ -12,17 +16,29 @@ export interface Session {
 /** The expiry counts from the browser's clock (expires_in), not from the server's exp claim. */
 export function startSession(token: string, msisdn: string, expiresIn: number): Session {
   const claims = decode(token);
-  const session = {
+  const session: Session = {
     token, msisdn, accountId: String(claims.account_id ?? ""),
+    role: claims.role === "operator" ? "operator" : "subscriber",
     expiresAt: Date.now() + expiresIn * 1000,
   };
-  sessionStorage.setItem(KEY, JSON.stringify(session));
+  keep(session);
   return session;
+}
+
+/** The role the token itself names, before a session is kept for it. */
+export function roleOf(token: string): string {
+  return String(decode(token).role ?? "");
 }
 
 export function currentSession(): Session | null {
   const raw = sessionStorage.getItem(KEY);
-  return raw ? (JSON.parse(raw) as Session) : null;
+  return raw ? ({ role: "subscriber", ...(JSON.parse(raw) as Partial<Session>) } as Session) : null;
+}
+
+/** An operator looks at one account at a time, as its subscriber sees it. */
+export function viewAccount(accountId: string): void {
+  const session = currentSession();
+  if (session?.role === "operator") keep({ ...session, accountId });
 }
 
 export function expired(session: Session): boolean {
@@ -31,6 +47,10 @@ export function expired(session: Session): boolean {
 
 export function endSession(): void {
   sessionStorage.removeItem(KEY);
+}
+
+function keep(session: Session): void {
+  sessionStorage.setItem(KEY, JSON.stringify(session));
 }
 
 function decode(token: string): Record<string, unknown> {

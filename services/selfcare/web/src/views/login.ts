@@ -4,6 +4,7 @@ import { call } from "../api";
 import { esc, field, notice, render } from "../dom";
 import { sentence, t } from "../i18n";
 import { startSession } from "../session";
+import { operatorForm, wireOperator } from "./operator";
 import { passwordForms, wirePasswords } from "./password";
 
 interface Sent {
@@ -30,11 +31,15 @@ export function loginView(message: string, done: () => void): void {
         <button type="button" class="link" id="other">${esc(t("login.other"))}</button>
       </form>
       ${passwordForms()}
+      ${operatorForm()}
       <button type="button" class="link" id="switch" aria-controls="ask password">${esc(
         t("password.switch"))}</button>
+      <button type="button" class="link" id="to-operator" aria-controls="operator">${esc(
+        t("operator.switch"))}</button>
     </section>`);
   wire(root, done);
   wirePasswords(root, done);
+  wireOperator(root, done);
   wireSwitch(root);
 }
 
@@ -58,7 +63,9 @@ function wireSwitch(root: HTMLElement): void {
   button.addEventListener("click", () => {
     const toPassword = button.dataset.mode !== "password";
     button.dataset.mode = toPassword ? "password" : "sms";
-    for (const id of ["#ask", "#verify", "#setup"]) field<HTMLElement>(root, id).hidden = true;
+    for (const id of ["#ask", "#verify", "#setup", "#operator"]) {
+      field<HTMLElement>(root, id).hidden = true;
+    }
     field<HTMLElement>(root, "#password").hidden = !toPassword;
     field<HTMLElement>(root, "#ask").hidden = toPassword;
     button.textContent = t(toPassword ? "password.back" : "password.switch");

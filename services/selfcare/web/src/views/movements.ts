@@ -1,29 +1,60 @@
-// Movements in and out, and the statistics per month as a bar chart (seed 003).
+// Movements in and out, and the statistics per month as a bar chart (seed 003); below them the
+// payments made, a page at a time.
 
 import { call } from "../api";
-import { esc, render } from "../dom";
-import { day, money, monthName, t } from "../i18n";
+import { esc, field, render } from "../dom";
+import { day, money, monthName, sentence, t } from "../i18n";
 import type { Month, Movement } from "../types";
+import { historySection, showHistory } from "./history";
 
 interface Statistics {
   currency: string;
   months: Month[];
 }
 
+// The ledger API pages by its limit (oldest first, up to 5000), not by a cursor: each "more"
+// asks for the next 50 on top of those shown.
+const PAGE = 50;
+const MOST = 5000;
+
 export async function movementsView(accountId: string): Promise<void> {
   const stats = await call<Statistics>(
     "invoicing", `/v1/accounts/${accountId}/statistics?months=6`, "movements");
-  const ledger = await call<Movement[]>(
-    "invoicing", `/v1/accounts/${accountId}/ledger?limit=50`, "movements");
-  render(`<h1>${esc(t("movements.title"))}</h1>
+  const ledger = await movements(accountId, PAGE);
+  const root = render(`<h1>${esc(t("movements.title"))}</h1>
     <section class="card" aria-labelledby="stats-title">
       <h2 id="stats-title">${esc(t("movements.stats"))}</h2>
       ${chart(stats)}
     </section>
     <section class="card" aria-labelledby="list-title">
       <h2 id="list-title">${esc(t("movements.list"))}</h2>
-      ${ledger.length ? table(ledger) : `<p>${esc(t("movements.none"))}</p>`}
-    </section>`);
+      <p class="notice" role="status" id="ledger-notice"></p>
+      <div id="ledger">${ledger.length ? table(ledger) : `<p>${esc(t("movements.none"))}</p>`}</div>
+      <button type="button" class="secondary" id="ledger-more"${
+        ledger.length < PAGE ? " hidden" : ""}>${esc(t("movements.more"))}</button>
+    </section>
+    ${historySection()}`);
+  wireMore(root, accountId, ledger.length);
+  await showHistory(root, accountId);
+}
+
+async function movements(accountId: string, limit: number): Promise<Movement[]> {
+  return await call<Movement[]>(
+    "invoicing", `/v1/accounts/${accountId}/ledger?limit=${limit}`, "movements");
+}
+
+function wireMore(root: HTMLElement, accountId: string, shown: number): void {
+  const more = field<HTMLButtonElement>(root, "#ledger-more");
+  more.addEventListener("click", () => void (async () => {
+    try {
+      const ledger = await movements(accountId, Math.min(MOST, shown + PAGE));
+      field(root, "#ledger").innerHTML = table(ledger);
+      more.hidden = ledger.length < shown + PAGE || ledger.length >= MOST;
+      shown = ledger.length;
+    } catch (error) {
+      field(root, "#ledger-notice").textContent = sentence(error);
+    }
+  })());
 }
 
 function chart(stats: Statistics): string {
@@ -43,7 +74,7 @@ function chart(stats: Statistics): string {
 }
 
 function table(ledger: Movement[]): string {
-  const rows = ledger.map((m) => `<tr><td>${esc(day(m.date))}</td><td>${esc(m.description)}</td>
+  const rows = ledger.map((m) => `<tr data-movement="${esc(m.id)}"><td>${esc(day(m.date))}</td><td>${esc(m.description)}</td>
     <td class="num ${Number(m.amount) < 0 ? "debt" : "credit"}">${esc(money(m.amount, m.currency))}</td></tr>`);
   return `<div class="scroll" tabindex="0" role="region" aria-label="${esc(t("movements.list"))}">
     <table><thead><tr><th scope="col">${esc(t("movements.date"))}</th>

@@ -1,28 +1,28 @@
-// Pay by card: the gateway's hosted page (3-D Secure included) by redirect, and back.
+// Pay by card: the gateway's hosted page (3-D Secure included) by redirect, and back. The
+// limits shown (and checked before sending) are the payments API's, per kind of payment.
 
 import { call } from "../api";
-import type { Config } from "../config";
 import { esc, field, notice, render } from "../dom";
 import { sentence, t } from "../i18n";
 import type { Account, Invoice } from "../types";
+import { type PaymentLimits, limitsFor, limitsHint, outside } from "./limits";
 
 const PENDING = "tarifa.payment";
 
-export async function payView(config: Config, accountId: string,
-                              params: URLSearchParams): Promise<void> {
+export async function payView(accountId: string, params: URLSearchParams): Promise<void> {
   const account = await call<Account>("accounts", `/v1/accounts/${accountId}`, "pay");
   const invoices = await call<Invoice[]>(
     "invoicing", `/v1/accounts/${accountId}/invoices?limit=6`, "pay");
   const invoice = invoices.find((i) => i.id === params.get("invoice"))
     ?? invoices.find((i) => Number(i.amount_due) > 0 && i.status !== "paid");
-  const limits = config.cardLimits[account.currency];
+  const limits = await limitsFor(account.currency);
   const amount = invoice ? invoice.amount_due : String(Math.max(0, -Number(account.balance)) || "");
-  const root = render(form(account.currency, invoice, amount, limits?.min, limits?.max));
-  wire(root, account, invoice);
+  const root = render(form(account.currency, invoice, amount, limits));
+  wire(root, account, invoice, limits);
 }
 
 function form(currency: string, invoice: Invoice | undefined, amount: string,
-              min?: string, max?: string): string {
+              limits: PaymentLimits | null): string {
   const purpose = (value: string, key: "pay.invoice" | "pay.advance" | "pay.topup",
                    checked: boolean) =>
     `<label class="choice"><input type="radio" name="purpose" value="${value}"${
@@ -41,22 +41,27 @@ function form(currency: string, invoice: Invoice | undefined, amount: string,
           <input id="msisdn" inputmode="tel" maxlength="16">
         </div>
         <label for="amount">${esc(t("pay.amount", { currency }))}</label>
-        ${min && max ? `<p class="hint" id="limits">${esc(t("pay.limits", { min, max, currency }))}</p>` : ""}
+        <p class="hint" id="limits">${esc(limitsHint(limits, invoice ? "invoice" : "advance"))}</p>
         <input id="amount" inputmode="decimal" value="${esc(amount)}" required
-               ${min && max ? 'aria-describedby="limits"' : ""}>
+               aria-describedby="limits">
         <button type="submit">${esc(t("pay.submit"))}</button>
       </form>
     </section>`;
 }
 
-function wire(root: HTMLElement, account: Account, invoice: Invoice | undefined): void {
+function wire(root: HTMLElement, account: Account, invoice: Invoice | undefined,
+              limits: PaymentLimits | null): void {
   const form = field<HTMLFormElement>(root, "#pay");
   form.addEventListener("change", () => {
     field<HTMLElement>(root, "#topup").hidden = chosen(form) !== "topup";
+    field(root, "#limits").textContent = limitsHint(limits, chosen(form));
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    void start(root, body(root, form, account, invoice));
+    const payload = body(root, form, account, invoice);
+    const refused = outside(limits, payload.purpose ?? "advance", payload.amount ?? "");
+    if (refused) notice(root, refused, "error");
+    else void start(root, payload);
   });
 }
 
