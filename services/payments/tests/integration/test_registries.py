@@ -72,3 +72,19 @@ async def test_registry_access_and_files_that_are_not_registries(
     assert {k: r.status_code for k, r in answers.items()} == {
         "no token": 401, "subscriber": 403, "missing columns": 422, "not utf-8": 422,
         "unknown": 404, "own": 200, "operator": 200}
+
+
+async def test_a_phone_number_matches_its_line_with_or_without_the_plus(
+    client: httpx.AsyncClient, settings: PaymentsSettings, token_signer: TokenSigner
+) -> None:
+    digits = f"3736{uuid.uuid4().int % 10**7:07d}"  # as accounts announces a line
+    account_id = await open_account(client, settings.amqp_url, token_signer, currency="MDL",
+                                    msisdn=digits)
+    tag = uuid.uuid4().hex[:8]
+    report = (await client.post("/v1/payment-registries", headers=bearer(token_signer, Role.PARTNER),
+                                content=_registry([f"{tag}-1,+{digits},5.00,MDL,",
+                                                   f"{tag}-2,{digits},6.00,MDL,"]).encode())).json()
+    assert (report["matched"], report["unmatched"]) == (2, [])
+    page = await client.get(f"/v1/accounts/{account_id}/payments", headers=bearer(token_signer))
+    assert sorted(p["amount"] for p in page.json()["items"] if p["channel"] == "registry") == [
+        "5.00", "6.00"]

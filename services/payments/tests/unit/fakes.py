@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from payments.domain.autopay import AutopayMandate, PaymentMethod
-from payments.domain.payment import AccountRef, Payment
+from payments.domain.payment import AccountRef, Payment, line_key
 from payments.domain.registry import EntryStatus, RegistryEntry, RegistryReport
 from tarifa.audit import Actor
 from tarifa.audit.memory import MemoryAuditTrail
@@ -27,7 +27,7 @@ class FakeAccounts:
         return self.rows.get(account_id)
 
     async def by_msisdn(self, msisdn: str) -> AccountRef | None:
-        return self.rows.get(self.lines.get(msisdn, ""))
+        return self.rows.get(self.lines.get(line_key(msisdn), ""))
 
     async def upsert(self, account: AccountRef) -> None:
         self.rows[account.account_id] = account
@@ -36,7 +36,7 @@ class FakeAccounts:
         self.rows[account_id] = replace(self.rows[account_id], payment_mode=payment_mode)
 
     async def add_line(self, msisdn: str, account_id: str) -> None:
-        self.lines[msisdn] = account_id
+        self.lines[line_key(msisdn)] = account_id
 
 
 class FakePayments:

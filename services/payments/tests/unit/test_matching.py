@@ -66,7 +66,7 @@ async def _world(payment_mode: str = "postpaid") -> FakeUnitOfWork:
     uow = FakeUnitOfWork()
     await uow.accounts.upsert(AccountRef("a1", "MDL", payment_mode=payment_mode))
     await uow.accounts.upsert(AccountRef("a2", "MDL"))
-    await uow.accounts.add_line("+37369000002", "a2")
+    await uow.accounts.add_line("37369000002", "a2")  # as accounts announces it
     return uow
 
 

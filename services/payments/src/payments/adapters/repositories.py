@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from payments.adapters.tables import accounts, lines, offline_references, payments, refunds
-from payments.domain.payment import AccountRef, Payment, PaymentStatus
+from payments.domain.payment import AccountRef, Payment, PaymentStatus, line_key
 from payments.domain.refund import Refund
 
 __all__ = ["SqlAccountsReplica", "SqlPayments", "SqlRefunds"]
@@ -26,8 +26,11 @@ class SqlAccountsReplica:
         return AccountRef(row.account_id, row.currency, row.status, row.payment_mode) if row else None
 
     async def by_msisdn(self, msisdn: str) -> AccountRef | None:
+        """The account of the line, however the number is written (lines kept before numbers
+        were stored as digits may still carry a ``+``)."""
+        digits = line_key(msisdn)
         account_id = await self._session.scalar(
-            select(lines.c.account_id).where(lines.c.msisdn == msisdn))
+            select(lines.c.account_id).where(lines.c.msisdn.in_([digits, f"+{digits}"])).limit(1))
         return await self.get(account_id) if account_id else None
 
     async def upsert(self, account: AccountRef) -> None:
@@ -42,7 +45,7 @@ class SqlAccountsReplica:
             accounts.c.account_id == account_id).values(payment_mode=payment_mode))
 
     async def add_line(self, msisdn: str, account_id: str) -> None:
-        statement = insert(lines).values(msisdn=msisdn, account_id=account_id)
+        statement = insert(lines).values(msisdn=line_key(msisdn), account_id=account_id)
         await self._session.execute(statement.on_conflict_do_update(
             index_elements=[lines.c.msisdn], set_={"account_id": account_id}))
 

@@ -7,7 +7,13 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-__all__ = ["AccountRef", "Payment", "PaymentError", "PaymentStatus"]
+__all__ = ["AccountRef", "Payment", "PaymentError", "PaymentStatus", "line_key"]
+
+
+def line_key(msisdn: str) -> str:
+    """A phone number as lines are known by: E.164 digits without the ``+``, as accounts
+    announces them, so ``+37369000001`` in a registry finds the line ``37369000001``."""
+    return msisdn.strip().removeprefix("+")
 
 
 class PaymentError(Exception):
