@@ -25,6 +25,7 @@ from invoicing.adapters.pdf import (
 from invoicing.adapters.rated_usage import HttpRatedUsage
 from invoicing.adapters.uow import InvoicingUnitOfWork
 from invoicing.domain.statement import Statement
+from invoicing.entrypoints.closing_consumer import register_closing
 from invoicing.entrypoints.consumers import register_consumers
 from invoicing.entrypoints.corrections_http import corrections_router
 from invoicing.entrypoints.detailed_bill_http import detailed_bill_router
@@ -144,7 +145,8 @@ def build_app(settings: InvoicingSettings, renderer: DocumentRenderer | None = N
 
     documents, close_documents, check_documents = _documents(settings, renderer)
     detailed = _detailed_policy(settings)
-    runner = BillingRunner(new_uow, documents, BillingPolicy(settings.series, settings.due_day),
+    billing = BillingPolicy(settings.series, settings.due_day)
+    runner = BillingRunner(new_uow, documents, billing,
                            settings.render_batch, detailed, chunk=settings.statement_chunk,
                            lanes=settings.statement_lanes, board=PrometheusProgress(),
                            rated=_rated_usage(settings, runtime))
@@ -172,6 +174,7 @@ def build_app(settings: InvoicingSettings, renderer: DocumentRenderer | None = N
     runtime.on_stop.append(stop)
     runtime.on_clock_move.append(overdue)
     register_consumers(runtime, new_uow)
+    register_closing(runtime, new_uow, billing, runner)
     runtime.publishes(PUBLISHES)
     routers = [invoicing_router(new_uow, runner),
                corrections_router(new_uow, runner, settings.credit_series, detailed),

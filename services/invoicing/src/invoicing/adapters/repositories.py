@@ -67,9 +67,14 @@ class SqlAccountsReplica:
             set_={"account_id": account_id, "connected_on": connected_on}))
 
     async def billable(self, period_end: date) -> list[str]:
+        # a closed account is billed after its final invoice for the rest of its closing month
+        # only, so what reached its ledger late is stated once
+        open_then = accounts.c.closed_on.is_(None) | (
+            accounts.c.closed_on >= period_end.replace(day=1))
         rows = await self._session.scalars(
             select(accounts.c.account_id).join(lines, lines.c.account_id == accounts.c.account_id)
-            .where(lines.c.connected_on <= period_end).distinct().order_by(accounts.c.account_id))
+            .where(lines.c.connected_on <= period_end, open_then).distinct()
+            .order_by(accounts.c.account_id))
         return list(rows)
 
 

@@ -48,6 +48,7 @@ accounts = Table(
     Column("delivery_address", String(500), nullable=False),
     Column("profile_changed_at", DateTime(timezone=True)),
     Column("delivery_changed_at", DateTime(timezone=True)),
+    Column("closed_on", Date),
 )
 
 lines = Table(

@@ -26,6 +26,8 @@ class BillingAccount:
     dropped."""
     delivery_changed_at: datetime | None = None
     """When accounts announced the bill delivery held here."""
+    closed_on: date | None = None
+    """The local day the account closed: its final invoice ends there."""
 
     @property
     def postpaid(self) -> bool:

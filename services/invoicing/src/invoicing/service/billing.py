@@ -30,7 +30,7 @@ from invoicing.domain.run import BillingRun, RunStatus
 from invoicing.domain.vat import rounding_difference
 from invoicing.service.ports import UnitOfWork
 
-__all__ = ["BillingPolicy", "audited", "bill_account", "start_run"]
+__all__ = ["BillingPolicy", "audited", "bill_account", "issue_invoice", "start_run"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,19 +82,20 @@ async def _open_amount(uow: UnitOfWork, account_id: str) -> Decimal:
 
 
 async def _invoice(uow: UnitOfWork, policy: BillingPolicy, account: BillingAccount,
-                   start: date, run: BillingRun, stated: StatementFigures) -> Invoice:
-    now = uow.clock.now()
+                   period: tuple[date, date], run_id: str | None,
+                   stated: StatementFigures) -> Invoice:
+    now, (start, end) = uow.clock.now(), period
     to_pay = payable(stated.amount_due, await _open_amount(uow, account.account_id))
     sequence = await uow.invoices.next_number(policy.series, now.year)
     return Invoice(
         id=str(uuid.uuid4()), number=invoice_number(policy.series, now.year, sequence),
-        account_id=account.account_id, period_start=start, period_end=run.period_end,
-        issued_at=now, due_date=due_date(run.period_end, policy.due_day, postpaid=account.postpaid),
+        account_id=account.account_id, period_start=start, period_end=end,
+        issued_at=now, due_date=due_date(end, policy.due_day, postpaid=account.postpaid),
         currency=account.currency, opening_balance=stated.opening_balance, lines=stated.lines,
         total_charges=stated.total_charges, vat_total=stated.vat_total,
         total_paid=stated.total_paid, closing_balance=stated.closing_balance,
         amount_due=stated.amount_due, payable=to_pay, vat_breakdown=stated.vat_breakdown,
-        status=InvoiceStatus.ISSUED if to_pay > 0 else InvoiceStatus.PAID, run_id=run.id)
+        status=InvoiceStatus.ISSUED if to_pay > 0 else InvoiceStatus.PAID, run_id=run_id)
 
 
 async def _period_start(uow: UnitOfWork, account: BillingAccount, period_end: date) -> date | None:
@@ -111,20 +112,30 @@ def audited(invoice: Invoice) -> dict[str, object]:
             "status": invoice.status, "run_id": invoice.run_id}
 
 
+async def issue_invoice(uow: UnitOfWork, policy: BillingPolicy, account: BillingAccount,
+                        period_end: date, run_id: str | None) -> Invoice | None:
+    """Within ``uow``, the account's ledger locked: issue its invoice up to ``period_end`` (any
+    day: a final invoice ends on its closing day), unless that period is billed already."""
+    start = await _period_start(uow, account, period_end)
+    if start is None:
+        return None
+    stated, entry_ids = await _figures(uow, account, start, period_end)
+    invoice = await _invoice(uow, policy, account, (start, period_end), run_id, stated)
+    await uow.invoices.add(invoice, account)
+    await uow.ledger.state(entry_ids, invoice.id)
+    await uow.trail.record(uow.actor, "invoice.issued", "invoice", invoice.id,
+                           after=audited(invoice))
+    return invoice
+
+
 async def bill_account(uow: UnitOfWork, policy: BillingPolicy, run: BillingRun,
                        account_id: str) -> Invoice | None:
     """Issue the account's invoice for the run's period, unless it has one or nothing to bill."""
     async with uow:
         await uow.ledger.lock(account_id)
         account = await uow.accounts.get(account_id)
-        start = await _period_start(uow, account, run.period_end) if account else None
-        if account is None or start is None:
-            return None
-        stated, entry_ids = await _figures(uow, account, start, run.period_end)
-        invoice = await _invoice(uow, policy, account, start, run, stated)
-        await uow.invoices.add(invoice, account)
-        await uow.ledger.state(entry_ids, invoice.id)
-        await uow.trail.record(uow.actor, "invoice.issued", "invoice", invoice.id,
-                               after=audited(invoice))
-        await uow.commit()
+        invoice = (await issue_invoice(uow, policy, account, run.period_end, run.id)
+                   if account else None)
+        if invoice is not None:
+            await uow.commit()
         return invoice
