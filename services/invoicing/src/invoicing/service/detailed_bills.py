@@ -17,6 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from tarifa.messaging.catalogue import DetailedBillReady, MonthlyDetailedBillReady
+from tarifa.money import round_amount
 
 from invoicing.domain.account import BillingAccount, local_date
 from invoicing.domain.detailed_bill import (
@@ -65,7 +66,7 @@ class RequestDetailedBill:
 
 def _fee(policy: DetailedBillPolicy, currency: str) -> Decimal:
     if policy.free_online:
-        return Decimal(0)
+        return round_amount(Decimal(0), currency)
     fee = policy.fees.get(currency)
     if fee is None:
         raise DetailedBillError(f"no detailed bill fee is set for {currency} accounts")
