@@ -32,6 +32,7 @@ from invoicing.entrypoints.detailed_bill_http import detailed_bill_router
 from invoicing.entrypoints.documents_http import documents_router
 from invoicing.entrypoints.http import invoicing_router
 from invoicing.entrypoints.one_off_http import one_off_router
+from invoicing.entrypoints.schedule_http import register_billing_schedule, runs_list_router
 from invoicing.entrypoints.statistics_http import statistics_router
 from invoicing.service.billing import BillingPolicy
 from invoicing.service.detailed_bill_subscriptions import make_monthly_detailed_bills
@@ -174,9 +175,11 @@ def build_app(settings: InvoicingSettings, renderer: DocumentRenderer | None = N
     runtime.on_stop.append(stop)
     runtime.on_clock_move.append(overdue)
     register_consumers(runtime, new_uow)
+    register_billing_schedule(runtime, new_uow, runner, settings.billing_schedule(),
+                              settings.billing_schedule_interval)
     register_closing(runtime, new_uow, billing, runner)
     runtime.publishes(PUBLISHES)
-    routers = [invoicing_router(new_uow, runner),
+    routers = [runs_list_router(new_uow), invoicing_router(new_uow, runner),
                corrections_router(new_uow, runner, settings.credit_series, detailed),
                detailed_bill_router(new_uow),
                documents_router(new_uow, _Verifier(settings), settings.verify_max_bytes),

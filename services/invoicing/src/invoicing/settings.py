@@ -13,7 +13,11 @@ detailed bills, read with the token of ``INVOICING_CLIENT_ID``/``INVOICING_CLIEN
 ``INVOICING_ACCOUNTS_URL``; empty: the ledger's rated items instead),
 ``INVOICING_STATEMENT_CHUNK`` (accounts a billing run issues per transaction, 1000),
 ``INVOICING_STATEMENT_LANES`` (chunks issued at the same time, 2),
-``INVOICING_OVERDUE_INTERVAL`` (seconds between two looks for overdue invoices, 300) and
+``INVOICING_OVERDUE_INTERVAL`` (seconds between two looks for overdue invoices, 300),
+``INVOICING_BILLING_DAY`` (the day of the month, 1–28, on which invoicing starts the previous
+month's billing run by itself, at ``INVOICING_BILLING_HOUR``, 2, in ``INVOICING_BILLING_TIMEZONE``,
+UTC; unset: runs are started by hand only), ``INVOICING_BILLING_SCHEDULE_INTERVAL`` (seconds
+between two looks at the schedule, 300) and
 ``INVOICING_VERIFY_MAX_BYTES`` (largest PDF the verification endpoint reads, 20 MiB). The
 document settings are described in ``invoicing.adapters.pdf.config``.
 """
@@ -23,11 +27,14 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 from typing import ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 from tarifa.money import round_amount
 from tarifa.settings import ServiceSettings
+
+from invoicing.domain.schedule import RunSchedule
 
 __all__ = ["InvoicingSettings"]
 
@@ -67,6 +74,11 @@ class InvoicingSettings(ServiceSettings):
                            description="the service's API client at accounts (role operator)")
     client_secret: SecretStr = Field(SecretStr(""), description="that API client's secret")
     overdue_interval: float = Field(300.0, gt=0, description="seconds between overdue checks")
+    billing_day: int | None = Field(None, ge=1, le=28,
+                                    description="day the month's billing run starts by itself")
+    billing_hour: int = Field(2, ge=0, le=23)
+    billing_timezone: str = "UTC"
+    billing_schedule_interval: float = Field(300.0, gt=0)
     verify_max_bytes: int = Field(20 * 1024 * 1024, ge=1024)
 
     documents_dir: Path = Path("var/invoicing")
@@ -81,6 +93,21 @@ class InvoicingSettings(ServiceSettings):
     operator_address: str = ""
     operator_fiscal_code: str = ""
     operator_bank_account: str = ""
+
+    @field_validator("billing_timezone")
+    @classmethod
+    def _known_zone(cls, zone: str) -> str:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {zone!r}") from exc
+        return zone
+
+    def billing_schedule(self) -> RunSchedule | None:
+        """The policy's billing day and hour; none without a billing day."""
+        if self.billing_day is None:
+            return None
+        return RunSchedule(self.billing_day, self.billing_hour, self.billing_timezone)
 
     @field_validator("detailed_bill_fees", "detailed_bill_monthly_fees")
     @classmethod

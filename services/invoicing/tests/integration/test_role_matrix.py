@@ -42,6 +42,7 @@ TABLE = {
     "GET /v1/detailed-bills/{bill_id}/records": Row(SUBSCRIBERS, 404),
     "GET /v1/accounts/{account_id}/detailed-bill-subscription": Row(ACCOUNT, 200),
     "PUT /v1/accounts/{account_id}/detailed-bill-subscription": Row(ACCOUNT, 422),
+    "GET /v1/billing-runs": Row(OPERATOR, 200),
     "POST /v1/billing-runs": Row(OPERATOR, 422),
     "GET /v1/billing-runs/{run_id}": Row(OPERATOR, 404),
     "GET /v1/billing-runs/{run_id}/print-batch": Row(OPERATOR, 404),

@@ -109,6 +109,13 @@ billing_runs = Table(
     Column("finished_at", DateTime(timezone=True)),
 )
 
+scheduled_runs = Table(
+    "scheduled_runs", metadata,
+    Column("period_end", Date, primary_key=True),
+    Column("run_id", String(64), ForeignKey("billing_runs.id"), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+)
+
 billing_run_failures = Table(
     "billing_run_failures", metadata,
     Column("run_id", String(64), ForeignKey("billing_runs.id"), primary_key=True),

@@ -12,6 +12,7 @@ from invoicing.adapters.detailed_bill_subscriptions import SqlDetailedBillSubscr
 from invoicing.adapters.documents import SqlDocuments
 from invoicing.adapters.invoices import SqlInvoices
 from invoicing.adapters.repositories import SqlAccountsReplica, SqlBillingRuns, SqlLedger
+from invoicing.adapters.run_schedule import SqlRunSchedule
 from invoicing.adapters.statements import SqlStatements
 from invoicing.adapters.statistics import SqlLedgerStatistics
 
@@ -24,6 +25,7 @@ class InvoicingUnitOfWork(SqlUnitOfWork):
         self.ledger = SqlLedger(session)
         self.invoices = SqlInvoices(session)
         self.runs = SqlBillingRuns(session)
+        self.schedule = SqlRunSchedule(session)
         self.statements = SqlStatements(session)
         self.documents = SqlDocuments(session)
         self.credit_notes = SqlCreditNotes(session)

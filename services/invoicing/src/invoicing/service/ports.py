@@ -21,6 +21,7 @@ from invoicing.domain.ledger import LedgerEntry
 from invoicing.domain.overdue import LateInvoice
 from invoicing.domain.posting import CarryKey
 from invoicing.domain.run import BillingRun, RunFailure, RunProgress, RunStatus
+from invoicing.domain.schedule import ListedRun
 from invoicing.domain.statement import Statement, StatementLine
 from invoicing.domain.statistics import LedgerSum
 from invoicing.domain.usage_record import UsageRecord
@@ -28,7 +29,8 @@ from invoicing.domain.usage_record import UsageRecord
 __all__ = ["AccountsReplica", "BillingRuns", "Carries", "Credit", "CreditNotes", "DetailedBillSubscriptions",
            "DetailedBills",
            "DocumentRenderer", "DocumentVerifier", "Documents", "Invoices", "Ledger",
-           "LedgerStatistics", "ProgressBoard", "RatedUsage", "RecordsUnavailable", "StatementChunks",
+           "LedgerStatistics", "ProgressBoard", "RatedUsage", "RecordsUnavailable", "RunSchedule",
+           "StatementChunks",
            "UnitOfWork", "Verdict"]
 
 Credit = tuple[str, Decimal]
@@ -223,6 +225,18 @@ class BillingRuns(Protocol):
         """The accounts the run could not bill, with why, by account."""
 
 
+class RunSchedule(Protocol):
+    """The months the billing schedule closed, one row per period."""
+
+    async def closed_by_hand(self, period_end: date) -> bool: ...
+
+    async def claim(self, period_end: date, run_id: str, now: datetime) -> bool:
+        """Take the period for the run; False when it was taken already."""
+
+    async def recent(self, limit: int) -> list[ListedRun]:
+        """The latest runs, newest first, each with whether the schedule started it."""
+
+
 class ProgressBoard(Protocol):
     """Where a run's progress is shown while it executes (metrics)."""
 
@@ -241,6 +255,9 @@ class UnitOfWork(BaseUnitOfWork, Protocol):
 
     @property
     def runs(self) -> BillingRuns: ...
+
+    @property
+    def schedule(self) -> RunSchedule: ...
 
     @property
     def statements(self) -> StatementChunks: ...
