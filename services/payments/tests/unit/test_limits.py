@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from payments.domain.default_limits import DEFAULT_LIMITS, overridden
 from payments.domain.limits import KINDS, Bounds, LimitExceeded, PaymentLimits, UnknownLimitCurrency
+from payments.settings import PaymentsSettings
+from pydantic import ValidationError
 
 DEFAULTS = PaymentLimits(max_per_transaction={"RON": Decimal("5000.00")},
                          topup_min={"EUR": Decimal("5.00")}, topup_max={"EUR": Decimal("100.00")},
@@ -58,3 +60,17 @@ def test_a_currency_without_limits_is_unknown_to_publish_and_unchecked() -> None
     with pytest.raises(UnknownLimitCurrency):
         DEFAULTS.bounds("GBP")
     DEFAULTS.check("topup", Decimal("1000000"), "GBP")
+
+
+def test_the_limits_setting_is_read_from_json_and_refuses_a_min_above_its_max(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    base = {"database_url": "postgresql://db/payments", "amqp_url": "amqp://broker/"}
+    monkeypatch.setenv("PAYMENTS_LIMITS", '{"MDL": {"topup": {"min": "20", "max": "500"}}}')
+    read = PaymentsSettings(**base).limits["MDL"]["topup"]
+    assert (read.min, read.max) == (Decimal("20"), Decimal("500"))
+    for wrong in ('{"MDL": {"topup": {"min": "50", "max": "5"}}}', '{"mdl": {}}',
+                  '{"MDL": {"gift": {"min": "1", "max": "5"}}}',
+                  '{"MDL": {"topup": {"min": "0", "max": "5"}}}'):
+        monkeypatch.setenv("PAYMENTS_LIMITS", wrong)
+        with pytest.raises(ValidationError):
+            PaymentsSettings(**base)
