@@ -23,6 +23,7 @@ from payments.entrypoints.http import CardPayments, payments_router
 from payments.entrypoints.limits import limits_router
 from payments.entrypoints.methods import methods_router
 from payments.entrypoints.registries import registries_router
+from payments.entrypoints.registry_queue import registry_queue_router
 from payments.entrypoints.registry_rows import registry_rows_router
 from payments.entrypoints.webhooks import webhooks_router
 from payments.service.autopay_runs import AutopayRunner
@@ -102,7 +103,7 @@ def build_app(settings: PaymentsSettings) -> FastAPI:
     _autopay(settings, runtime, new_uow, cards.gateways.get(CARD_GATEWAY))
     routers = [payments_router(new_uow, cards), webhooks_router(new_uow, cards.gateways),
                registries_router(new_uow, settings.registry_max_rows, settings.registry_max_bytes),
-               registry_rows_router(new_uow),
+               registry_rows_router(new_uow), registry_queue_router(new_uow),
                methods_router(new_uow, cards), history_router(new_uow), limits_router(cards.limits),
                audit_router(new_uow, tag="payments")]
     return create_app(runtime, title="Tarifa payments", routers=routers,

@@ -7,9 +7,11 @@ from typing import Any
 
 import httpx
 import pytest
+from payments.bootstrap import MIGRATIONS, build_app
 from payments.settings import PaymentsSettings
 from tarifa.auth import Role
-from tarifa.testing.apps import bearer
+from tarifa.db import prepare_database
+from tarifa.testing.apps import bearer, running_client
 from tarifa.testing.rows import row_counts
 from tarifa.tokens import TokenSigner
 
@@ -94,3 +96,26 @@ async def test_a_path_with_a_control_character_is_not_found(
 ) -> None:
     response = await client.get(path, headers=bearer(token_signer))
     assert response.status_code == 404, response.text
+
+
+@pytest.mark.parametrize("name", ["body too big", "form file too big", "too many rows"])
+async def test_a_registry_beyond_the_policy_limits_is_refused_whole(
+    settings: PaymentsSettings, token_signer: TokenSigner, name: str
+) -> None:
+    limited = settings.model_copy(update={"registry_max_bytes": 4_000, "registry_max_rows": 5})
+    await prepare_database(MIGRATIONS, limited.dsn)
+    rows = "".join(f"R-{i},a1,1.00,MDL,\n" for i in range(6 if name == "too many rows" else 400))
+    content = f"{HEADER}\n{rows}".encode()
+    partner = bearer(token_signer, Role.PARTNER)
+    async with running_client(build_app(limited)) as client:
+        before = await row_counts(limited.dsn)
+        if name == "form file too big":
+            response = await client.post("/v1/payment-registries", headers=partner,
+                                         files={"file": ("big.csv", content, "text/csv")})
+        else:
+            response = await client.post("/v1/payment-registries", content=content,
+                                         headers=partner | {"content-type": "text/csv"})
+        assert response.status_code == 422, response.text
+        assert response.json()["type"].endswith("/invalid-registry")
+        assert "at most" in response.json()["detail"]
+        assert await row_counts(limited.dsn) == before

@@ -203,3 +203,37 @@ async def test_an_unknown_registry_has_no_rows(client: httpx.AsyncClient,
                                         json={"account_id": "a"} if path else None,
                                         headers=bearer(token_signer))
         assert response.status_code == 404, response.text
+
+
+async def test_the_queue_across_registries_pages_oldest_first_each_sender_its_own(
+    client: httpx.AsyncClient, settings: PaymentsSettings, token_signer: TokenSigner
+) -> None:
+    tag = uuid.uuid4().hex[:8]
+    first = await _upload(client, token_signer, [f"{tag}-1,nobody,1.00,MDL,", f"{tag}-2,x,-1,MDL,"])
+    second = await _upload(client, token_signer, [f"{tag}-3,nobody,3.00,MDL,"])
+    other_bank = await client.post(
+        "/v1/payment-registries", headers=_other_partner(token_signer) | {"Content-Type": "text/csv"},
+        content=f"{HEADER}\n{tag}-4,nobody,4.00,MDL,\n".encode())
+    assert other_bank.status_code == 201, other_bank.text
+    await client.post(f"{_rows_url(second['id'])}/1/rejection", headers=bearer(token_signer),
+                      json={"outcome": "close", "reason": "test row"})
+    pages, cursor = [], None
+    while True:
+        page = (await client.get("/v1/payment-registry-rows", headers=bearer(token_signer),
+                                 params={"limit": 2} | ({"cursor": cursor} if cursor else {}))).json()
+        pages.append([r["reference"] for r in page["items"]])
+        if (cursor := page["next_cursor"]) is None:
+            break
+    assert pages == [[f"{tag}-1", f"{tag}-2"], [f"{tag}-4"]]
+    mine = (await client.get("/v1/payment-registry-rows", params={"status": "any"},
+                             headers=bearer(token_signer, Role.PARTNER))).json()["items"]
+    assert [(r["reference"], r["status"]) for r in mine] == [
+        (f"{tag}-1", "unmatched"), (f"{tag}-2", "unmatched"), (f"{tag}-3", "closed")]
+    amounts = (await client.get("/v1/payment-registry-rows", params={"problem": "invalid_amount"},
+                                headers=bearer(token_signer))).json()["items"]
+    assert [r["reference"] for r in amounts] == [f"{tag}-2"]
+    for bad in ({"cursor": "bm90IGEgY3Vyc29y"}, {"cursor": "%%%"}, {"problem": "lost"},
+                {"status": "gone"}, {"limit": 0}):
+        refused = await client.get("/v1/payment-registry-rows", params=bad, headers=bearer(token_signer))
+        assert refused.status_code == 422, (bad, refused.text)
+    assert first["id"] != second["id"]

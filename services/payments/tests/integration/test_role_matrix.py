@@ -37,6 +37,7 @@ TABLE = {
     "GET /v1/payment-registries/{registry_id}/rows": Row(CHANNELS, 404),
     "POST /v1/payment-registries/{registry_id}/rows/{row}/assignment": Row(OPERATOR, 422),
     "POST /v1/payment-registries/{registry_id}/rows/{row}/rejection": Row(OPERATOR, 422),
+    "GET /v1/payment-registry-rows": Row(CHANNELS, 200),
     "POST /v1/webhooks/{gateway}": Row(ANYONE, 404),
     "POST /v1/accounts/{account_id}/payment-methods": Row(ACCOUNT, 422),
     "GET /v1/accounts/{account_id}/payment-methods/{method_id}": Row(ACCOUNT, 404),

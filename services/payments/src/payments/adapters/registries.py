@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from payments.adapters.tables import autopay_mandates, payment_methods, payment_registries, registry_entries
 from payments.domain.autopay import AutopayMandate, MethodStatus, PaymentMethod
+from payments.domain.matching import RowQuery
 from payments.domain.registry import EntryStatus, RegistryEntry, RegistryReport
 
 __all__ = ["SqlPaymentMethods", "SqlRegistries"]
@@ -65,6 +67,20 @@ class SqlRegistries:
             query = query.where(registry_entries.c.status == status)
         found = await self._session.execute(query.order_by(registry_entries.c.row).limit(limit))
         return [_entry(dict(row)) for row in found.mappings()]
+
+    async def queue(self, query: RowQuery) -> list[tuple[datetime, RegistryEntry]]:
+        sent = payment_registries.c.created_at
+        found = select(sent, registry_entries).join(
+            payment_registries, payment_registries.c.id == registry_entries.c.registry_id)
+        for column, value in ((registry_entries.c.status, query.status),
+                              (registry_entries.c.problem, query.problem),
+                              (payment_registries.c.submitted_by, query.submitted_by)):
+            found = found if value is None else found.where(column == value)
+        order = (sent, registry_entries.c.registry_id, registry_entries.c.row)
+        if query.after is not None:
+            found = found.where(tuple_(*order) > tuple_(*query.after))
+        rows = await self._session.execute(found.order_by(*order).limit(query.limit))
+        return [(row.pop("created_at"), _entry(row)) for row in map(dict, rows.mappings())]
 
     async def _unmatched(self, registry_id: str) -> list[RegistryEntry]:
         rows = (await self._session.execute(select(registry_entries).where(

@@ -9,15 +9,26 @@ only be rejected: returned to the payer through the channel that sent it, or clo
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
 from payments.domain.payment import PaymentError
 from payments.domain.registry import EntryStatus, RegistryEntry
 
-__all__ = ["ASSIGNABLE", "REJECTED_AS", "NotAssignable", "Rejection", "RowProblem", "RowSettled", "assigned",
-           "rejected", "settled_alike"]
+__all__ = [
+    "ASSIGNABLE",
+    "REJECTED_AS",
+    "NotAssignable",
+    "QueuePosition",
+    "Rejection",
+    "RowProblem",
+    "RowQuery",
+    "RowSettled",
+    "assigned",
+    "rejected",
+    "settled_alike",
+]
 
 
 class RowProblem(StrEnum):
@@ -77,3 +88,19 @@ def rejected(entry: RegistryEntry, outcome: Rejection, reason: str, by: str,
 def settled_alike(entry: RegistryEntry, status: EntryStatus, account_id: str | None) -> bool:
     """Whether the row already stands as a repeat of the same decision would leave it."""
     return entry.status is status and (account_id is None or entry.account_id == account_id)
+
+
+QueuePosition = tuple[datetime, str, int]
+"""Where a page of rows across registries ended: its registry's import time and id, its row."""
+
+
+@dataclass(frozen=True, slots=True)
+class RowQuery:
+    """Rows across registries, oldest import first: of a status and problem if given, and of
+    the registries one sender sent when ``submitted_by`` is given (a partner sees its own)."""
+
+    status: EntryStatus | None = EntryStatus.UNMATCHED
+    problem: RowProblem | None = None
+    submitted_by: str | None = None
+    after: QueuePosition | None = None
+    limit: int = 100

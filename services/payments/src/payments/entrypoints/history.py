@@ -40,6 +40,8 @@ class HistoryEntryOut(BaseModel):
     for_another: bool = Field(description="this account paid into another one")
     invoice_id: str | None
     created_at: datetime
+    paid_at: datetime | None = Field(None, description="when the payer paid, as the channel "
+                                                       "reports it (a registry row's paid_at)")
     refunded: Decimal = Field(description="the sum given back by refunds")
     refunds: int = Field(description="how many refunds gave money back")
     failure_reason: str | None
@@ -82,7 +84,7 @@ def _entry_out(entry: HistoryEntry, account_id: str) -> HistoryEntryOut:
         amount=round_amount(payment.amount, payment.currency), channel=payment.channel,
         purpose=payment.purpose, reference=payment.reference, payer=payment.payer,
         beneficiary=payment.account_id, for_another=entry.for_another(account_id),
-        invoice_id=payment.invoice_id, created_at=payment.created_at,
+        invoice_id=payment.invoice_id, created_at=payment.created_at, paid_at=payment.paid_at,
         refunded=round_amount(payment.refunded, payment.currency), refunds=entry.refunds,
         failure_reason=payment.failure_reason)
 

@@ -79,7 +79,8 @@ def _upload(max_rows: int, max_bytes: int) -> dict[str, Any]:
 def _out(report: RegistryReport) -> RegistryOut:
     unmatched = [UnmatchedRowOut(row=e.row, reference=e.reference,
                                  account_or_msisdn=e.account_or_msisdn, amount=e.amount,
-                                 currency=e.currency, reason=e.reason) for e in report.unmatched]
+                                 currency=e.currency, reason=e.reason, problem=e.problem)
+                 for e in report.unmatched]
     return RegistryOut(id=report.id, rows=report.rows, matched=report.matched,
                        duplicates=report.duplicates, unmatched=unmatched,
                        created_at=report.created_at)
@@ -94,13 +95,27 @@ async def _file_text(request: Request, max_bytes: int) -> str:
                 raise InvalidInput("send the registry as the form's file field")
             data = await upload.read(max_bytes + 1)
     else:
-        data = await request.body()
+        data = await _body(request, max_bytes)
     if len(data) > max_bytes:
-        raise InvalidInput(f"a registry file is at most {max_bytes} bytes")
+        raise _too_big(max_bytes)
     try:
         return text_file(data)
     except InsaneInput as exc:
         raise InvalidInput(f"registry file, {exc}", slug="invalid-registry") from exc
+
+
+def _too_big(max_bytes: int) -> InvalidInput:
+    return InvalidInput(f"a registry file is at most {max_bytes} bytes", slug="invalid-registry")
+
+
+async def _body(request: Request, max_bytes: int) -> bytes:
+    """The body, read no further than one byte past ``max_bytes`` (a huge upload stops there)."""
+    data = bytearray()
+    async for chunk in request.stream():
+        data += chunk
+        if len(data) > max_bytes:
+            raise _too_big(max_bytes)
+    return bytes(data)
 
 
 def registries_router(new_uow: Callable[[], UnitOfWork], max_rows: int,

@@ -23,7 +23,7 @@ from payments.entrypoints.schemas import AssignRowBody, RegistryRowOut, Registry
 from payments.service.matching import AssignRow, RejectRow, assign_row, reject_row
 from payments.service.ports import UnitOfWork
 
-__all__ = ["ROW_ANSWERS", "RegistryId", "registry_rows_router"]
+__all__ = ["ROW_ANSWERS", "RegistryId", "Status", "registry_rows_router", "row_out"]
 
 RegistryId = Annotated[str, Path(max_length=64, pattern=r"^[0-9A-Za-z-]+$")]
 RowNumber = Annotated[int, Path(ge=1, le=2**31 - 1)]

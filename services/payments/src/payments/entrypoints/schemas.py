@@ -125,6 +125,8 @@ class UnmatchedRowOut(BaseModel):
     amount: str
     currency: str
     reason: str | None
+    problem: str | None = Field(None, description="as in the registry's rows "
+                                                  "(`/v1/payment-registries/{registry_id}/rows`)")
 
 
 class RegistryRowOut(BaseModel):

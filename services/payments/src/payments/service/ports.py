@@ -14,6 +14,7 @@ from payments.domain.autopay import AutopayMandate, PaymentMethod
 from payments.domain.autopay_charge import AutopayCharge, ChargeOutcome
 from payments.domain.gateway import GatewayNotification, GatewayOutcome, GatewaySession
 from payments.domain.history import HistoryEntry, Position
+from payments.domain.matching import RowQuery
 from payments.domain.payment import AccountRef, Payment
 from payments.domain.refund import Refund
 from payments.domain.registry import EntryStatus, RegistryEntry, RegistryReport
@@ -109,6 +110,10 @@ class RegistryRepository(Protocol):
     async def rows(self, registry_id: str, status: EntryStatus | None, after: int,
                    limit: int) -> list[RegistryEntry]:
         """Up to ``limit`` stored rows numbered above ``after``, in order, of ``status`` if given."""
+
+    async def queue(self, query: RowQuery) -> list[tuple[datetime, RegistryEntry]]:
+        """Up to ``query.limit`` rows across registries after ``query.after``, each with its
+        registry's import time, oldest import first."""
 
 
 class PaymentMethodRepository(Protocol):
