@@ -54,6 +54,11 @@ class Replicas:
             for suite in self.suites for service in SERVICES))
         assert all(a.status_code == 200 for a in answers), [a.text for a in answers]
 
+    def logged(self, service: str, event: str) -> list[int]:
+        """How many log lines of ``service`` name ``event``, replica by replica."""
+        return [(suite.workdir / f"{service}.log").read_text(errors="replace").count(f'"{event}"')
+                for suite in self.suites]
+
     def logs(self) -> str:
         return "\n".join(f"--- {s.workdir.name} {service}\n{s.log(service)}"
                          for s in self.suites for service in SERVICES)

@@ -117,8 +117,12 @@ async def test_two_replicas_of_every_service_do_nothing_twice(
             assert await balance(http, replicas, op, account_id, n) == -INVOICE["total_charges"] - JUNE_FEE
     await until(lambda: _settled(replicas), 120, "every outbox relayed, every notice sent")
     ids, _pending = await outbox_ids(replicas)
+    batches = replicas.logged("rating", "usage_batch_rated")
     print(f"scale-out: {len(ids)} events staged, {len(tap.seen)} tapped, {len(box.messages)} "
-          f"emails, {len(smsc.messages)} SMS, invoices {[i['number'] for i in invoices]}")
+          f"emails, {len(smsc.messages)} SMS, invoices {[i['number'] for i in invoices]}; usage "
+          f"batches rated per replica {batches}, notices sent per replica "
+          f"{replicas.logged('notifications', 'delivery_attempted')}")
+    assert all(batches), batches  # both ratings took part, or nothing raced
     assert doubled_events(tap) == {} and doubled_mail(box) == {} and doubled_sms(smsc) == {}
     await until(lambda: _all_tapped(tap, ids), 60, "every event staged reached the tap")
     ebills = [m for m in box.messages if any(a.get_content_type() == "application/pdf"
