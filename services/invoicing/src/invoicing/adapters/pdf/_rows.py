@@ -9,11 +9,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from invoicing.domain.statement import Statement, StatementLine
-from invoicing.domain.usage_record import UsageRecord
 
 from ._locale import Locale
 
-__all__ = ["PAYMENT_COLUMNS", "SERVICE_COLUMNS", "Column", "Row", "paginate", "statement_rows"]
+__all__ = ["PAYMENT_COLUMNS", "RECORD_COLUMNS", "SERVICE_COLUMNS", "Column", "Row", "paginate",
+           "statement_rows"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,11 +37,15 @@ class Row:
 
 SERVICE_COLUMNS = (Column(0, 34), Column(35, 64), Column(100, 28, True), Column(129, 17, True),
                    Column(147, 15, True), Column(163, 17, True))
+RECORD_COLUMNS = (Column(0, 36), Column(37, 31), Column(69, 27), Column(97, 28),
+                  Column(126, 30, True), Column(157, 23, True))
 PAYMENT_COLUMNS = (Column(0, 24), Column(25, 34), Column(60, 90), Column(150, 30, True))
 
 
 def statement_rows(statement: Statement, text: Locale) -> list[Row]:
     """Services, then the payments of the period (an invoice's; other documents have none)."""
+    if statement.lines and all(line.record is not None for line in statement.lines):
+        return list(_record_rows(statement, text))
     if statement.kind != "invoice":
         return list(_service_rows(statement, text))
     return [*_service_rows(statement, text), Row("gap"), *_payment_rows(statement, text)]
@@ -58,22 +62,32 @@ def _service_rows(statement: Statement, text: Locale) -> Iterator[Row]:
             yield Row("item", _service_cells(line, statement.currency, text), SERVICE_COLUMNS)
 
 
-def _record_description(record: UsageRecord, text: Locale) -> str:
-    """When (local time), to or from whom, and where: one rated record of a detailed bill."""
+def _record_rows(statement: Statement, text: Locale) -> Iterator[Row]:
+    """A detailed bill of rated records: one row per record, its own columns (SPEC I7)."""
+    yield Row("section", (text("services"),))
+    yield Row("header", (text("service_type"), text("date_time"), text("party"), text("zone"),
+                         text("quantity"), text("price")), RECORD_COLUMNS)
+    for msisdn, lines in _by_msisdn(statement.lines).items():
+        yield Row("group", (f"{text('line')} {msisdn}",))
+        for line in lines:
+            yield Row("item", _record_cells(line, statement.currency, text), RECORD_COLUMNS)
+
+
+def _record_cells(line: StatementLine, currency: str, text: Locale) -> tuple[str, ...]:
+    record = line.record
+    assert record is not None  # only rows of records come here
     where = (f"{text('roaming_in')} {record.roaming_country}" if record.roaming_country
              else text.zone(record.zone))
-    party = f"{text(f'direction.{record.direction}')} {record.other_party}" \
-        if record.other_party and record.direction in ("out", "in") else ""
     when = f"{text.date(record.started_at)} {record.started_at:%H:%M:%S}"
-    return " · ".join(part for part in (when, party, where) if part)
+    quantity = f"{text.quantity(line.quantity)} {text.unit(line.unit)}".strip()
+    return (text.service_type(line.type), when, record.other_party or "", where, quantity,
+            text.amount(line.gross, currency))
 
 
 def _service_cells(line: StatementLine, currency: str, text: Locale) -> tuple[str, ...]:
     quantity = f"{text.quantity(line.quantity)} {text.unit(line.unit)}".strip()
     description = line.description
-    if line.record is not None:
-        description = _record_description(line.record, text)
-    elif line.late and line.usage_date is not None:
+    if line.late and line.usage_date is not None:
         # Late usage (SPEC R7) says so and gives its real date.
         description = f"{text('late_usage')} {text.date(line.usage_date)} {description}".strip()
     return (text.service_type(line.type), description, quantity,
