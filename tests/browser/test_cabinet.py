@@ -20,9 +20,10 @@ from .world import Person, issue_login
 
 expect.set_options(timeout=20_000)
 PAGES = {"overview": "#/", "invoices": "#/invoices", "movements": "#/movements", "pay": "#/pay",
-         "bill": "#/bill", "services": "#/services"}
+         "bill": "#/bill", "services": "#/services", "password": "#/password"}
 HEADINGS = {"overview": "My account", "invoices": "Invoices", "movements": "Movements",
-            "pay": "Pay by card", "bill": "Bill and bonus", "services": "Services"}
+            "pay": "Pay by card", "bill": "Bill and bonus", "services": "Services",
+            "password": "Change the password"}
 NewContext = Callable[..., BrowserContext]
 
 
