@@ -26,7 +26,8 @@ __all__ = ["SERVICES", "DemoStack"]
 SERVICES = ("accounts", "rating", "invoicing", "payments", "notifications")
 CLIENTS = ('{"operator":{"secret":"operator-secret","role":"operator"},'
            '"partner":{"secret":"partner-secret","role":"partner"},'
-           '"notifications":{"secret":"notifications-secret","role":"operator"}}')
+           '"notifications":{"secret":"notifications-secret","role":"operator"},'
+           '"invoicing":{"secret":"invoicing-secret","role":"operator"}}')
 WEBHOOK_SECRET = "tarifa-demo-sandbox-webhook-secret"
 
 
@@ -67,7 +68,10 @@ class DemoStack:
                    NOTIFICATIONS_INVOICING_URL=self.url("invoicing"),
                    NOTIFICATIONS_ACCOUNTS_URL=self.url("accounts"),
                    NOTIFICATIONS_CLIENT_SECRET="notifications-secret",
-                   INVOICING_DOCUMENTS_DIR=str(self.folder / "documents"))
+                   INVOICING_DOCUMENTS_DIR=str(self.folder / "documents"),
+                   INVOICING_RATING_URL=self.url("rating"),
+                   INVOICING_ACCOUNTS_URL=self.url("accounts"),
+                   INVOICING_CLIENT_SECRET="invoicing-secret")
         return env | self._gateway() | {
             f"{s.upper()}_{key}": value for s in SERVICES
             for key, value in (("PORT", str(self.ports[s])), ("DATABASE_URL", self.database(s)))}

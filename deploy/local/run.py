@@ -38,7 +38,8 @@ DEV_GATEWAY_SECRET = "tarifa-local-sandbox-webhook-secret"
 DEV_CLIENTS = ('{"operator":{"secret":"operator-secret","role":"operator"},'
                '"partner":{"secret":"partner-secret","role":"partner"},'
                '"mediation":{"secret":"mediation-secret","role":"mediation"},'
-               '"notifications":{"secret":"notifications-secret","role":"operator"}}')
+               '"notifications":{"secret":"notifications-secret","role":"operator"},'
+               '"invoicing":{"secret":"invoicing-secret","role":"operator"}}')
 GRACE_SECONDS = 15.0
 ROOT = Path(__file__).resolve().parents[2]
 _print_lock = threading.Lock()
@@ -57,12 +58,15 @@ def environment() -> dict[str, str]:
             "secrets. Never run like this outside your own machine.")
         env["ACCOUNTS_CLIENTS"] = DEV_CLIENTS
         env.setdefault("NOTIFICATIONS_CLIENT_SECRET", "notifications-secret")
+        env.setdefault("INVOICING_CLIENT_SECRET", "invoicing-secret")
     for service in SERVICES:
         env.setdefault(f"{service.upper()}_PORT", str(SERVICES[service]))
     accounts = f"http://127.0.0.1:{env['ACCOUNTS_PORT']}"
     env.setdefault("TARIFA_JWKS_URL", f"{accounts}/.well-known/jwks.json")
     env.setdefault("NOTIFICATIONS_ACCOUNTS_URL", accounts)
     env.setdefault("NOTIFICATIONS_INVOICING_URL", f"http://127.0.0.1:{env['INVOICING_PORT']}")
+    env.setdefault("INVOICING_ACCOUNTS_URL", accounts)
+    env.setdefault("INVOICING_RATING_URL", f"http://127.0.0.1:{env['RATING_PORT']}")
     cabinet = env["SELFCARE_PORT"]
     env.setdefault("TARIFA_CORS_ORIGINS", f"http://127.0.0.1:{cabinet},http://localhost:{cabinet}")
     _sandbox_gateway(env)

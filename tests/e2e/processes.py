@@ -18,7 +18,8 @@ SERVICES = ("accounts", "rating", "invoicing", "payments", "notifications")
 CLIENTS = (
     '{"operator": {"secret": "operator-secret", "role": "operator"},'
     ' "partner": {"secret": "partner-secret", "role": "partner"},'
-    ' "notifications": {"secret": "notifications-secret", "role": "operator"}}'
+    ' "notifications": {"secret": "notifications-secret", "role": "operator"},'
+    ' "invoicing": {"secret": "invoicing-secret", "role": "operator"}}'
 )
 
 
@@ -57,6 +58,9 @@ class Suite:
             NOTIFICATIONS_ACCOUNTS_URL=self.url("accounts"),
             NOTIFICATIONS_CLIENT_SECRET="notifications-secret",
             INVOICING_DOCUMENTS_DIR=str(self.workdir / "documents"),
+            INVOICING_RATING_URL=self.url("rating"),
+            INVOICING_ACCOUNTS_URL=self.url("accounts"),
+            INVOICING_CLIENT_SECRET="invoicing-secret",
         )
         for service in SERVICES:
             env[f"{service.upper()}_PORT"] = str(self.ports[service])
