@@ -71,6 +71,12 @@ class Scheduler:
     async def _run(self) -> None:
         while True:
             await self.run_once()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._interval)
-            self._wake.clear()
+            await self._sleep()
+
+    async def _sleep(self) -> None:
+        """Until woken or ``interval`` is over. Not ``asyncio.wait_for``: on Python 3.11 it
+        swallows a cancel that comes with a wake, and ``stop`` would then wait forever."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self._interval):
+                await self._wake.wait()
+        self._wake.clear()
