@@ -78,12 +78,15 @@ async def _limits(cabinet: Cabinet, currency: str) -> dict[str, Any]:
 
 
 def test_a_subscriber_changes_its_password_with_the_current_one(
-        desktop: Page, cabinet: Cabinet, people: dict[str, Person], loop: LoopThread) -> None:
+        desktop: Page, cabinet: Cabinet, people: dict[str, Person], loop: LoopThread,
+        screenshots: Path) -> None:
     traveller = people["traveller"]
     loop.run(_password_set(cabinet, traveller.account_id, "traveller.browser", "first-browser-secret"))
     _password_log_in(desktop, cabinet, "traveller.browser", "first-browser-secret")
     desktop.get_by_role("link", name="Password").click()
     expect(desktop.get_by_role("heading", level=1)).to_have_text("Change the password")
+    assert accessibility_violations(desktop) == []
+    shoot(desktop, screenshots, "desktop-password-change")
     _change(desktop, "not-the-current-one", "second-browser-secret", "second-browser-secret")
     expect(desktop.get_by_role("alert")).to_have_text("The current password is wrong.")
     _change(desktop, "first-browser-secret", "second-browser-secret", "another-browser-secret")
