@@ -80,7 +80,7 @@ export const en = {
   "movements.month": "Month",
   "movements.charges": "Charges",
   "movements.payments": "Payments",
-  "movements.list": "Latest movements",
+  "movements.list": "Movements, oldest first",
   "movements.date": "Date",
   "movements.description": "Description",
   "movements.amount": "Amount",

@@ -80,7 +80,7 @@ export const ro: Messages = {
   "movements.month": "Luna",
   "movements.charges": "Costuri",
   "movements.payments": "Plăți",
-  "movements.list": "Ultimele mișcări",
+  "movements.list": "Mișcări, de la cele mai vechi",
   "movements.date": "Data",
   "movements.description": "Descriere",
   "movements.amount": "Suma",

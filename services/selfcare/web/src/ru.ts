@@ -80,7 +80,7 @@ export const ru: Messages = {
   "movements.month": "Месяц",
   "movements.charges": "Начисления",
   "movements.payments": "Платежи",
-  "movements.list": "Последние движения",
+  "movements.list": "Движения, начиная с самых ранних",
   "movements.date": "Дата",
   "movements.description": "Описание",
   "movements.amount": "Сумма",
