@@ -19,7 +19,7 @@ from tarifa.testing.servers import (
     create_vhost,
     database_server,
     delete_vhost,
-    drop_database,
+    drop_databases,
     new_database,
 )
 from tarifa.tokens import TokenSigner
@@ -51,8 +51,7 @@ async def make_database(database_server_url: str) -> AsyncIterator[Callable[[str
         return url
 
     yield make
-    for url in made:
-        await drop_database(url)
+    await drop_databases(made)
 
 
 @pytest.fixture(scope="session")

@@ -7,9 +7,10 @@ is available. Each test run gets its own databases and its own RabbitMQ vhost.
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 
@@ -21,6 +22,7 @@ __all__ = [
     "database_server",
     "delete_vhost",
     "drop_database",
+    "drop_databases",
     "new_database",
 ]
 
@@ -88,3 +90,21 @@ async def drop_database(database_url: str) -> None:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await conn.close()
+
+
+async def drop_databases(database_urls: Iterable[str], *, at_once: int = 8) -> None:
+    """Drop every database named, ``at_once`` at a time, then raise the first failure if any.
+
+    Each ``DROP DATABASE`` waits for a checkpoint (about a second on a loaded machine); drops
+    that run together share one. One by one, the hundreds of databases of a full run took longer
+    at its end than the timeout of the last test, whose teardown they are part of."""
+    slots = asyncio.Semaphore(at_once)
+
+    async def drop(url: str) -> None:
+        async with slots:
+            await drop_database(url)
+
+    results = await asyncio.gather(*(drop(url) for url in database_urls), return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
