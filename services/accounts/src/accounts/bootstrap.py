@@ -52,6 +52,8 @@ PUBLISHES = [
     "accounts.account.unblocked",
     "accounts.promised_payment.granted",
     "accounts.promised_payment.expired",
+    "accounts.promised_payment.expiring",
+    "accounts.account.resuming",
     "accounts.bonus.awarded",
     "accounts.bonus.redeemed",
 ]

@@ -17,6 +17,7 @@ from accounts.domain.errors import MsisdnTaken
 from accounts.domain.invoices import OverdueInvoice
 from accounts.domain.line import Line, LineStatus, Plan
 from accounts.domain.otp import Challenge, OneTimeCode
+from accounts.domain.reminders import Ending
 from pydantic import BaseModel
 from tarifa.messaging.envelope import CloudEvent, new_event
 
@@ -63,6 +64,12 @@ class FakeAccounts:
     async def save_states(self, changed: Sequence[Account]) -> None:
         for account in changed:
             self.rows[account.id] = account
+
+    async def remind_promises(self, now: datetime, limit: int) -> list[Ending]:
+        return []
+
+    async def remind_suspensions(self, now: datetime, limit: int) -> list[Ending]:
+        return []
 
     async def due(self, now: datetime) -> list[str]:
         return sorted(a.id for a in self.rows.values()

@@ -39,6 +39,7 @@ from invoicing.service.detailed_bill_subscriptions import make_monthly_detailed_
 from invoicing.service.detailed_bills import DetailedBillPolicy
 from invoicing.service.overdue import mark_overdue
 from invoicing.service.ports import DocumentRenderer, RatedUsage, Verdict
+from invoicing.service.reminders import remind_due
 from invoicing.service.runs import BillingRunner
 from invoicing.settings import InvoicingSettings
 
@@ -46,7 +47,8 @@ __all__ = ["MIGRATIONS", "build_app"]
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 PUBLISHES = ["invoicing.balance.changed", "invoicing.invoice.issued", "invoicing.invoice.paid",
-             "invoicing.invoice.overdue", "invoicing.detailed_bill.ready",
+             "invoicing.invoice.overdue", "invoicing.invoice.reminded",
+             "invoicing.detailed_bill.ready",
              "invoicing.charge.posted", "invoicing.monthly_detailed_bill.ready"]
 
 
@@ -155,6 +157,7 @@ def build_app(settings: InvoicingSettings, renderer: DocumentRenderer | None = N
 
     async def overdue(now: datetime) -> None:
         await mark_overdue(new_uow, now.date())
+        await remind_due(new_uow, now.date(), settings.reminder_days)
 
     scheduler = Scheduler("invoicing-overdue", lambda: overdue(runtime.clock.now()),
                           interval=settings.overdue_interval)

@@ -14,10 +14,11 @@ detailed bills, read with the token of ``INVOICING_CLIENT_ID``/``INVOICING_CLIEN
 ``INVOICING_STATEMENT_CHUNK`` (accounts a billing run issues per transaction, 1000),
 ``INVOICING_STATEMENT_LANES`` (chunks issued at the same time, 2),
 ``INVOICING_OVERDUE_INTERVAL`` (seconds between two looks for overdue invoices, 300),
-``INVOICING_BILLING_DAY`` (the day of the month, 1–28, on which invoicing starts the previous
-month's billing run by itself, at ``INVOICING_BILLING_HOUR``, 2, in ``INVOICING_BILLING_TIMEZONE``,
-UTC; unset: runs are started by hand only), ``INVOICING_BILLING_SCHEDULE_INTERVAL`` (seconds
-between two looks at the schedule, 300) and
+``INVOICING_REMINDER_DAYS`` (an unpaid invoice is reminded of that many days before its due
+date, once; 3, 0: never), ``INVOICING_BILLING_DAY`` (the day of the month, 1–28, on which
+invoicing starts the previous month's billing run by itself, at ``INVOICING_BILLING_HOUR``, 2,
+in ``INVOICING_BILLING_TIMEZONE``, UTC; unset: runs are started by hand only),
+``INVOICING_BILLING_SCHEDULE_INTERVAL`` (seconds between two looks at the schedule, 300) and
 ``INVOICING_VERIFY_MAX_BYTES`` (largest PDF the verification endpoint reads, 20 MiB). The
 document settings are described in ``invoicing.adapters.pdf.config``.
 """
@@ -74,6 +75,8 @@ class InvoicingSettings(ServiceSettings):
                            description="the service's API client at accounts (role operator)")
     client_secret: SecretStr = Field(SecretStr(""), description="that API client's secret")
     overdue_interval: float = Field(300.0, gt=0, description="seconds between overdue checks")
+    reminder_days: int = Field(3, ge=0, le=60, description="days before the due date an unpaid "
+                                                         "invoice is reminded of (0: never)")
     billing_day: int | None = Field(None, ge=1, le=28,
                                     description="day the month's billing run starts by itself")
     billing_hour: int = Field(2, ge=0, le=23)

@@ -106,6 +106,12 @@ class AccountResumed(AccountSuspended):
     routing_key = "accounts.account.resumed"
 
 
+class AccountResuming(AccountSuspended):
+    """A suspension ends tomorrow (a day before its end, once)."""
+
+    routing_key = "accounts.account.resuming"
+
+
 class AccountBlocked(EventData):
     routing_key = "accounts.account.blocked"
     account_id: str
@@ -124,6 +130,12 @@ class PromisedPaymentGranted(EventData):
 
 class PromisedPaymentExpired(PromisedPaymentGranted):
     routing_key = "accounts.promised_payment.expired"
+
+
+class PromisedPaymentExpiring(PromisedPaymentGranted):
+    """A promised payment ends tomorrow (a day before its end, once)."""
+
+    routing_key = "accounts.promised_payment.expiring"
 
 
 class BonusAwarded(EventData):
@@ -281,6 +293,18 @@ class InvoiceOverdue(InvoicePaid):
     routing_key = "invoicing.invoice.overdue"
 
 
+class InvoiceReminded(EventData):
+    """A payment reminder: the invoice is due in a policy number of days and still unpaid."""
+
+    routing_key = "invoicing.invoice.reminded"
+    invoice_id: str
+    account_id: str
+    number: str
+    due_date: date
+    amount_due: Decimal
+    currency: str
+
+
 class DetailedBillReady(EventData):
     routing_key = "invoicing.detailed_bill.ready"
     account_id: str
@@ -359,9 +383,11 @@ CATALOGUE: dict[str, type[EventData]] = {
         AccountOpened, AccountUpdated, LineActivated, LinePlanChanged, LineClosed, AccountClosed,
         AccountSuspended,
         AccountResumed, AccountBlocked, AccountUnblocked, PromisedPaymentGranted,
-        PromisedPaymentExpired, BonusAwarded, BonusRedeemed, PlanPublished, UsageRated,
+        PromisedPaymentExpired, PromisedPaymentExpiring, AccountResuming, BonusAwarded,
+        BonusRedeemed, PlanPublished, UsageRated,
         UsageRerated, FeeCharged, AllowanceExhausted, BalanceChanged, ChargePosted,
-        InvoiceIssued, InvoicePaid, InvoiceOverdue, DetailedBillReady, PaymentSucceeded,
+        InvoiceIssued, InvoicePaid, InvoiceOverdue, InvoiceReminded, DetailedBillReady,
+        PaymentSucceeded,
         PaymentFailed, AutopayFailed, RefundSucceeded,
         MessageSent, MessageFailed,
         MonthlyDetailedBillReady,

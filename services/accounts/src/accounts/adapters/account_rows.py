@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import String, bindparam, or_, select, text
+from sqlalchemy import String, bindparam, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.adapters.tables import accounts, bonus_movements
@@ -22,6 +22,7 @@ from accounts.domain.account import (
     Suspension,
 )
 from accounts.domain.bonus import BonusMovement
+from accounts.domain.reminders import AHEAD, Ending
 
 __all__ = ["SqlAccounts", "SqlBonusLedger"]
 
@@ -108,6 +109,35 @@ class SqlAccounts:
     async def save_states(self, changed: Sequence[Account]) -> None:
         if changed:
             await self._session.execute(_SAVE_STATES, {"rows": _states_json(changed)})
+
+    async def remind_promises(self, now: datetime, limit: int) -> list[Ending]:
+        """One statement: mark up to ``limit`` promises ending within a day and not reminded
+        of yet as reminded (skipping accounts another transaction holds)."""
+        until = accounts.c.promised_until
+        picked = self._picked(until, now, limit, accounts.c.promise_reminded_until)
+        rows = await self._session.execute(
+            update(accounts).where(accounts.c.id == picked.c.id)
+            .values(promise_reminded_until=until)
+            .returning(accounts.c.id, accounts.c.promise_granted_at, until, accounts.c.timezone))
+        return [Ending(*row) for row in rows]
+
+    async def remind_suspensions(self, now: datetime, limit: int) -> list[Ending]:
+        """As ``remind_promises``, for suspensions ending within a day."""
+        until = accounts.c.suspended_until
+        picked = self._picked(until, now, limit, accounts.c.suspension_reminded_until,
+                              accounts.c.status == str(AccountStatus.SUSPENDED))
+        rows = await self._session.execute(
+            update(accounts).where(accounts.c.id == picked.c.id)
+            .values(suspension_reminded_until=until)
+            .returning(accounts.c.id, accounts.c.suspended_from, until, accounts.c.timezone))
+        return [Ending(*row) for row in rows]
+
+    @staticmethod
+    def _picked(until: Any, now: datetime, limit: int, reminded: Any, *also: Any) -> Any:
+        return (select(accounts.c.id)
+                .where(until > now, until <= now + AHEAD, reminded.is_distinct_from(until), *also)
+                .order_by(accounts.c.id).limit(limit).with_for_update(skip_locked=True)
+                .cte("picked"))
 
     async def of_customer(self, customer_id: str, *, lock: bool = False) -> list[Account]:
         statement = select(accounts).where(accounts.c.customer_id == customer_id).order_by(

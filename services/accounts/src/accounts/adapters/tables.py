@@ -57,6 +57,8 @@ accounts = Table(
     Column("promised_until", DateTime(timezone=True), index=True),
     Column("last_promise_at", DateTime(timezone=True)),
     Column("blocked_reason", String(64)),
+    Column("promise_reminded_until", DateTime(timezone=True)),
+    Column("suspension_reminded_until", DateTime(timezone=True)),
 )
 
 lines = Table(

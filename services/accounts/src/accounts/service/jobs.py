@@ -16,6 +16,7 @@ from tarifa.scheduling import attempt
 from accounts.service.invoices import block_past_grace
 from accounts.service.plan_changes import apply_plan_change
 from accounts.service.ports import UnitOfWork
+from accounts.service.reminders import remind_endings
 from accounts.service.settling import settle_accounts
 
 __all__ = ["CHUNK", "run_due_jobs", "settle_due"]
@@ -55,7 +56,8 @@ async def settle_due(new_uow: Callable[[], UnitOfWork], account_ids: Sequence[st
 
 async def run_due_jobs(new_uow: Callable[[], UnitOfWork]) -> int:
     """Resume ended suspensions, expire ended promises, apply due plan changes, block postpaid
-    accounts whose overdue invoice is past its grace, and forget old one-time codes.
+    accounts whose overdue invoice is past its grace, remind of promises and suspensions that
+    end within a day, and forget old one-time codes.
 
     Each chunk of accounts, and each line, is settled in its own transaction under row locks and
     re-checked there, so concurrent runs (clock moves, the periodic check, other replicas) do
@@ -74,5 +76,6 @@ async def run_due_jobs(new_uow: Callable[[], UnitOfWork]) -> int:
         await attempt("accounts-plan-change", line_id, apply_plan_change(new_uow(), line_id))
     for account_id in overdue_ids:
         await attempt("accounts-block", account_id, block_past_grace(new_uow(), account_id))
+    await attempt("accounts-reminders", "endings", remind_endings(new_uow))
     await attempt("accounts-purge-codes", "otp", _purge_codes(new_uow))
     return len(account_ids) + len(line_ids) + len(overdue_ids)

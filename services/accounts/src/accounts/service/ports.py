@@ -17,6 +17,7 @@ from accounts.domain.invoices import OverdueInvoice
 from accounts.domain.line import Line, Plan
 from accounts.domain.logins import Login
 from accounts.domain.otp import Challenge, OneTimeCode
+from accounts.domain.reminders import Ending
 
 __all__ = ["AccountRepository", "AuditLog", "BalanceReplica", "BonusLedger", "CodeSender",
            "CustomerRepository", "InvoiceReplica", "LineRepository", "LoginRepository",
@@ -52,6 +53,12 @@ class AccountRepository(Protocol):
 
     async def save_states(self, changed: Sequence[Account]) -> None:
         """Store the lifecycle state (status, block reason, suspension, promise) of many."""
+
+    async def remind_promises(self, now: datetime, limit: int) -> list[Ending]:
+        """Mark up to ``limit`` promises ending within a day, not reminded of yet, reminded."""
+
+    async def remind_suspensions(self, now: datetime, limit: int) -> list[Ending]:
+        """Mark up to ``limit`` suspensions ending within a day, not reminded of yet, reminded."""
 
 
 class LineRepository(Protocol):

@@ -23,7 +23,7 @@ from invoicing.adapters.tables import (
 from invoicing.domain.account import BillingAccount
 from invoicing.domain.invoice import OPEN, Allocation, Invoice, InvoiceStatus, OpenInvoice
 from invoicing.domain.ledger import EntryKind
-from invoicing.domain.overdue import LateInvoice
+from invoicing.domain.overdue import DueInvoice, LateInvoice
 from invoicing.domain.statement import Statement, StatementLine, StatementPayment
 from invoicing.domain.vat import VatAmount
 
@@ -33,7 +33,7 @@ INVOICE_DOCUMENT = "invoice"
 _OPEN = [status.value for status in OPEN]
 _UNPAID = [InvoiceStatus.ISSUED.value, InvoiceStatus.PARTIALLY_PAID.value]
 _RECEIVED = [EntryKind.PAYMENT.value, EntryKind.CREDIT.value, EntryKind.REFUND.value]
-_FIELDS = [c for c in invoices.c if c.name not in ("customer", "document_ready")]
+_FIELDS = [c for c in invoices.c if c.name not in ("customer", "document_ready", "reminded_on")]
 
 
 def _customer(account: BillingAccount) -> dict[str, str]:
@@ -186,6 +186,20 @@ class SqlInvoices:
             .values(status=InvoiceStatus.OVERDUE.value)
             .returning(invoices.c.id, invoices.c.account_id, picked.c.status))
         return [LateInvoice(row[0], row[1], InvoiceStatus(row[2])) for row in rows]
+
+    async def remind_due(self, today: date, last_day: date, limit: int) -> list[DueInvoice]:
+        """One statement: mark as reminded today up to ``limit`` unpaid invoices due from today
+        to ``last_day`` and not reminded yet, returning what each one owes."""
+        picked = (select(invoices.c.id)
+                  .where(invoices.c.status.in_(_UNPAID), invoices.c.reminded_on.is_(None),
+                         invoices.c.due_date.between(today, last_day))
+                  .order_by(invoices.c.due_date, invoices.c.id).limit(limit)
+                  .with_for_update(skip_locked=True).cte("picked"))
+        rows = await self._session.execute(
+            update(invoices).where(invoices.c.id == picked.c.id).values(reminded_on=today)
+            .returning(invoices.c.id, invoices.c.account_id, invoices.c.number,
+                       invoices.c.due_date, invoices.c.amount_due, invoices.c.currency))
+        return [DueInvoice(*row) for row in rows]
 
     async def of_run(self, run_id: str, delivery_medium: str) -> list[str]:
         rows = await self._session.scalars(

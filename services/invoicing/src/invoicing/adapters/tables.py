@@ -147,6 +147,7 @@ invoices = Table(
     Column("customer", JSONB, nullable=False),
     Column("document_ready", Boolean, nullable=False, server_default=text("false")),
     Column("vat_breakdown", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("reminded_on", Date),
     UniqueConstraint("account_id", "period_end", name="invoices_one_per_period"),
 )
 Index("invoices_account_period", invoices.c.account_id, invoices.c.period_end)

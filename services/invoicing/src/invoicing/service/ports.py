@@ -18,7 +18,7 @@ from invoicing.domain.detailed_bill_subscription import Subscription
 from invoicing.domain.invoice import Allocation, Invoice, InvoiceStatus, OpenInvoice
 from invoicing.domain.issuing import AccountBook
 from invoicing.domain.ledger import LedgerEntry
-from invoicing.domain.overdue import LateInvoice
+from invoicing.domain.overdue import DueInvoice, LateInvoice
 from invoicing.domain.posting import CarryKey
 from invoicing.domain.run import BillingRun, RunFailure, RunProgress, RunStatus
 from invoicing.domain.schedule import ListedRun
@@ -151,6 +151,10 @@ class Invoices(Protocol):
     async def mark_overdue_before(self, day: date, limit: int) -> list[LateInvoice]:
         """Mark overdue up to ``limit`` open invoices due before ``day`` not held by another
         transaction; what each was before."""
+
+    async def remind_due(self, today: date, last_day: date, limit: int) -> list[DueInvoice]:
+        """Mark as reminded up to ``limit`` unpaid invoices due from ``today`` to ``last_day``
+        not reminded yet; what each owes."""
 
     async def of_run(self, run_id: str, delivery_medium: str) -> list[str]:
         """The invoices a run issued to accounts with that delivery medium, by number."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from notifications.domain import invoice_issued, monthly_detailed_bill, otp
 from notifications.domain.contact import Contact
+from notifications.domain.due_notices import DUE_NOTICES
 from notifications.domain.formatting import message_values
 from notifications.domain.notices import NOTICES
 from notifications.domain.templates import MessageTemplate, TemplateKey
@@ -49,7 +50,7 @@ NOTIFIED_EVENTS = {
         monthly_detailed_bill.EVENT, monthly_detailed_bill.PLACEHOLDERS,
         monthly_detailed_bill.DEFAULTS, monthly_detailed_bill.monthly_values),
     **{notice.event: NotifiedEvent(notice.event, notice.placeholders, notice.defaults)
-       for notice in NOTICES},
+       for notice in (*NOTICES, *DUE_NOTICES)},
 }
 
 
