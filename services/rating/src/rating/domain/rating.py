@@ -18,12 +18,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rating.domain.allowances import Buckets, period_of
 from rating.domain.lines import Account, Line
-from rating.domain.plan import PlanVersion
+from rating.domain.plan import Allowance, PlanVersion, Price
 from rating.domain.pricing import Charge, charge
 from rating.domain.usage import Malformed, RecordError, Rejection, UsageRecord, parse_record
 
 __all__ = ["ParsedBatch", "RatedRecord", "RatingContext", "UnknownLine", "parse_batch",
            "rate_record", "version_on"]
+
+
+Terms = tuple[Price | None, Allowance | None]
 
 
 class UnknownLine(RecordError):
@@ -89,6 +92,33 @@ class RatingContext:
     """Records that started before ``now - late_window`` are too late; ``None``: no limit."""
     invoiced_through: dict[str, date] = field(default_factory=dict)
     """The latest period end each account was invoiced for."""
+    _versions: dict[tuple[str, date], PlanVersion | None] = field(default_factory=dict)
+    _terms: dict[tuple[str, int, str, str, str], Terms] = field(default_factory=dict)
+    _zones: dict[str, ZoneInfo] = field(default_factory=dict)
+    """What a batch looks up again and again (a plan's version on a day, a price and allowance,
+    an account's time zone), kept for the batch: the context lives as long as one."""
+
+    def version_on(self, code: str, day: date) -> PlanVersion | None:
+        key = (code, day)
+        if key not in self._versions:
+            self._versions[key] = version_on(self.plans.get(code, []), day)
+        return self._versions[key]
+
+    def terms(self, plan: PlanVersion, usage_type: str, direction: str, zone: str) -> Terms:
+        """The price and the allowance of ``plan`` for a record of this kind."""
+        key = (plan.code, plan.version, usage_type, direction, zone)
+        found = self._terms.get(key)
+        if found is None:
+            found = self._terms[key] = (plan.price_for(usage_type, direction, zone),
+                                        plan.allowance_for(usage_type, direction, zone))
+        return found
+
+    def zone_of(self, account: Account | None) -> ZoneInfo:
+        name = account.timezone if account else "UTC"
+        found = self._zones.get(name)
+        if found is None:
+            found = self._zones[name] = _zone(name)
+        return found
 
     def too_late(self, record: UsageRecord) -> bool:
         if self.now is None or self.late_window is None:
@@ -123,7 +153,7 @@ def _line(record: UsageRecord, context: RatingContext) -> Line:
 def _plan(record: UsageRecord, line: Line, account: Account | None, day: date,
           context: RatingContext) -> PlanVersion:
     code = line.plan_at(record.started_at)
-    plan = version_on(context.plans.get(code, []), day)
+    plan = context.version_on(code, day)
     if plan is None:
         raise RecordError(f"no version of plan {code} in effect on {day.isoformat()}",
                           "no_plan_version")
@@ -133,30 +163,25 @@ def _plan(record: UsageRecord, line: Line, account: Account | None, day: date,
     return plan
 
 
-def _zone(account: Account | None) -> ZoneInfo:
+def _zone(name: str) -> ZoneInfo:
     try:
-        return ZoneInfo(account.timezone if account else "UTC")
+        return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
-
-
-def _usage_date(record: UsageRecord, account: Account | None) -> date:
-    return record.started_at.astimezone(_zone(account)).date()
 
 
 def rate_record(record: UsageRecord, context: RatingContext) -> RatedRecord:
     """Price one record, consuming its allowance; raise ``RecordError`` with the reason it fails."""
     line = _line(record, context)
     account = context.accounts.get(line.account_id)
-    day = _usage_date(record, account)
+    day = record.started_at.astimezone(context.zone_of(account)).date()
     plan = _plan(record, line, account, day, context)
     late = context.is_late(line.account_id, day)
     zone = record.rated_zone
-    price = plan.price_for(record.type, record.direction, zone)
+    price, allowance = context.terms(plan, record.type, record.direction, zone)
     if price is None:
         raise RecordError(f"no price for {record.type}/{record.direction}/{zone} in plan "
                           f"{plan.code}", "no_price")
-    allowance = plan.allowance_for(record.type, record.direction, zone)
     if allowance is None:
         return RatedRecord(record, line.account_id, plan, day, None,
                            charge(plan, price, record.quantity, 0), late)
