@@ -21,6 +21,7 @@ from rating.domain.policy import RatingPolicy
 from rating.entrypoints.closing_consumer import register_closing
 from rating.entrypoints.consumers import register_consumers
 from rating.entrypoints.http import rating_router
+from rating.entrypoints.packages_http import packages_router
 from rating.entrypoints.records_http import records_router
 from rating.entrypoints.rejections_http import rejections_router
 from rating.entrypoints.rerating_http import rerating_router
@@ -33,7 +34,8 @@ __all__ = ["MIGRATIONS", "build_app"]
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 PUBLISHES = ["rating.plan.published", "rating.usage.rated", "rating.fee.charged",
-             "rating.allowance.exhausted", "rating.usage.rerated"]
+             "rating.allowance.exhausted", "rating.usage.rerated", "rating.package.published",
+             "rating.package.switched_on", "rating.package.switched_off"]
 
 
 def _schedule(runtime: Runtime, name: str, job: Callable[[], Awaitable[int]],
@@ -95,6 +97,7 @@ def build_app(settings: RatingSettings) -> FastAPI:
                                  on_commit=runtime.relay.wake)
 
     routers = [rating_router(new_uow, policy, settings.usage_body_max_bytes),
+               packages_router(new_uow),
                rejections_router(new_uow), rerating_router(new_uow), records_router(records_uow),
                audit_router(new_uow, tag="rating")]
     return create_app(runtime, title="Tarifa rating", routers=routers,

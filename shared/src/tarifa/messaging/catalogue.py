@@ -165,6 +165,30 @@ class PlanPublished(EventData):
     prices_include_vat: bool | None = None
 
 
+class PackagePublished(EventData):
+    """An add-on package of the catalogue, defined or changed."""
+
+    routing_key = "rating.package.published"
+    code: str
+    name: str
+    payment_mode: str
+    currency: str
+    monthly_fee: Decimal
+    vat_rate: Decimal
+
+
+class PackageSwitchedOn(EventData):
+    routing_key = "rating.package.switched_on"
+    account_id: str
+    msisdn: str
+    code: str
+    at: datetime
+
+
+class PackageSwitchedOff(PackageSwitchedOn):
+    routing_key = "rating.package.switched_off"
+
+
 class RatedItem(BaseModel):
     msisdn: str
     type: str
@@ -390,6 +414,7 @@ CATALOGUE: dict[str, type[EventData]] = {
         PaymentSucceeded,
         PaymentFailed, AutopayFailed, RefundSucceeded,
         MessageSent, MessageFailed,
+        PackagePublished, PackageSwitchedOn, PackageSwitchedOff,
         MonthlyDetailedBillReady,
     )
 }

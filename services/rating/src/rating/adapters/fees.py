@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from rating.adapters.repositories import line_of, plan_changes
 from rating.adapters.tables import among, fee_charges, lines
 from rating.domain.lines import Line
+from rating.domain.packages import KIND_PREFIX
 from rating.domain.schedule import FeeCharge
 
 __all__ = ["SqlFees"]
@@ -46,14 +47,18 @@ class SqlFees:
         changes = await plan_changes(self._session, [r.msisdn for r in rows])
         return {r.msisdn: (line_of(r, changes), r.fees_through) for r in rows}
 
-    async def charged_since_many(self, firsts: Mapping[str, date]) -> dict[str, dict[date, Decimal]]:
+    async def charged_since_many(self, firsts: Mapping[str, date], kinds: str | None = None,
+                                 ) -> dict[str, dict[date, Decimal]]:
         if not firsts:
             return {}
+        # a package's charges are its own: the plan's months and each package's are apart
+        of_kind = (fee_charges.c.kind.startswith(kinds, autoescape=True) if kinds
+                   else ~fee_charges.c.kind.startswith(KIND_PREFIX))
         month = func.date_trunc("month", fee_charges.c.period_date).cast(fee_charges.c.period_date.type)
         rows = (await self._session.execute(
             select(fee_charges.c.msisdn, month.label("month"),
                    func.sum(fee_charges.c.amount).label("amount"))
-            .where(among(fee_charges.c.msisdn, firsts),
+            .where(among(fee_charges.c.msisdn, firsts), of_kind,
                    fee_charges.c.period_date >= min(firsts.values()))
             .group_by(fee_charges.c.msisdn, month))).all()
         found: dict[str, dict[date, Decimal]] = {msisdn: {} for msisdn in firsts}

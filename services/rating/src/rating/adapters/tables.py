@@ -30,7 +30,8 @@ from tarifa.idempotency.tables import metadata as idempotency
 from tarifa.messaging.tables import metadata as messaging
 
 __all__ = ["accounts", "allowance_buckets", "among", "fee_charges", "invoiced_periods",
-           "line_plan_changes", "lines", "metadata", "parked_usage", "plan_versions",
+           "line_packages", "line_plan_changes", "lines", "metadata", "packages", "parked_usage",
+           "plan_versions",
            "rerating_runs", "suspensions", "usage_records", "usage_rejections"]
 
 metadata = MetaData()
@@ -76,10 +77,31 @@ invoiced_periods = Table(
     Column("period_end", Date, nullable=False),
 )
 
+packages = Table(
+    "packages", metadata,
+    Column("code", String(32), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("payment_mode", String(16), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("monthly_fee", Numeric(), nullable=False),
+    Column("vat_rate", Numeric(), nullable=False),
+    Column("prices_include_vat", Boolean, nullable=False),
+    Column("allowances", JSONB, nullable=False),
+    Column("published_at", DateTime(timezone=True), nullable=False),
+)
+
+line_packages = Table(
+    "line_packages", metadata,
+    Column("msisdn", String(32), primary_key=True),
+    Column("code", String(32), primary_key=True),
+    Column("started_at", DateTime(timezone=True), primary_key=True),
+    Column("ended_at", DateTime(timezone=True)),
+)
+
 fee_charges = Table(
     "fee_charges", metadata,
     Column("msisdn", String(32), primary_key=True),
-    Column("kind", String(32), primary_key=True),
+    Column("kind", String(100), primary_key=True),
     Column("period_date", Date, primary_key=True),
     Column("account_id", String(64), nullable=False),
     Column("plan_code", String(64), nullable=False),

@@ -7,6 +7,7 @@ from tarifa.idempotency.sql import SqlIdempotencyStore
 from tarifa.uow import SqlUnitOfWork
 
 from rating.adapters.fees import SqlFees
+from rating.adapters.packages import SqlPackages
 from rating.adapters.parked import SqlParked
 from rating.adapters.rejections import SqlRejections
 from rating.adapters.repositories import SqlBuckets, SqlPlans, SqlReplica
@@ -27,3 +28,4 @@ class RatingUnitOfWork(SqlUnitOfWork):
         self.idempotency = SqlIdempotencyStore(session)
         self.rejections = SqlRejections(session)
         self.parked = SqlParked(session)
+        self.packages = SqlPackages(session)

@@ -19,9 +19,10 @@ from tarifa.scheduling import attempt
 
 from rating.domain.schedule import FeeCharge, LineFees
 from rating.service.fees import store_charges
+from rating.service.package_fees import package_charges
 from rating.service.ports import UnitOfWork
 
-__all__ = ["CHUNK", "charge_fees", "charge_lines"]
+__all__ = ["CHUNK", "charge_fees", "charge_lines", "settle_closed_line", "settle_package"]
 
 CHUNK = 500
 log = get_logger(__name__)
@@ -63,6 +64,7 @@ async def charge_lines(uow: UnitOfWork, msisdns: Sequence[str]) -> int:
         for msisdn, (schedule, first, today) in due.items():
             schedule.charged = charged[msisdn]
             charges.extend(schedule.charges(first, today))
+        charges.extend(await package_charges(uow, due))
         await store_charges(uow, charges)
         await uow.fees.looked_at_many({msisdn: today for msisdn, (_, _, today) in due.items()})
         await uow.commit()
@@ -109,5 +111,16 @@ async def settle_closed_line(uow: UnitOfWork, msisdn: str) -> int:
     else:
         # the closing day was charged already: charged again, it brings the month's difference
         charges = [c for c in [schedule.charge_day(closing_day)] if c is not None]
+    await store_charges(uow, charges)
+    return len(charges)
+
+
+async def settle_package(uow: UnitOfWork, msisdn: str, code: str, day: date) -> int:
+    """Within ``uow``: charge the package's days from ``day`` (when it went on or off) to the
+    last day the line's fees were looked at, which the pass will not look at again."""
+    schedule, through = (await _schedules(uow, [msisdn])).get(msisdn, (None, None))
+    if schedule is None or through is None or through < day:
+        return 0  # the pass charges these days when it comes to them
+    charges = await package_charges(uow, {msisdn: (schedule, day, through)}, only=code)
     await store_charges(uow, charges)
     return len(charges)

@@ -13,6 +13,7 @@ from tarifa.uow import UnitOfWork as BaseUnitOfWork
 
 from rating.domain.allowances import BucketKey
 from rating.domain.lines import Account, Line, PlanChange, Suspension
+from rating.domain.packages import LinePackage, Package
 from rating.domain.plan import PlanVersion
 from rating.domain.rating import RatedRecord
 from rating.domain.rerating import Rerated, StoredRecord, Window
@@ -188,6 +189,18 @@ class BucketStore(Protocol):
     async def save(self, used: Mapping[BucketKey, int]) -> None: ...
 
 
+class PackageRepository(Protocol):
+    async def save(self, package: Package, now: datetime) -> None: ...
+    async def get(self, code: str) -> Package | None: ...
+    async def of_codes(self, codes: Collection[str]) -> dict[str, Package]: ...
+    async def listed(self) -> list[Package]: ...
+    async def uses_of(self, msisdns: Collection[str]) -> dict[str, list[LinePackage]]:
+        """Each line's packages, switched on and off, oldest first."""
+
+    async def start(self, use: LinePackage) -> None: ...
+    async def end(self, use: LinePackage, at: datetime) -> None: ...
+
+
 class FeeRepository(Protocol):
     async def due_lines(self, day: date) -> list[str]:
         """Lines whose fees were not looked at up to ``day`` (any time zone) yet."""
@@ -199,8 +212,10 @@ class FeeRepository(Protocol):
         """The lines, row-locked in msisdn order until commit, each with the last day its fees
         were looked at."""
 
-    async def charged_since_many(self, firsts: Mapping[str, date]) -> dict[str, dict[date, Decimal]]:
-        """Fee amounts charged to each line per month (first day), from its own first month."""
+    async def charged_since_many(self, firsts: Mapping[str, date], kinds: str | None = None,
+                                 ) -> dict[str, dict[date, Decimal]]:
+        """Fee amounts charged to each line per month (first day), from its own first month:
+        of its plan, or of the charges whose kind starts with ``kinds`` (a package's)."""
 
     async def looked_at_many(self, days: Mapping[str, date]) -> None: ...
     async def listed(self, msisdn: str, first: date | None,
@@ -241,6 +256,9 @@ class UnitOfWork(BaseUnitOfWork, Protocol):
 
     @property
     def fees(self) -> FeeRepository: ...
+
+    @property
+    def packages(self) -> PackageRepository: ...
 
     @property
     def rerating(self) -> ReratingRepository: ...
