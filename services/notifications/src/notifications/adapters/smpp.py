@@ -134,6 +134,16 @@ class _Hook(AbstractHook):  # type: ignore[misc]
                             SendFailed(f"SMPP session could not send: {type(error).__name__}"))
 
 
+async def _cancelled(tasks: set[asyncio.Task[None]], grace: float) -> None:
+    """Cancel ``tasks`` until they are done. Once is not always enough: the library loses a
+    cancel that meets its connect just as it completes (``asyncio.wait_for`` on Python 3.11) or
+    one that comes while it ends a task of its own, and its session then goes on."""
+    while tasks:
+        for task in tasks:
+            task.cancel()
+        _done, tasks = await asyncio.wait(tasks, timeout=grace)
+
+
 class SmppSender:
     """The SMS channel over one bound transceiver session."""
 
@@ -160,13 +170,10 @@ class SmppSender:
         self._session = asyncio.create_task(self._esme.start(), name="smpp-session")
 
     async def stop(self) -> None:
+        """Unbind (waiting ``timeout`` at most for the SMSC), then end the session's tasks."""
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self._esme.stop(), self._timeout)
-        for task in (self._session, *self._background):
-            if task is not None:
-                task.cancel()
-        await asyncio.gather(*(t for t in (self._session, *self._background) if t),
-                             return_exceptions=True)
+        await _cancelled({t for t in (self._session, *self._background) if t}, self._timeout)
 
     async def send(self, sms: OutgoingSms) -> None:
         if not self.bound:
