@@ -130,8 +130,8 @@ def _monthly_job(settings: InvoicingSettings, runtime: Runtime,
     """Each day's look for monthly detailed bills due; the documents follow in the background."""
 
     async def monthly(_now: datetime | None = None) -> None:
-        if await make_monthly_detailed_bills(new_uow, policy):
-            runner.documents_soon()
+        await make_monthly_detailed_bills(new_uow, policy)
+        runner.documents_soon()  # also retries bills whose records rating could not give
 
     runtime.on_clock_move.append(monthly)
     return Scheduler("invoicing-monthly-detailed-bills", monthly,

@@ -30,6 +30,7 @@ from rating.settings import RatingSettings
 from tarifa.auth import Principal, Role
 from tarifa.db import prepare_database
 from tarifa.testing.apps import bearer, running_client
+from tarifa.testing.audit import audit_rows
 from tarifa.testing.events import tap_events
 from tarifa.tokens import TokenSigner
 
@@ -215,6 +216,13 @@ async def test_the_monthly_detailed_bill_lists_each_outgoing_record_and_is_made_
     assert rows["items"][0]["started_at"] == "2026-11-03T08:15:00+00:00"
     [fee] = await _ledger_fees(client, account_id)
     assert (fee["amount"], fee["net"], fee["vat"]) == ("-50.00", "41.67", "8.33")
+    [switched] = await audit_rows(client, "detailed_bill_subscription", account_id)
+    assert (switched["action"], switched["actor"]["role"]) == (
+        "detailed_bill_subscription.changed", "subscriber")
+    [requested] = await audit_rows(client, "detailed_bill", bill_id)
+    assert (requested["action"], requested["actor"]) == (
+        "detailed_bill.requested", {"subject": "invoicing.monthly-detailed-bills",
+                                    "role": "system"})
 
 
 async def test_a_month_that_ended_before_subscribing_is_not_mailed_and_off_means_none(
