@@ -121,12 +121,21 @@ async def _lifespan(runtime: Runtime) -> AsyncIterator[None]:
                 await hook()
             yield
         finally:
-            for hook in runtime.on_stop:
-                await hook()
+            await _stop_all(runtime.on_stop)
             await runtime.broker.stop()
     finally:
         await runtime.relay.stop()
         await runtime.engine.dispose()
+
+
+async def _stop_all(hooks: Sequence[Hook]) -> None:
+    """Run every stop hook; one that fails is logged and the others (and the broker) still go."""
+    for hook in hooks:
+        try:
+            await hook()
+        except Exception as exc:
+            log.error("stop_hook_failed", hook=getattr(hook, "__qualname__", repr(hook)),
+                      error=repr(exc), exc_info=True)
 
 
 def create_app(runtime: Runtime, *, title: str, routers: Sequence[APIRouter],
