@@ -277,3 +277,22 @@ async def test_free_online_records_on_request_list_each_record_and_charge_nothin
     assert line.record is not None and line.record.other_party == "37369111222"
     assert await _ledger_fees(client, account_id) == []
     await balance_becomes(client, account_id, "-3.48")  # the five records' prices, no fee
+
+
+@pytest.mark.parametrize("overrides", [{"rating_url": "http://127.0.0.1:9"}])
+async def test_while_rating_cannot_be_read_the_bill_waits_and_nothing_is_charged(
+    client: httpx.AsyncClient, settings: InvoicingSettings, rating: httpx.AsyncClient,
+    token_signer: TokenSigner, overrides: dict[str, Any],
+) -> None:
+    await set_clock(client, "2026-12-01T09:00:00+00:00")
+    account_id, _msisdn = await _line(settings, rating, client, token_signer)
+    started = await client.post(f"/v1/accounts/{account_id}/detailed-bills", headers=operator(),
+                                json={"from": "2026-11-01", "to": "2026-11-30", "direction": "out"})
+    assert started.status_code == 202, started.text
+    await asyncio.sleep(1.0)  # the background attempt fails on the closed port
+    bill = await client.get(f"/v1/detailed-bills/{started.json()['id']}", headers=operator())
+    assert (bill.json()["status"], bill.json()["document"]) == ("pending", None)
+    assert await _ledger_fees(client, account_id) == []
+    rows = await client.get(f"/v1/detailed-bills/{started.json()['id']}/records",
+                            headers=operator())
+    assert rows.status_code == 404
