@@ -3,17 +3,19 @@ its subscriber, refusals, and the package's own fee with proration beside the pl
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 from rating.settings import RatingSettings
 from tarifa.auth import Role
+from tarifa.messaging.catalogue import LineClosed
 from tarifa.testing.apps import bearer
 from tarifa.testing.audit import audit_rows
-from tarifa.testing.events import tap_events
+from tarifa.testing.events import publish_event, tap_events
 from tarifa.tokens import TokenSigner
 
-from .seed import PLAN, open_line, put_plan
+from .seed import PLAN, handled, open_line, put_plan
 
 TV: dict[str, Any] = {"name": "TV Plus", "payment_mode": "postpaid", "currency": "MDL",
                       "monthly_fee": "30.00", "vat_rate": "0.20", "prices_include_vat": False,
@@ -125,3 +127,31 @@ async def test_packages_are_refused_clearly(
                                          json={"code": "tv-plus"}, headers=operator), 404)
     assert (await client.get(path, headers=operator)).json() == []
     assert account_id
+
+
+async def test_closing_a_line_ends_its_packages_and_credits_their_month_at_once(
+    client: httpx.AsyncClient, settings: RatingSettings, token_signer: TokenSigner
+) -> None:
+    await put_plan(client, token_signer, "monthly", PLAN | {"allowances": []})
+    operator = bearer(token_signer)
+    assert (await client.put("/v1/packages/tv-plus", json=TV, headers=operator)).status_code == 200
+    account_id, msisdn = await open_line(settings, client, token_signer, "monthly",
+                                         connected_at="2026-06-01T00:00:00+00:00")
+    await _clock(client, "2026-06-01T00:00:00+00:00")
+    path = f"/v1/lines/{msisdn}/packages"
+    assert (await client.post(path, json={"code": "tv-plus"}, headers=operator)).status_code == 201
+    await _clock(client, "2026-06-10T13:00:00+00:00")
+    closed_at = datetime.fromisoformat("2026-06-10T12:00:00+00:00")
+    await handled(settings, await publish_event(settings.amqp_url, LineClosed(
+        account_id=account_id, msisdn=msisdn, closed_at=closed_at,
+        number_free_from=closed_at + timedelta(days=90))))
+    fees = await _fees(client, token_signer, msisdn)
+    # 10 of 30 days: the plan 33.33 of 100.00, the package 10.00 of 30.00
+    assert fees == [("2026-06-01", "monthly", "100.00"),
+                    ("2026-06-01", "package:tv-plus:monthly", "30.00"),
+                    ("2026-06-10", "monthly_adjustment", "-66.67"),
+                    ("2026-06-10", "package:tv-plus:monthly_adjustment", "-20.00")]
+    [use] = (await client.get(path, headers=operator)).json()
+    assert use["ended_at"] == "2026-06-10T12:00:00Z"
+    await _clock(client, "2026-07-02T00:00:00+00:00")
+    assert await _fees(client, token_signer, msisdn) == fees

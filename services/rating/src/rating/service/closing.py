@@ -35,6 +35,9 @@ async def record_line_closed(uow: UnitOfWork, consumer: str, event: CloudEvent) 
             return
         if not await uow.replica.close_line(data.msisdn, data.account_id, closed_at):
             raise LineNotKnownYet(f"line {data.msisdn} of {data.account_id} is not known yet")
+        for use in (await uow.packages.uses_of([data.msisdn]))[data.msisdn]:
+            if use.ended_at is None:
+                await uow.packages.end(use, closed_at)
         settled = await settle_closed_line(uow, data.msisdn)
         await uow.trail.record(Actor.system(consumer), "line.closed", "line", data.msisdn,
                                after={"account_id": data.account_id, "closed_at": closed_at,

@@ -111,6 +111,8 @@ async def settle_closed_line(uow: UnitOfWork, msisdn: str) -> int:
     else:
         # the closing day was charged already: charged again, it brings the month's difference
         charges = [c for c in [schedule.charge_day(closing_day)] if c is not None]
+    start = min(first, closing_day)
+    charges += await package_charges(uow, {msisdn: (schedule, start, closing_day)})
     await store_charges(uow, charges)
     return len(charges)
 
