@@ -66,8 +66,9 @@ LineKey = tuple[str, str, date | None, str]
 
 def _line_key(entry: LedgerEntry, start: date | None) -> LineKey:
     late = start is not None and entry.occurred_on < start
-    # each one-off charge is a line of its own: it is a thing bought, not a service used
-    own = entry.id if entry.type == "one_off" else ""
+    # each one-off charge an operator posts is a line of its own: a thing bought, not a
+    # service used (fees from events keep a line per msisdn and type)
+    own = entry.id if entry.type == "one_off" and not entry.source_event_id else ""
     return entry.msisdn or "", entry.type, entry.occurred_on if late else None, own
 
 
