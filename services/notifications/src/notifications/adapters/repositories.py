@@ -130,6 +130,11 @@ class SqlBalances:
         self._session = session
 
     async def get(self, account_id: str) -> KnownBalance | None:
+        """The last balance seen, the account locked until the transaction ends: two replicas
+        taking two changes of one account at once decide in turn whether it crossed below zero
+        (a row lock would not do, the first change of an account finds no row)."""
+        await self._session.execute(
+            select(func.pg_advisory_xact_lock(func.hashtext(f"notifications.balance\n{account_id}"))))
         row = (await self._session.execute(
             select(balances).where(balances.c.account_id == account_id))).first()
         return KnownBalance(row.account_id, row.balance, row.at) if row else None

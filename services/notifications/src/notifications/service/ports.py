@@ -75,7 +75,8 @@ class DeliveryRepository(Protocol):
 
 
 class BalanceRepository(Protocol):
-    async def get(self, account_id: str) -> KnownBalance | None: ...
+    async def get(self, account_id: str) -> KnownBalance | None:
+        """The last balance seen; the account's balance stays locked until the transaction ends."""
 
     async def record(self, balance: KnownBalance) -> None:
         """Keep ``balance`` unless a newer one was recorded already."""
