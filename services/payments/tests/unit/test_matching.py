@@ -90,6 +90,22 @@ async def test_an_assigned_row_pays_once_dated_by_the_row() -> None:
         await reject_row(uow, RejectRow(report.id, 2, "operator:o", Rejection.CLOSE, "x"))
 
 
+async def test_a_rejected_row_is_returned_once_and_then_settled() -> None:
+    uow = await _world()
+    report = await import_registry(uow, ImportRegistry(f"{HEADER}\nB-9,nobody,1.00,MDL,\n",
+                                                       "partner:bank", 10))
+    command = RejectRow(report.id, 1, "operator:o", Rejection.RETURN, "payer unknown")
+    returned = await reject_row(uow, command)
+    assert await reject_row(uow, command) == returned
+    assert (returned.status, returned.problem, returned.reason) == (
+        EntryStatus.RETURNED, RowProblem.UNKNOWN_ACCOUNT, "payer unknown")
+    with pytest.raises(RowSettled):
+        await reject_row(uow, RejectRow(report.id, 1, "operator:o", Rejection.CLOSE, "x"))
+    with pytest.raises(RowSettled):
+        await assign_row(uow, AssignRow(report.id, 1, "operator:o", account_id="a1"))
+    assert uow.payments.rows == {} and uow.trail.actions.count("registry_row.rejected") == 1
+
+
 def _offline(**change: Any) -> RegisterOfflinePayment:
     return RegisterOfflinePayment(**{"amount": Decimal("40.00"), "currency": "MDL",
                                      "channel": "cash", "reference": "C-1", "payer": "partner:p",
