@@ -52,6 +52,8 @@ def test_a_month_is_mailed_once_it_ends_if_the_subscription_was_on_before_its_en
     assert due_month(on, date(2026, 12, 1), date(2026, 12, 1)) is None
     off = Subscription("a", False, datetime(2026, 10, 15, tzinfo=UTC), NOW)
     assert due_month(off, date(2026, 12, 1), date(2026, 10, 15)) is None
+    assert due_month(on, date(2026, 12, 1), date(2026, 10, 15), closed_on=date(2026, 11, 20))
+    assert due_month(on, date(2026, 12, 1), date(2026, 10, 15), closed_on=date(2026, 10, 31)) is None
     january = previous_month(date(2027, 1, 1))
     assert (january.key, january.first, january.last) == (
         "2026-12", date(2026, 12, 1), date(2026, 12, 31))

@@ -2,7 +2,7 @@
 
 Once switched on, each calendar month that ends while it is on is mailed at the start of the
 next one: its outgoing records, at the policy's monthly fee. A month that ended before the
-subscription began is not mailed (nor charged).
+subscription began is not mailed (nor charged), nor one that began after the account closed.
 """
 
 from __future__ import annotations
@@ -39,9 +39,13 @@ def previous_month(today: date) -> Month:
     return Month(f"{year:04d}-{month:02d}", date(year, month, 1), last)
 
 
-def due_month(subscription: Subscription, today: date, since_day: date | None) -> Month | None:
-    """The month to mail on ``today`` (local), if the subscription was on before it ended."""
+def due_month(subscription: Subscription, today: date, since_day: date | None,
+              closed_on: date | None = None) -> Month | None:
+    """The month to mail on ``today`` (local), if the subscription was on before it ended and
+    the account was still open when it began."""
     month = previous_month(today)
     if not subscription.active or since_day is None or since_day > month.last:
+        return None
+    if closed_on is not None and closed_on < month.first:
         return None
     return month

@@ -82,7 +82,7 @@ async def _month_of(uow: UnitOfWork, policy: DetailedBillPolicy,
         return False
     now = uow.clock.now()
     since = local_date(account, subscription.since) if subscription.since else None
-    month = due_month(subscription, local_date(account, now), since)
+    month = due_month(subscription, local_date(account, now), since, account.closed_on)
     fee = policy.monthly_fees.get(account.currency)
     if month is None or fee is None:
         return False
