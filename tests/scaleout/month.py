@@ -14,7 +14,10 @@ import json
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["INCLUDED_SMS", "INVOICE", "JUNE_FEE", "LINES", "PLAN", "PLAN_CODE", "batches", "msisdn"]
+__all__ = [
+    "INCLUDED_SMS", "INVOICE", "JUNE_FEE", "LINES", "PLAN", "PLAN_CODE", "PREPAID", "PREPAID_CODE",
+    "PREPAID_DAYS", "PREPAID_FEES", "batches", "msisdn",
+]
 
 PLAN_CODE = "scaleout"
 INCLUDED_SMS = 10
@@ -53,3 +56,15 @@ def batches(per_batch: int = 5) -> list[bytes]:
     mixed = [record for group in zip(*by_line, strict=True) for record in group]
     return [json.dumps({"records": mixed[i:i + per_batch]}).encode()
             for i in range(0, len(mixed), per_batch)]
+
+
+PREPAID_CODE = "scaleout-prepaid"
+PREPAID = {
+    "name": "Scale-out prepaid", "payment_mode": "prepaid", "currency": "MDL",
+    "monthly_fee": "50.00", "vat_rate": "0.20", "prices_include_vat": True,
+    "effective_from": "2026-01-01", "allowances": [],
+    "prices": [{"type": "sms", "direction": "out", "zone": "*", "unit_price": "0.50"}],
+}
+PREPAID_DAYS = 5
+"""June 1st to 5th: each day's share of the 50.00 fee, 8.33 in all (``round(50 × 5 / 30)``)."""
+PREPAID_FEES = Decimal("8.33")

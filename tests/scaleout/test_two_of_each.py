@@ -4,10 +4,10 @@ Both replicas share the five databases and the broker; the month is walked throu
 contract only (HTTP APIs, usage over AMQP), each call to one replica or the other, the clocks
 of all ten processes moved at once so that every scheduler and clock-driven job races its twin,
 the billing run asked of both replicas at once, and one payment sent to both with one
-Idempotency-Key. Then: every event staged in an outbox reached the tap exactly once (counted by
-CloudEvents id), each line was charged each month's fee once, its allowance was spent once,
+Idempotency-Key. Then: every event staged in an outbox reached the tap exactly once (counted
+by CloudEvents id), each line was charged each month's fee once, its allowance was spent once,
 each account has one invoice of the exact amounts, each notice reached the SMTP server and the
-SMSC once, and every balance is exact.
+SMSC once, and every balance is exact. A second test charges a prepaid line day by day.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import httpx
 import pytest
 from notifications.adapters.smsc_simulator import SmscSimulator
 
-from ..e2e.drive import eventually, token
+from ..e2e.drive import Subscriber, eventually, open_account, token
 from ..e2e.mail import MailBox
 from ..faults.tap import EventTap
 from ..faults.workload import eventually as until
@@ -31,7 +31,17 @@ from .ledgers import (
     outbox_ids,
     pending_deliveries,
 )
-from .month import INCLUDED_SMS, INVOICE, JUNE_FEE, LINES, msisdn
+from .month import (
+    INCLUDED_SMS,
+    INVOICE,
+    JUNE_FEE,
+    LINES,
+    PREPAID,
+    PREPAID_CODE,
+    PREPAID_DAYS,
+    PREPAID_FEES,
+    msisdn,
+)
 from .replicas import Replicas
 from .walk import balance, balances_reach, bill, open_lines, pay_twice, rate_usage
 
@@ -132,3 +142,33 @@ async def test_two_replicas_of_every_service_do_nothing_twice(
 
 async def _all_tapped(tap: EventTap, ids: set[str]) -> bool:
     return {json.loads(t.body)["id"] for t in tap.seen} == ids
+
+
+# After the month (the clocks are on June 1st then): a prepaid line connected on June 1st and
+# topped up with 100.00; the clocks of all ten processes moved day by day to June 5th at once,
+# so both ratings' fee jobs (on each move and every second in the background) charge the same
+# days at the same time. Each day must be charged once, the balance the top-up less the shares.
+TOP_UP = Decimal("100.00")
+
+
+async def test_two_replicas_charge_each_prepaid_day_once(replicas: Replicas) -> None:
+    line = msisdn(50)
+    async with httpx.AsyncClient(timeout=60) as http:
+        op = await token(http, replicas.suites[1], "operator")
+        plan = await http.put(f"{replicas.url('rating', 0)}/v1/plans/{PREPAID_CODE}", headers=op,
+                              json=PREPAID)
+        assert plan.status_code == 201, plan.text
+        account_id = await open_account(http, replicas.suites[1], op, Subscriber(
+            line, PREPAID_CODE, payment_mode="prepaid", connected_at="2026-06-01T00:00:00+00:00",
+            email="prepaid@example.md", top_up=str(TOP_UP)))
+        for day in range(2, PREPAID_DAYS + 1):
+            await replicas.move_clocks(http, f"2026-06-{day:02d}T06:00:00+00:00")
+        await eventually(
+            lambda: http.get(f"{replicas.url('invoicing', 1)}/v1/accounts/{account_id}/balance",
+                             headers=op),
+            lambda r: r.status_code == 200 and Decimal(r.json()["balance"]) == TOP_UP - PREPAID_FEES,
+            60)
+        fees = await http.get(f"{replicas.url('rating', 1)}/v1/lines/{line}/fees", headers=op)
+    days = sorted((f["kind"], f["period_date"]) for f in fees.json()["items"])
+    assert days == [("daily", f"2026-06-{d:02d}") for d in range(1, PREPAID_DAYS + 1)], fees.text
+    assert sum(Decimal(f["gross"]) for f in fees.json()["items"]) == PREPAID_FEES, fees.text
