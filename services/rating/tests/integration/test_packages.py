@@ -4,6 +4,7 @@ its subscriber, refusals, and the package's own fee with proration beside the pl
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -15,7 +16,7 @@ from tarifa.testing.audit import audit_rows
 from tarifa.testing.events import publish_event, tap_events
 from tarifa.tokens import TokenSigner
 
-from .seed import PLAN, handled, open_line, put_plan
+from .seed import PLAN, handled, open_line, post_usage, put_plan, record
 
 TV: dict[str, Any] = {"name": "TV Plus", "payment_mode": "postpaid", "currency": "MDL",
                       "monthly_fee": "30.00", "vat_rate": "0.20", "prices_include_vat": False,
@@ -155,3 +156,36 @@ async def test_closing_a_line_ends_its_packages_and_credits_their_month_at_once(
     assert use["ended_at"] == "2026-06-10T12:00:00Z"
     await _clock(client, "2026-07-02T00:00:00+00:00")
     assert await _fees(client, token_signer, msisdn) == fees
+
+
+async def test_a_package_s_allowance_is_used_before_the_plan_s_while_it_is_on(
+    client: httpx.AsyncClient, settings: RatingSettings, token_signer: TokenSigner
+) -> None:
+    sms_plan = PLAN | {"monthly_fee": "0.00", "allowances": [
+        {"type": "sms", "direction": "out", "zone": "*", "quantity": 2}]}
+    await put_plan(client, token_signer, "sms-2", sms_plan)
+    pack = TV | {"name": "SMS 3", "monthly_fee": "0.00", "allowances": [
+        {"type": "sms", "direction": "*", "zone": "*", "quantity": 3}]}
+    operator = bearer(token_signer)
+    assert (await client.put("/v1/packages/sms-3", json=pack, headers=operator)).status_code == 200
+    account_id, msisdn = await open_line(settings, client, token_signer, "sms-2",
+                                         connected_at="2026-06-01T00:00:00+00:00")
+    await _clock(client, "2026-06-10T10:00:00+00:00")
+    before = [record(msisdn, "before", type="sms", quantity=1,
+                     started_at="2026-06-09T10:00:00+00:00")]
+    assert (await post_usage(client, token_signer, before)).json()["accepted"] == 1
+    on = await client.post(f"/v1/lines/{msisdn}/packages", json={"code": "sms-3"},
+                           headers=operator)
+    assert on.status_code == 201, on.text
+    after = [record(msisdn, f"after-{i}", type="sms", quantity=1,
+                    started_at=f"2026-06-10T11:0{i}:00+00:00") for i in range(5)]
+    async with tap_events(settings.amqp_url, ["rating.usage.rated",
+                                              "rating.allowance.exhausted"]) as tap:
+        assert (await post_usage(client, token_signer, after)).json()["accepted"] == 5
+        [rated] = await tap.wait_for("rating.usage.rated", subject=account_id)
+        exhausted = await tap.wait_for("rating.allowance.exhausted", count=2, msisdn=msisdn)
+    # the plan's 2 SMS: 1 before the package, 1 after its 3; the fifth is priced at 0.50
+    [charged] = rated.data["accounts"]
+    assert Decimal(charged["totals"]["net"]) == Decimal("0.50")
+    assert sorted(e.data["allowance"] for e in exhausted) == [
+        "package:sms-3:sms/*/*", "sms/out/*"]

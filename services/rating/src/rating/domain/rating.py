@@ -182,6 +182,9 @@ def rate_record(record: UsageRecord, context: RatingContext) -> RatedRecord:
     if price is None:
         raise RecordError(f"no price for {record.type}/{record.direction}/{zone} in plan "
                           f"{plan.code}", "no_price")
+    # the line's packages' allowances come before the plan's (rating.domain.allowances)
+    allowance = context.buckets.choose(record.msisdn, record.started_at, period_of(day),
+                                       allowance, (record.type, record.direction, zone))
     if allowance is None:
         return RatedRecord(record, line.account_id, plan, day, None,
                            charge(plan, price, record.quantity, 0), late)

@@ -23,6 +23,7 @@ from rating.domain.policy import RatingPolicy
 from rating.domain.rating import RatedRecord, RatingContext, UnknownLine, rate_record
 from rating.domain.summary import AccountCharges, ChargedItem, summarise
 from rating.domain.usage import RecordError, UsageRecord
+from rating.service.grants import line_grants
 from rating.service.ports import UnitOfWork
 
 __all__ = ["ConcurrentIngest", "Outcome", "lock_lines", "rate_records", "store_rated",
@@ -55,7 +56,8 @@ async def _context(uow: UnitOfWork, records: Sequence[UsageRecord], lines: dict[
     # One day earlier covers any account time zone.
     since = period_of(min(r.started_at for r in records).date() - timedelta(days=1))
     used = await uow.buckets.used(list(lines), since) if lines else {}
-    return RatingContext(lines, accounts, plans, Buckets(used), now=uow.clock.now(),
+    grants = await line_grants(uow, list(lines))
+    return RatingContext(lines, accounts, plans, Buckets(used, grants=grants), now=uow.clock.now(),
                          late_window=late_window,
                          invoiced_through=await uow.replica.invoiced_through(account_ids))
 

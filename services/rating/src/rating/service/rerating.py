@@ -23,6 +23,7 @@ from rating.domain.rating import RatingContext
 from rating.domain.rerating import RerateOutcome, Window, in_scope, rerate
 from rating.domain.rerating_run import COMPLETED, CurrencyDifference, ReratingRun
 from rating.domain.rerating_summary import AccountDifference, DifferenceItem, differences
+from rating.service.grants import line_grants
 from rating.service.ports import UnitOfWork
 
 __all__ = ["PeriodClosed", "RerateRequest", "rerate_usage", "rerating_run"]
@@ -53,7 +54,8 @@ async def _refuse_closed(uow: UnitOfWork, account_ids: set[str], window: Window)
 async def _context(uow: UnitOfWork, lines: Mapping[str, Line]) -> RatingContext:
     accounts = await uow.replica.accounts({line.account_id for line in lines.values()})
     plans = await uow.plans.versions_of(set().union(*(line.plan_codes for line in lines.values())))
-    return RatingContext(dict(lines), accounts, plans, Buckets())
+    return RatingContext(dict(lines), accounts, plans,
+                         Buckets(grants=await line_grants(uow, list(lines))))
 
 
 async def _replay_buckets(uow: UnitOfWork, scope: set[str], window: Window,
