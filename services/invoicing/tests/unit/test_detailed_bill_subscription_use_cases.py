@@ -97,3 +97,21 @@ async def test_the_job_records_the_previous_month_once_at_the_monthly_fee(uow: U
     assert (bill.from_date.isoformat(), bill.to_date.isoformat()) == ("2026-11-01", "2026-11-30")
     [recorded] = [r for r in uow.trail.records if r.action == "detailed_bill.requested"]
     assert recorded.actor == JOB and recorded.target_id == bill.id
+
+
+async def test_an_account_that_fails_stops_no_other_of_its_chunk(uow: Uow) -> None:
+    uow.clock.instant = datetime(2026, 10, 15, tzinfo=UTC)
+    for account_id in ("a-bad", "a-mdl"):
+        uow.accounts.rows.setdefault(account_id, BillingAccount(account_id, "MDL", "postpaid"))
+        await set_subscription(uow, account_id, True)  # type: ignore[arg-type]
+    found = uow.accounts.get
+
+    async def failing(account_id: str, *, lock: bool = False) -> BillingAccount | None:
+        if account_id == "a-bad":
+            raise RuntimeError("a broken row")
+        return await found(account_id)
+
+    uow.accounts.get = failing  # type: ignore[method-assign]
+    uow.clock.instant = datetime(2026, 11, 2, tzinfo=UTC)
+    assert await make_monthly_detailed_bills(_same(uow), POLICY, chunk=500) == 1
+    assert [b.account_id for b in uow.detailed_bills.rows.values()] == ["a-mdl"]

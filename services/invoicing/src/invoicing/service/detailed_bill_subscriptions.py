@@ -1,15 +1,15 @@
 """Subscriptions to the monthly detailed bill by email, and the job that makes each month's.
 
-The job runs every day (and when the test clock moves): for every active subscription it
-records the previous month's bill once (a unique month per account in the database, so a second
-pass, a concurrent one or one after a restart adds nothing), audited as the job's. The bill is
-then made, charged and announced like any detailed bill (``service.detailed_bills``).
+The job runs every hour (and when the test clock moves): for every active subscription, 500 to
+a transaction, it records the previous month's bill once (a unique month per account in the
+database, so a second pass, a concurrent one or one after a restart adds nothing), audited as
+the job's. The bill is then made, charged and announced like any detailed bill (``service.detailed_bills``).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -27,9 +27,11 @@ from invoicing.domain.detailed_bill_subscription import (
 from invoicing.service.detailed_bills import AccountNotFound, DetailedBillPolicy
 from invoicing.service.ports import UnitOfWork
 
-__all__ = ["JOB", "make_monthly_detailed_bills", "set_subscription", "subscription_of"]
+__all__ = ["CHUNK", "JOB", "make_monthly_detailed_bills", "set_subscription", "subscription_of"]
 
 JOB = Actor.system("invoicing.monthly-detailed-bills")
+CHUNK = 500
+"""Subscriptions looked at in one transaction."""
 log = get_logger("invoicing.detailed_bills")
 
 
@@ -93,16 +95,40 @@ async def _month_of(uow: UnitOfWork, policy: DetailedBillPolicy,
     return True
 
 
+async def _chunk(new_uow: Callable[[], UnitOfWork], policy: DetailedBillPolicy,
+                 subscriptions: Sequence[Subscription]) -> int:
+    """One transaction for the chunk's subscriptions."""
+    async with new_uow().acting(JOB) as uow:
+        made = [await _month_of(uow, policy, subscription) for subscription in subscriptions]
+        await uow.commit()
+    return sum(made)
+
+
+async def _chunk_or_each(new_uow: Callable[[], UnitOfWork], policy: DetailedBillPolicy,
+                         subscriptions: Sequence[Subscription]) -> int:
+    """A chunk that fails is tried one subscription at a time, so one account stops no other."""
+    try:
+        return await _chunk(new_uow, policy, subscriptions)
+    except Exception as exc:  # the failing one is logged below; the rest go on
+        log.warning("monthly_detailed_bills_chunk_failed", error=repr(exc))
+    made = 0
+    for subscription in subscriptions:
+        try:
+            made += await _chunk(new_uow, policy, [subscription])
+        except Exception as exc:  # left for the next pass
+            log.error("monthly_detailed_bill_failed", account_id=subscription.account_id,
+                      error=repr(exc))
+    return made
+
+
 async def make_monthly_detailed_bills(new_uow: Callable[[], UnitOfWork],
-                                      policy: DetailedBillPolicy) -> int:
+                                      policy: DetailedBillPolicy, *, chunk: int = CHUNK) -> int:
     """Record the previous month's bill of every active subscription that has none yet."""
     async with new_uow() as uow:
         active = await uow.subscriptions.active()
     made = 0
-    for subscription in active:
-        async with new_uow().acting(JOB) as uow:
-            made += await _month_of(uow, policy, subscription)
-            await uow.commit()
+    for start in range(0, len(active), chunk):
+        made += await _chunk_or_each(new_uow, policy, active[start:start + chunk])
     if made:
         log.info("monthly_detailed_bills", recorded=made)
     return made
