@@ -189,3 +189,7 @@ async def test_a_package_s_allowance_is_used_before_the_plan_s_while_it_is_on(
     assert Decimal(charged["totals"]["net"]) == Decimal("0.50")
     assert sorted(e.data["allowance"] for e in exhausted) == [
         "package:sms-3:sms/*/*", "sms/out/*"]
+    shown = await client.get(f"/v1/lines/{msisdn}/allowances", headers=operator)
+    assert [(a["package"], a["type"], a["quantity"], a["used"], a["remaining"])
+            for a in shown.json()["allowances"]] == [("sms-3", "sms", 3, 3, 0),
+                                                     (None, "sms", 2, 2, 0)]

@@ -114,6 +114,8 @@ class AllowanceLeftOut(BaseModel):
     quantity: int
     used: int
     remaining: int
+    package: str | None = Field(None, description="the add-on package whose allowance it is "
+                                                  "(used before the plan's); null: the plan's")
 
 
 class LineAllowancesOut(BaseModel):

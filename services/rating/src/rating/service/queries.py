@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rating.domain.allowances import period_of
 from rating.domain.lines import Account, Line
+from rating.domain.plan import Allowance
 from rating.domain.rating import version_on
 from rating.domain.summary import RECORD_UNITS
+from rating.service.grants import line_grants
 from rating.service.ports import (
     AccountUsagePage,
     AccountUsageQuery,
@@ -44,6 +46,8 @@ class AllowanceLeft:
     quantity: int
     used: int
     remaining: int
+    package: str | None = None
+    """The add-on package whose allowance it is (used before the plan's); None: the plan's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +74,12 @@ def _today(uow: UnitOfWork, account: Account | None) -> date:
     return uow.clock.now().astimezone(zone).date()
 
 
+def _left(allowance: Allowance, used: int, package: str | None) -> AllowanceLeft:
+    return AllowanceLeft(allowance.type, allowance.direction, allowance.zone,
+                         RECORD_UNITS[allowance.type], allowance.quantity, used,
+                         max(allowance.quantity - used, 0), package)
+
+
 async def line_allowances(uow: UnitOfWork, msisdn: str, account_id: str | None) -> LineAllowances:
     """The allowances of the line's plan in the current calendar month; ``account_id`` restricts."""
     async with uow:
@@ -78,11 +88,12 @@ async def line_allowances(uow: UnitOfWork, msisdn: str, account_id: str | None) 
         code = line.plan_at(uow.clock.now())
         plan = version_on((await uow.plans.versions_of([code])).get(code, []), today)
         used = await uow.buckets.used([msisdn], period_of(today))
-    start = period_of(today)
-    left = [AllowanceLeft(a.type, a.direction, a.zone, RECORD_UNITS[a.type], a.quantity,
-                          used.get((msisdn, start, a.key), 0),
-                          max(a.quantity - used.get((msisdn, start, a.key), 0), 0))
-            for a in (plan.allowances if plan else ())]
+        grants = await line_grants(uow, [msisdn])
+    start, now = period_of(today), uow.clock.now()
+    held = [(f"package:{g.code}:", g.code, a) for g in grants.get(msisdn, []) if g.on_at(now)
+            for a in g.allowances]
+    left = [_left(a, used.get((msisdn, start, f"{prefix}{a.key}"), 0), code)
+            for prefix, code, a in held + [("", None, a) for a in (plan.allowances if plan else ())]]
     end = start.replace(day=calendar.monthrange(start.year, start.month)[1])
     return LineAllowances(msisdn, code, start, end, left)
 
