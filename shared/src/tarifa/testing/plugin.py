@@ -5,8 +5,10 @@ Loaded with ``-p tarifa.testing.plugin``.
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -40,18 +42,50 @@ def amqp_url() -> Iterator[str]:
         delete_vhost(vhost, ctl)
 
 
+class _Made:
+    """The databases made in this run. Those made while a test's function-scoped fixtures are
+    set up, or by the test itself, are the test's and go at its end; the others (of module- and
+    session-scoped fixtures, which pytest sets up before a test's function-scoped ones) are the
+    run's and go at its end. Left all to the end, hundreds of drops (each waits for a checkpoint)
+    took longer than the timeout of the last test, in whose teardown they ran."""
+
+    def __init__(self) -> None:
+        self.run: list[str] = []
+        self.test: list[str] | None = None
+
+    def add(self, url: str) -> None:
+        (self.run if self.test is None else self.test).append(url)
+
+
+_MADE = _Made()
+
+
 @pytest_asyncio.fixture(scope="session")
 async def make_database(database_server_url: str) -> AsyncIterator[Callable[[str], Awaitable[str]]]:
-    """Create databases for this run (``await make_database("accounts")``); all dropped at its end."""
-    made: list[str] = []
+    """Create a database (``await make_database("accounts")``): dropped at the end of the test
+    that made it in a function-scoped fixture or its body, else at the end of the run."""
 
     async def make(prefix: str) -> str:
         url = await new_database(database_server_url, f"t_{prefix}")
-        made.append(url)
+        _MADE.add(url)
         return url
 
     yield make
-    await drop_databases(made)
+    run, _MADE.run = _MADE.run, []
+    await drop_databases(run)
+
+
+@pytest.fixture(autouse=True)
+def _drop_the_test_databases() -> Iterator[None]:
+    """Drop the databases of the test once its other function-scoped fixtures are torn down
+    (set up first, this one is torn down last). In a thread with its own event loop: the
+    session's loop is not running between fixtures, and this leaves it alone."""
+    _MADE.test = []
+    yield
+    made, _MADE.test = _MADE.test, None
+    if made:
+        with ThreadPoolExecutor(1, thread_name_prefix="drop-databases") as pool:
+            pool.submit(asyncio.run, drop_databases(made)).result()
 
 
 @pytest.fixture(scope="session")
