@@ -8,7 +8,8 @@ not published here), seeded with plain SQL:
   blocked on resuming; half prepaid promises, a third with a negative balance, blocked again on
   expiry), settled by ``settle_due`` (chunks of 500, one transaction each);
 - invoicing: ``invoices`` open invoices due yesterday, marked by ``mark_overdue`` (chunks of
-  1000, one statement each).
+  1000, one statement each); then the same invoices, due in two days, reminded of by
+  ``remind_due`` (printed alone: its per-row path is the same statement with a chunk of one).
 
 The baselines, in the same run, put ``baseline`` rows back as they were and run the same use
 case one row per transaction (the path a failed accounts chunk falls back to; for invoices a
@@ -36,6 +37,7 @@ from accounts.settings import AccountsSettings
 from invoicing.adapters.uow import InvoicingUnitOfWork
 from invoicing.bootstrap import MIGRATIONS as INVOICING_MIGRATIONS
 from invoicing.service.overdue import mark_overdue, mark_overdue_chunk
+from invoicing.service.reminders import remind_due
 from invoicing.settings import InvoicingSettings
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tarifa.clock import ControllableClock
@@ -154,7 +156,13 @@ async def _invoices(count: int, baseline: int) -> tuple[float, float]:
         started = time.perf_counter()
         while await mark_overdue_chunk(new_uow(), date(2026, 6, 2), 1):
             pass
-        return chunked, time.perf_counter() - started
+        one_by_one = time.perf_counter() - started
+        await conn.execute("UPDATE invoices SET status = 'issued', due_date = '2026-06-04'")
+        started = time.perf_counter()
+        reminded = await remind_due(new_uow, date(2026, 6, 2), 3)
+        print(f"invoices reminded of: {reminded} in {time.perf_counter() - started:.1f} s: "
+              f"{reminded / (time.perf_counter() - started):,.0f} invoices/s")
+        return chunked, one_by_one
 
 
 def _report(job: str, unit: str, count: int, chunked: float, baseline: int,
