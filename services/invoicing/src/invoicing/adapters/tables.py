@@ -152,6 +152,8 @@ invoices = Table(
 )
 Index("invoices_account_period", invoices.c.account_id, invoices.c.period_end)
 Index("invoices_run", invoices.c.run_id)
+Index("invoices_unpaid_by_due_date", invoices.c.due_date, invoices.c.id,
+      postgresql_where=invoices.c.status.in_(["issued", "partially_paid"]))
 Index("invoices_pending_documents", invoices.c.issued_at,
       postgresql_where=invoices.c.document_ready.is_(False))
 
