@@ -2,7 +2,9 @@
 
 Starts the rating app in-process on a fresh database and RabbitMQ vhost, seeds a plan (over
 HTTP) and lines (as ``accounts`` events), publishes the CDRs in messages of ``per_message``
-records to ``rating.usage.ingest`` and measures until every rated record is in the database.
+records to ``rating.usage.ingest`` and measures until every rated record is in the database,
+and on until an invoicing process (its own database, the same vhost) has posted every batch's
+``rating.usage.rated`` to its ledger.
 The baseline, measured in the same run, copies the very same rows into a scratch table with
 ``COPY`` (``asyncpg.copy_records_to_table``): the cost of storing them with no rating at all.
 
@@ -21,6 +23,7 @@ import json
 import os
 import socket
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -69,17 +72,19 @@ PLAN = {
 
 
 @asynccontextmanager
-async def _servers() -> AsyncIterator[tuple[str, str]]:
-    """A fresh database URL and vhost URL; both removed at the end."""
+async def _servers() -> AsyncIterator[tuple[str, str, str]]:
+    """Fresh rating and invoicing database URLs and a vhost URL; all removed at the end."""
     database_server = os.environ.get("TARIFA_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432")
     with amqp_server(os.environ.get("TARIFA_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")) \
             as (amqp_url, ctl):
         vhost_url, vhost = create_vhost(amqp_url, ctl)
         database_url = await new_database(database_server.rstrip("/"), "bench_rating")
+        ledger_url = await new_database(database_server.rstrip("/"), "bench_ledger")
         try:
-            yield database_url, vhost_url
+            yield database_url, ledger_url, vhost_url
         finally:
             await drop_database(database_url)
+            await drop_database(ledger_url)
             delete_vhost(vhost, ctl)
 
 
@@ -178,17 +183,14 @@ async def _ready(port: int, process: asyncio.subprocess.Process) -> None:
 
 
 @asynccontextmanager
-async def _more_consumers(count: int, settings: RatingSettings) -> AsyncIterator[None]:
-    """``count`` more rating processes on the same database, competing for the ingest queue."""
-    env = dict(os.environ, RATING_DATABASE_URL=str(settings.database_url),
-               TARIFA_AMQP_URL=settings.amqp_url, TARIFA_JWT_PUBLIC_KEY=TEST_SIGNER.public_pem(),
-               TARIFA_LOG_LEVEL="warning", RATING_FEES_INTERVAL="3600")
+async def _processes(service: str, count: int, env: dict[str, str]) -> AsyncIterator[None]:
+    """``count`` processes of ``service`` (``python -m <service> serve``) with ``env``."""
     started: list[asyncio.subprocess.Process] = []
     try:
         for _ in range(count):
-            env["RATING_PORT"] = port = str(_free_port())
+            env[f"{service.upper()}_PORT"] = port = str(_free_port())
             started.append(await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "rating", "serve", env=env,
+                sys.executable, "-m", service, "serve", env=dict(os.environ, **env),
                 stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL))
             await _ready(int(port), started[-1])
         yield
@@ -198,9 +200,49 @@ async def _more_consumers(count: int, settings: RatingSettings) -> AsyncIterator
             await asyncio.wait_for(process.wait(), timeout=30)
 
 
-async def _run(records: int, per_message: int, lines: int, processes: int) -> tuple[float, float]:
-    """CDR/s through ``processes`` rating processes, and rows/s of the COPY baseline."""
-    async with _servers() as (database_url, amqp_url):
+def _common_env(amqp_url: str) -> dict[str, str]:
+    return {"TARIFA_AMQP_URL": amqp_url, "TARIFA_JWT_PUBLIC_KEY": TEST_SIGNER.public_pem(),
+            "TARIFA_LOG_LEVEL": "warning"}
+
+
+def _more_consumers(count: int, settings: RatingSettings) -> Any:
+    """``count`` more rating processes on the same database, competing for the ingest queue."""
+    return _processes("rating", count, _common_env(settings.amqp_url) | {
+        "RATING_DATABASE_URL": str(settings.database_url), "RATING_FEES_INTERVAL": "3600"})
+
+
+def _ledger(database_url: str, amqp_url: str, documents: str) -> Any:
+    """One invoicing process posting what rating rates into its ledger."""
+    return _processes("invoicing", 1, _common_env(amqp_url) | {
+        "INVOICING_DATABASE_URL": database_url, "INVOICING_DOCUMENTS_DIR": documents,
+        "INVOICING_RELAY_INTERVAL": "0.05"})
+
+
+async def _posted(ledger_url: str, batches: int) -> None:
+    """Wait until invoicing has posted every batch's ``rating.usage.rated``."""
+    conn = await asyncpg.connect(ledger_url)
+    try:
+        await _count(conn, "inbox WHERE consumer = 'invoicing.usage-rated'", batches, timeout=3600)
+    finally:
+        await conn.close()
+
+
+async def _exactness(conn: asyncpg.Connection, ledger_url: str) -> str:
+    """Rating's exact gross against what the ledger charged, rounded once per carry."""
+    rated = await conn.fetchval("SELECT sum(gross) FROM usage_records")
+    ledger = await asyncpg.connect(ledger_url)
+    try:
+        charged = await ledger.fetchval("SELECT -sum(amount) FROM ledger WHERE kind = 'charge'")
+        carries = await ledger.fetchval("SELECT count(*) FROM carries")
+    finally:
+        await ledger.close()
+    return f"rated {rated:.4f} MDL exact, the ledger charged {charged} ({carries} carries)"
+
+
+async def _run(records: int, per_message: int, lines: int, processes: int) -> tuple[float, ...]:
+    """CDR/s through ``processes`` rating processes, CDR/s to invoicing's ledger, and rows/s of
+    the COPY baseline."""
+    async with _servers() as (database_url, ledger_url, amqp_url):
         settings = RatingSettings(database_url=database_url, amqp_url=amqp_url,
                                   jwt_public_key=TEST_SIGNER.public_pem(),
                                   relay_interval=0.05, log_json=True, log_level="warning",
@@ -208,27 +250,36 @@ async def _run(records: int, per_message: int, lines: int, processes: int) -> tu
         await prepare_database(MIGRATIONS, settings.dsn)
         conn = await asyncpg.connect(database_url)
         try:
-            async with running_client(build_app(settings)) as client:
+            async with running_client(build_app(settings)) as client, \
+                    _ledger(ledger_url, amqp_url, tempfile.mkdtemp(prefix="bench-ledger-")):
                 await _seed(client, conn, amqp_url, lines)
                 async with _more_consumers(processes - 1, settings):
+                    started = time.perf_counter()
                     rating_seconds = await _rate(conn, amqp_url, records, per_message, lines)
+                    await _posted(ledger_url, -(-records // per_message))
+                    ledger_seconds = time.perf_counter() - started
+            exactness = await _exactness(conn, ledger_url)
             copied, copy_seconds = await _baseline(conn)
         finally:
             await conn.close()
     print(f"rating, {processes} process(es): {records} CDRs in messages of {per_message} over "
-          f"{lines} lines: {rating_seconds:.1f} s, {records / rating_seconds:,.0f} CDR/s")
-    return records / rating_seconds, copied / copy_seconds
+          f"{lines} lines: rated in {rating_seconds:.1f} s, {records / rating_seconds:,.0f} CDR/s; "
+          f"in the ledger in {ledger_seconds:.1f} s, {records / ledger_seconds:,.0f} CDR/s; "
+          f"{exactness}")
+    return records / rating_seconds, records / ledger_seconds, copied / copy_seconds
 
 
 async def main(records: int = 200_000, per_message: int = 1_000, lines: int = 1_000) -> dict[str, float]:
     """Run the benchmark with one and two rating processes; print CDR/s, the baseline, ratios."""
-    one, copy_rate = await _run(records, per_message, lines, processes=1)
-    two, _ = await _run(records, per_message, lines, processes=2)
+    one, one_ledger, copy_rate = await _run(records, per_message, lines, processes=1)
+    two, two_ledger, _ = await _run(records, per_message, lines, processes=2)
     figures = {"rating_cdr_per_s": one, "rating_two_processes_cdr_per_s": two,
+               "ledger_cdr_per_s": one_ledger, "ledger_two_processes_cdr_per_s": two_ledger,
                "baseline_rows_per_s": copy_rate, "ratio": copy_rate / one}
     print(f"baseline: COPY of the same {records} rows: {copy_rate:,.0f} rows/s")
     print(f"ratio: the raw insert is {figures['ratio']:.1f}x faster than one rating process, "
-          f"{copy_rate / two:.1f}x faster than two")
+          f"{copy_rate / two:.1f}x faster than two; "
+          f"{copy_rate / one_ledger:.1f}x and {copy_rate / two_ledger:.1f}x to the ledger")
     return figures
 
 

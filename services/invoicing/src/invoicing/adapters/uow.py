@@ -15,6 +15,7 @@ from invoicing.adapters.repositories import SqlAccountsReplica, SqlBillingRuns, 
 from invoicing.adapters.run_schedule import SqlRunSchedule
 from invoicing.adapters.statements import SqlStatements
 from invoicing.adapters.statistics import SqlLedgerStatistics
+from invoicing.adapters.usage_postings import SqlUsagePostings
 
 __all__ = ["InvoicingUnitOfWork"]
 
@@ -33,4 +34,5 @@ class InvoicingUnitOfWork(SqlUnitOfWork):
         self.subscriptions = SqlDetailedBillSubscriptions(session)
         self.idempotency = SqlIdempotencyStore(session)
         self.carries = SqlCarries(session)
+        self.usage_postings = SqlUsagePostings(session)
         self.statistics = SqlLedgerStatistics(session)

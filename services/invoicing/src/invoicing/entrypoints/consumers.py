@@ -10,11 +10,12 @@ from tarifa.runtime import Runtime
 
 from invoicing.domain.ledger import LedgerError
 from invoicing.service.bonus import record_bonus_credit
-from invoicing.service.charges import record_fee, record_rerating, record_usage
+from invoicing.service.charges import record_fee, record_rerating
 from invoicing.service.payments import record_payment
 from invoicing.service.ports import UnitOfWork
 from invoicing.service.refunds import record_refund
 from invoicing.service.replica import record_account, record_account_update, record_line
+from invoicing.service.usage_posting import record_usage
 
 __all__ = ["register_consumers"]
 

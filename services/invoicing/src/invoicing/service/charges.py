@@ -1,5 +1,5 @@
-"""Charges into the ledger: rated usage, re-rating differences and fees from rating, one entry
-per item.
+"""Charges into the ledger: re-rating differences and fees from rating, one entry per item; the
+entries and audit rows of rated usage, which ``invoicing.service.usage_posting`` posts in bulk.
 
 Rating sends exact amounts; each item is posted rounded, with its carry (``post_charges``), so a
 period's postings add up to its rounded exact sums and its VAT per rate.
@@ -18,7 +18,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from tarifa.audit import Actor, AuditEntry
-from tarifa.messaging.catalogue import FeeCharged, RatedItem, UsageRated, UsageRerated
+from tarifa.messaging.catalogue import FeeCharged, RatedItem, UsageRerated
 from tarifa.messaging.envelope import CloudEvent
 
 from invoicing.domain.ledger import (
@@ -33,8 +33,8 @@ from invoicing.service.balance import announce_balance
 from invoicing.service.ports import UnitOfWork
 from invoicing.service.posting import post_charges
 
-__all__ = ["RECORD_UNITS", "CurrencyNotKnownYet", "exact_item", "record_fee", "record_rerating",
-           "record_usage", "usage_entry"]
+__all__ = ["RECORD_UNITS", "CurrencyNotKnownYet", "exact_item", "posting_audit", "record_fee",
+           "record_rerating", "usage_entry"]
 
 RECORD_UNITS = {"voice": "second", "sms": "message", "mms": "message", "data": "byte"}
 
@@ -82,7 +82,7 @@ async def _usage_entries(uow: UnitOfWork, account_id: str, currency: str,
             for item, done in zip(items, posted, strict=True)]
 
 
-def _posting(consumer: str, action: str, account_id: str, entries: Sequence[LedgerEntry],
+def posting_audit(consumer: str, action: str, account_id: str, entries: Sequence[LedgerEntry],
              source: tuple[str, str]) -> AuditEntry:
     """The audit row of what one event posted to one account; ``source`` as in ``usage_entry``."""
     after = {"event_id": source[0], "reference": source[1], "totals": posted_totals(entries)}
@@ -100,23 +100,6 @@ async def _post_account(uow: UnitOfWork, account_id: str, currency: str,
     return entries
 
 
-async def record_usage(uow: UnitOfWork, consumer: str, event: CloudEvent) -> None:
-    """An ingest batch's charges, every account of it in one transaction (accounts locked in
-    id order, so two batches never wait on each other in a cycle)."""
-    data = event.parse(UsageRated)
-    async with uow:
-        if not await uow.first_time(consumer, event.id):
-            return
-        source, postings = (event.id, data.batch_id), []
-        for account in sorted(data.accounts, key=lambda a: a.account_id):
-            entries = await _post_account(uow, account.account_id, account.currency,
-                                          account.items, source, "usage")
-            postings.append(_posting(consumer, "usage.posted", account.account_id, entries,
-                                     source))
-        await uow.trail.record_all(postings)
-        await uow.commit()
-
-
 async def record_rerating(uow: UnitOfWork, consumer: str, event: CloudEvent) -> None:
     """A re-rating run's difference: each item posts new − old with the usage's own carries, so
     the period ends charged what the re-rated records cost."""
@@ -127,7 +110,7 @@ async def record_rerating(uow: UnitOfWork, consumer: str, event: CloudEvent) -> 
         source = (event.id, data.run_id)
         entries = await _post_account(uow, data.account_id, data.currency, data.items, source,
                                       "rerating")
-        await uow.trail.record_all([_posting(consumer, "rerating.posted", data.account_id,
+        await uow.trail.record_all([posting_audit(consumer, "rerating.posted", data.account_id,
                                              entries, source)])
         await uow.commit()
 
@@ -174,7 +157,7 @@ async def record_fee(uow: UnitOfWork, consumer: str, event: CloudEvent) -> None:
         entry = await _fee_entry(uow, data, currency, event)
         await uow.ledger.add([entry])
         source = (event.id, f"{data.msisdn}:{data.kind}:{data.period_date}")
-        await uow.trail.record_all([_posting(consumer, "fee.posted", data.account_id, [entry],
+        await uow.trail.record_all([posting_audit(consumer, "fee.posted", data.account_id, [entry],
                                              source)])
         await announce_balance(uow, data.account_id, currency, f"fee:{data.kind}")
         await uow.commit()
