@@ -110,8 +110,11 @@ class OutboxRelay:
                 await self._sleep()
 
     async def _sleep(self) -> None:
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancel that comes
+        # with a wake, and the relay would never stop
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), self._interval)
+            async with asyncio.timeout(self._interval):
+                await self._wake.wait()
         self._wake.clear()
 
     async def publish_pending(self) -> int:
