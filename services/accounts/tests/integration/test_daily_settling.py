@@ -76,3 +76,24 @@ async def test_ended_suspensions_and_promises_are_each_settled_once(
     for account_id in promised:
         read = (await client.get(f"/v1/accounts/{account_id}", headers=operator)).json()
         assert (read["status"], read["promised_payment"]) == ("blocked", None)
+
+
+async def test_a_clock_move_answers_at_once_and_its_jobs_run_in_the_background(
+    client: httpx.AsyncClient, operator: dict[str, str], settings: AccountsSettings,
+    new_account: NewAccount, move_clock: MoveClock,
+) -> None:
+    await move_clock(START)
+    account_id = await new_account(payment_mode="postpaid")
+    made = await client.post(f"/v1/accounts/{account_id}/suspension", json={"days": 2},
+                             headers=operator)
+    assert made.status_code == 201, made.text
+    async with tap_events(settings.amqp_url, ["accounts.account.resumed"]) as tap:
+        moved = await client.put("/v1/test/clock",
+                                 json={"now": (START + timedelta(days=3)).isoformat()})
+        assert moved.status_code == 202, moved.text
+        assert moved.json()["now"].startswith("2027-06-04T09:00")
+        settled = await client.get("/v1/test/clock", params={"wait": "true"})
+        assert (settled.json()["pending"], settled.json()["failed"]) == (0, 0)
+        read = (await client.get(f"/v1/accounts/{account_id}", headers=operator)).json()
+        assert read["status"] == "active"  # the move's jobs have run by now
+        await tap.wait_for("accounts.account.resumed", account_id=account_id)
