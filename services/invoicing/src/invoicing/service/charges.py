@@ -44,6 +44,7 @@ class CurrencyNotKnownYet(Exception):
 
 
 RECURRING = ("monthly", "monthly_fee", "daily", "daily_fee", "subscription", "recurring")
+RECURRING_PREFIXES = ("monthly_adjustment", "package:")
 
 
 async def _check_currency(uow: UnitOfWork, account_id: str, currency: str) -> None:
@@ -122,7 +123,10 @@ def _fee_charge(data: FeeCharged) -> ExactCharge:
 
 
 def _fee_type(data: FeeCharged) -> str:
-    return "fee" if data.kind in RECURRING else "one_off"
+    """A plan's or a package's recurring fee, or its adjustment, is a fee; anything else rating
+    charges once is a one-off."""
+    recurring = data.kind in RECURRING or data.kind.startswith(RECURRING_PREFIXES)
+    return "fee" if recurring else "one_off"
 
 
 async def _fee_entry(uow: UnitOfWork, data: FeeCharged, currency: str,
