@@ -103,3 +103,21 @@ async def test_a_chunk_that_fails_is_settled_account_by_account_and_the_bad_one_
     assert uow.accounts.rows["s2"].status is AccountStatus.SUSPENDED  # still due next pass
     assert uow.accounts.rows["s1"].status is AccountStatus.ACTIVE
     assert uow.accounts.rows["p1"].status is AccountStatus.BLOCKED
+
+
+async def test_postpaid_accounts_past_their_grace_are_blocked_a_chunk_at_a_time(uow: Any) -> None:
+    for n in range(5):
+        await uow.accounts.add(_account(f"o{n}", PaymentMode.POSTPAID))
+        uow.invoices.overdue[f"i{n}"] = OverdueInvoice(f"i{n}", f"o{n}", date(2026, 5, 10), NOW)
+    uow.invoices.paid["i4"] = NOW  # paid before the job looked: not blocked
+    uow.clock.instant = LATER
+    await run_due_jobs(lambda: uow)
+    statuses = {i: a.status for i, a in uow.accounts.rows.items()}
+    assert statuses == {"o0": AccountStatus.BLOCKED, "o1": AccountStatus.BLOCKED,
+                        "o2": AccountStatus.BLOCKED, "o3": AccountStatus.BLOCKED,
+                        "o4": AccountStatus.ACTIVE}
+    assert [_keys(uow, f"o{n}") for n in range(5)] == [["account.blocked"]] * 4 + [[]]
+    assert {e.action for e in uow.audit.entries} == {"account.blocked"}
+    assert uow.accounts.rows["o0"].blocked_reason == "invoice_overdue"
+    await run_due_jobs(lambda: uow)
+    assert len(uow.audit.entries) == 4  # a second pass blocks nothing again

@@ -22,10 +22,7 @@ from accounts.domain.policy import AccountsPolicy
 from accounts.service.ports import UnitOfWork
 from accounts.service.status import enforce_money_rule
 
-__all__ = ["block_past_grace", "record_invoice_issued", "record_invoice_overdue",
-           "record_invoice_paid"]
-
-SCHEDULER = "system:scheduler"
+__all__ = ["record_invoice_issued", "record_invoice_overdue", "record_invoice_paid"]
 
 
 async def record_invoice_issued(uow: UnitOfWork, consumer: str, event: CloudEvent) -> None:
@@ -83,11 +80,4 @@ async def record_invoice_paid(uow: UnitOfWork, consumer: str, event: CloudEvent)
         await enforce_money_rule(uow, data.account_id, actor=f"event:{event.source}",
                                  unblock_reason=INVOICE_PAID,
                                  data={"event_id": event.id, "invoice_id": data.invoice_id})
-        await uow.commit()
-
-
-async def block_past_grace(uow: UnitOfWork, account_id: str) -> None:
-    """Block an account whose overdue invoice's grace has ended; re-checked under the lock."""
-    async with uow:
-        await enforce_money_rule(uow, account_id, actor=SCHEDULER)
         await uow.commit()

@@ -7,19 +7,18 @@ one by one, so one bad account delays only itself and is retried on the next pas
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
 from tarifa.logging import get_logger
 from tarifa.scheduling import attempt
 
-from accounts.service.invoices import block_past_grace
 from accounts.service.plan_changes import apply_plan_change
 from accounts.service.ports import UnitOfWork
 from accounts.service.reminders import remind_endings
-from accounts.service.settling import settle_accounts
+from accounts.service.settling import enforce_money_rules, settle_accounts
 
-__all__ = ["CHUNK", "run_due_jobs", "settle_due"]
+__all__ = ["CHUNK", "in_chunks", "run_due_jobs", "settle_due"]
 
 CHUNK = 500
 log = get_logger(__name__)
@@ -37,21 +36,31 @@ async def _purge_codes(new_uow: Callable[[], UnitOfWork]) -> None:
         await uow.commit()
 
 
-async def _settle_chunk(new_uow: Callable[[], UnitOfWork], account_ids: Sequence[str]) -> None:
+Chunk = Callable[[UnitOfWork, Sequence[str]], Awaitable[int]]
+
+
+async def _chunk(new_uow: Callable[[], UnitOfWork], account_ids: Sequence[str], work: Chunk,
+                 job: str) -> None:
     try:
-        await settle_accounts(new_uow(), account_ids)
+        await work(new_uow(), account_ids)
         return
     except Exception as exc:
-        log.warning("settle_chunk_failed", accounts=len(account_ids), error=repr(exc))
+        log.warning("account_chunk_failed", job=job, accounts=len(account_ids), error=repr(exc))
     for account_id in account_ids:
-        await attempt("accounts-settle", account_id, settle_accounts(new_uow(), [account_id]))
+        await attempt(job, account_id, work(new_uow(), [account_id]))
+
+
+async def in_chunks(new_uow: Callable[[], UnitOfWork], account_ids: Sequence[str], work: Chunk,
+                    job: str, *, chunk: int = CHUNK) -> None:
+    """Run ``work`` on the accounts a chunk at a time; a chunk that fails, one at a time."""
+    for start in range(0, len(account_ids), chunk):
+        await _chunk(new_uow, account_ids[start:start + chunk], work, job)
 
 
 async def settle_due(new_uow: Callable[[], UnitOfWork], account_ids: Sequence[str], *,
                      chunk: int = CHUNK) -> None:
     """Settle the accounts a chunk at a time."""
-    for start in range(0, len(account_ids), chunk):
-        await _settle_chunk(new_uow, account_ids[start:start + chunk])
+    await in_chunks(new_uow, account_ids, settle_accounts, "accounts-settle", chunk=chunk)
 
 
 async def run_due_jobs(new_uow: Callable[[], UnitOfWork]) -> int:
@@ -74,8 +83,7 @@ async def run_due_jobs(new_uow: Callable[[], UnitOfWork]) -> int:
     await settle_due(new_uow, account_ids)
     for line_id in line_ids:
         await attempt("accounts-plan-change", line_id, apply_plan_change(new_uow(), line_id))
-    for account_id in overdue_ids:
-        await attempt("accounts-block", account_id, block_past_grace(new_uow(), account_id))
+    await in_chunks(new_uow, overdue_ids, enforce_money_rules, "accounts-block")
     await attempt("accounts-reminders", "endings", remind_endings(new_uow))
     await attempt("accounts-purge-codes", "otp", _purge_codes(new_uow))
     return len(account_ids) + len(line_ids) + len(overdue_ids)

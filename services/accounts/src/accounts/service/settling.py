@@ -17,11 +17,17 @@ from tarifa.messaging.catalogue import AccountResumed, EventData, PromisedPaymen
 
 from accounts.domain.account import Account, AccountStatus
 from accounts.domain.audit import AuditEntry
-from accounts.domain.lifecycle import BALANCE_RESTORED, expire_promise, resume
+from accounts.domain.lifecycle import BALANCE_RESTORED, apply_money_rule, expire_promise, resume
 from accounts.service.ports import UnitOfWork
-from accounts.service.status import block_event, change_entry, owing, suspension_event
+from accounts.service.status import (
+    block_event,
+    block_reason,
+    change_entry,
+    owing,
+    suspension_event,
+)
 
-__all__ = ["SCHEDULER", "Settled", "resumed", "settle_accounts"]
+__all__ = ["SCHEDULER", "Settled", "enforce_money_rules", "resumed", "settle_accounts"]
 
 SCHEDULER = "system:scheduler"
 EXPIRED = "promised_payment.expired"
@@ -104,3 +110,25 @@ async def settle_accounts(uow: UnitOfWork, account_ids: Sequence[str]) -> int:
         await out.write(uow)
         await uow.commit()
     return len(due)
+
+
+def _money_rule(out: Settled, account: Account, now: datetime, owes: bool) -> None:
+    after = apply_money_rule(account, owes, now, block_reason(account))
+    if after != account:
+        out.change(account, after, action=f"account.{after.status}", at=now,
+                   unblock_reason=BALANCE_RESTORED)
+
+
+async def enforce_money_rules(uow: UnitOfWork, account_ids: Sequence[str]) -> int:
+    """Block (or unblock) these accounts for what they owe now, in one transaction, as
+    ``enforce_money_rule`` does for one; return how many changed."""
+    async with uow:
+        now = uow.clock.now()
+        accounts = await uow.accounts.lock_many(account_ids)
+        owes = await owing(uow, accounts) if accounts else set()
+        out = Settled(SCHEDULER)
+        for account in accounts:
+            _money_rule(out, account, now, account.id in owes)
+        await out.write(uow)
+        await uow.commit()
+    return len(out.accounts)
