@@ -251,16 +251,16 @@ async def _run(records: int, per_message: int, lines: int, processes: int) -> tu
         await prepare_database(MIGRATIONS, settings.dsn)
         conn = await asyncpg.connect(database_url)
         try:
+            # the other rating processes start before the lines exist, so their first fee pass
+            # charges nothing and the figures are usage alone
             async with running_client(build_app(settings)) as client, \
-                    _ledger(ledger_url, amqp_url, tempfile.mkdtemp(prefix="bench-ledger-")):
-                # the other processes start before the lines exist, so their first fee pass
-                # charges nothing and the figures are usage alone
-                async with _more_consumers(processes - 1, settings):
-                    await _seed(client, conn, amqp_url, lines)
-                    started = time.perf_counter()
-                    rating_seconds = await _rate(conn, amqp_url, records, per_message, lines)
-                    await _posted(ledger_url, -(-records // per_message))
-                    ledger_seconds = time.perf_counter() - started
+                    _ledger(ledger_url, amqp_url, tempfile.mkdtemp(prefix="bench-ledger-")), \
+                    _more_consumers(processes - 1, settings):
+                await _seed(client, conn, amqp_url, lines)
+                started = time.perf_counter()
+                rating_seconds = await _rate(conn, amqp_url, records, per_message, lines)
+                await _posted(ledger_url, -(-records // per_message))
+                ledger_seconds = time.perf_counter() - started
             exactness = await _exactness(conn, ledger_url)
             copied, copy_seconds = await _baseline(conn)
         finally:
