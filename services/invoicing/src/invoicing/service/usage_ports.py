@@ -1,0 +1,28 @@
+"""The port of posting a whole ingest batch's accounts at once (``invoicing.service.usage_posting``)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Protocol
+
+from tarifa.money import Carry
+
+from invoicing.domain.ledger import LedgerEntry
+from invoicing.domain.posting import CarryKey
+
+__all__ = ["UsagePostings"]
+
+
+class UsagePostings(Protocol):
+    """A whole ingest batch's accounts at once (``invoicing.service.usage_posting``)."""
+
+    async def lock(self, account_ids: Sequence[str]) -> None: ...
+    async def currencies(self, account_ids: Sequence[str]) -> dict[str, str | None]: ...
+    async def invoiced_through(self, account_ids: Sequence[str]) -> dict[str, date]: ...
+    async def carries(self, keys: Collection[tuple[str, CarryKey]]
+                      ) -> dict[tuple[str, CarryKey], Carry]: ...
+    async def save_carries(self, changed: Mapping[tuple[str, CarryKey], Carry]) -> None: ...
+    async def add_entries(self, entries: Sequence[LedgerEntry]) -> None: ...
+    async def balances(self, account_ids: Sequence[str]) -> dict[str, Decimal]: ...
