@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from payments.domain.autopay import AutopayMandate, PaymentMethod
@@ -34,6 +35,12 @@ class FakeAccounts:
 
     async def set_payment_mode(self, account_id: str, payment_mode: str) -> None:
         self.rows[account_id] = replace(self.rows[account_id], payment_mode=payment_mode)
+
+    async def set_status(self, account_id: str, status: str) -> None:
+        self.rows[account_id] = replace(self.rows[account_id], status=status)
+
+    async def set_balance(self, account_id: str, balance: Decimal, at: datetime) -> None:
+        self.rows[account_id] = replace(self.rows[account_id], balance=balance)
 
     async def add_line(self, msisdn: str, account_id: str) -> None:
         self.lines[line_key(msisdn)] = account_id

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,7 +25,8 @@ class SqlAccountsReplica:
     async def get(self, account_id: str) -> AccountRef | None:
         row = (await self._session.execute(
             select(accounts).where(accounts.c.account_id == account_id))).first()
-        return AccountRef(row.account_id, row.currency, row.status, row.payment_mode) if row else None
+        return AccountRef(row.account_id, row.currency, row.status, row.payment_mode,
+                          row.balance) if row else None
 
     async def by_msisdn(self, msisdn: str) -> AccountRef | None:
         """The account of the line, however the number is written (lines kept before numbers
@@ -43,6 +46,18 @@ class SqlAccountsReplica:
     async def set_payment_mode(self, account_id: str, payment_mode: str) -> None:
         await self._session.execute(accounts.update().where(
             accounts.c.account_id == account_id).values(payment_mode=payment_mode))
+
+    async def set_status(self, account_id: str, status: str) -> None:
+        await self._session.execute(accounts.update().where(
+            accounts.c.account_id == account_id).values(status=status))
+
+    async def set_balance(self, account_id: str, balance: Decimal, at: datetime) -> None:
+        """Keep the balance announced at ``at`` unless a later one is kept already (events of
+        one account may be handled out of order)."""
+        await self._session.execute(accounts.update().where(
+            accounts.c.account_id == account_id,
+            or_(accounts.c.balance_at.is_(None), accounts.c.balance_at <= at),
+        ).values(balance=balance, balance_at=at))
 
     async def add_line(self, msisdn: str, account_id: str) -> None:
         statement = insert(lines).values(msisdn=line_key(msisdn), account_id=account_id)

@@ -34,6 +34,8 @@ accounts = Table(
     Column("currency", String(3), nullable=False),
     Column("status", String(16), nullable=False, server_default="active"),
     Column("payment_mode", String(16)),
+    Column("balance", Numeric()),
+    Column("balance_at", DateTime(timezone=True)),
 )
 
 lines = Table(

@@ -40,10 +40,11 @@ class RowProblem(StrEnum):
     UNKNOWN_ACCOUNT = "unknown_account"
     AMBIGUOUS = "ambiguous"
     CURRENCY_MISMATCH = "currency_mismatch"
+    ACCOUNT_CLOSED = "account_closed"
 
 
 ASSIGNABLE = frozenset({RowProblem.UNKNOWN_ACCOUNT, RowProblem.AMBIGUOUS,
-                        RowProblem.CURRENCY_MISMATCH})
+                        RowProblem.CURRENCY_MISMATCH, RowProblem.ACCOUNT_CLOSED})
 """Problems an operator solves by naming the account; the others leave only a rejection."""
 
 

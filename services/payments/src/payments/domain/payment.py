@@ -40,6 +40,8 @@ class AccountRef:
     status: str = "active"
     payment_mode: str | None = None
     """``prepaid`` or ``postpaid``; None for an account replicated before the mode was kept."""
+    balance: Decimal | None = None
+    """The ledger balance invoicing last announced (negative: owed); None before any."""
 
 
 @dataclass(frozen=True, slots=True)

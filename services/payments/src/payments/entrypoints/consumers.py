@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tarifa.messaging.catalogue import AccountUpdated, BalanceChanged, InvoiceIssued, InvoicePaid
+from tarifa.messaging.catalogue import (
+    AccountClosed,
+    AccountUpdated,
+    BalanceChanged,
+    InvoiceIssued,
+    InvoicePaid,
+)
 from tarifa.messaging.envelope import CloudEvent
 from tarifa.runtime import Runtime
 
@@ -14,6 +20,7 @@ from payments.service.autopay import (
     schedule_for_balance,
     schedule_for_invoice,
 )
+from payments.service.closure import record_closure
 from payments.service.ports import UnitOfWork
 from payments.service.replica import record_account, record_line, record_payment_mode
 
@@ -22,6 +29,7 @@ __all__ = ["register_autopay_consumers", "register_consumers"]
 ACCOUNT_OPENED = "payments.account-opened"
 LINE_ACTIVATED = "payments.line-activated"
 ACCOUNT_UPDATED = "payments.account-updated"
+ACCOUNT_CLOSED = "payments.account-closed"
 INVOICE_ISSUED = "payments.invoice-issued"
 BALANCE_CHANGED = "payments.balance-changed"
 INVOICE_PAID = "payments.invoice-paid"
@@ -37,9 +45,13 @@ def register_consumers(runtime: Runtime, new_uow: Callable[[], UnitOfWork]) -> N
     async def on_account_updated(event: CloudEvent) -> None:
         await record_payment_mode(new_uow(), ACCOUNT_UPDATED, event)
 
+    async def on_account_closed(event: CloudEvent) -> None:
+        await record_closure(new_uow(), ACCOUNT_CLOSED, event)
+
     runtime.subscribe(ACCOUNT_OPENED, "accounts.account.opened", on_account_opened)
     runtime.subscribe(ACCOUNT_UPDATED, AccountUpdated.routing_key, on_account_updated)
     runtime.subscribe(LINE_ACTIVATED, "accounts.line.activated", on_line_activated)
+    runtime.subscribe(ACCOUNT_CLOSED, AccountClosed.routing_key, on_account_closed)
 
 
 def register_autopay_consumers(runtime: Runtime, new_uow: Callable[[], UnitOfWork],

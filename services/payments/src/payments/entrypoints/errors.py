@@ -11,6 +11,7 @@ from tarifa.money import InvalidAmount, parse_amount
 from tarifa.problems import Conflict, InvalidInput, NotFound, Problem
 
 from payments.domain.autopay import ModeUnsuitable
+from payments.domain.closure import AccountClosed
 from payments.domain.limits import LimitExceeded
 from payments.domain.matching import NotAssignable, RowSettled
 from payments.domain.payment import PaymentError
@@ -50,6 +51,8 @@ def refusals() -> Iterator[None]:
         raise Conflict(str(exc), slug="registry-row-settled") from exc
     except NotAssignable as exc:
         raise InvalidInput(str(exc), slug="registry-row-unassignable") from exc
+    except AccountClosed as exc:
+        raise Conflict(str(exc), slug="account-closed") from exc
     except ModeUnsuitable as exc:
         raise InvalidInput(str(exc), slug="autopay-mode-unsuitable") from exc
     except PaymentError as exc:

@@ -52,9 +52,9 @@ A file that is not a registry (not UTF-8, a control character, no header or a mi
 a malformed quote, too many rows or bytes, a field too long) is refused whole with a
 problem+json naming the line, and nothing is paid. Otherwise each row that names one account
 in its currency is paid at once (`payments.payment.succeeded`); the others are kept with their
-`problem` (`unknown_account`, `ambiguous`, `currency_mismatch`, `no_reference`,
-`invalid_amount`, `invalid_paid_at`) for an operator to assign or reject
-(`/v1/payment-registries/{{{{registry_id}}}}/rows`).
+`problem` (`unknown_account`, `ambiguous`, `currency_mismatch`, `account_closed` (a closed
+account is paid only up to what it owes), `no_reference`, `invalid_amount`, `invalid_paid_at`)
+for an operator to assign or reject (`/v1/payment-registries/{{{{registry_id}}}}/rows`).
 
 Example:
 

@@ -29,7 +29,7 @@ from payments.service.ports import UnitOfWork
 __all__ = ["RegistryQueueOut", "registry_queue_router"]
 
 Problem = Literal["no_reference", "invalid_amount", "invalid_paid_at", "unknown_account",
-                  "ambiguous", "currency_mismatch"]
+                  "ambiguous", "currency_mismatch", "account_closed"]
 Cursor = Annotated[str | None, Query(max_length=400, description="`next_cursor` of the page before")]
 
 

@@ -144,9 +144,9 @@ class RegistryRowOut(BaseModel):
                     "into the account an operator chose; returned: the sending channel gives "
                     "the money back to its payer; closed: rejected, nothing to pay or return")
     problem: str | None = Field(None, examples=[
-        "unknown_account", "ambiguous", "currency_mismatch", "no_reference", "invalid_amount",
-        "invalid_paid_at"], description="why the row was not paid on import; the first three "
-                                        "are solved by assigning, the others only by rejecting")
+        "unknown_account", "ambiguous", "currency_mismatch", "account_closed", "no_reference",
+        "invalid_amount", "invalid_paid_at"], description="why the row was not paid on import; "
+        "the first four are solved by assigning, the others only by rejecting")
     reason: str | None = Field(None, description="the problem in words, or the operator's "
                                                  "reason once rejected")
     payment_id: str | None = None

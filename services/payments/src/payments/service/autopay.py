@@ -72,11 +72,13 @@ async def _fell_below(uow: UnitOfWork, data: BalanceChanged, threshold: Decimal,
 
 
 async def schedule_for_balance(uow: UnitOfWork, consumer: str, event: CloudEvent) -> bool:
-    """A top-up of the mandate's amount when the balance falls below its threshold, once a fall."""
+    """A top-up of the mandate's amount when the balance falls below its threshold, once a fall;
+    the balance is kept in the replica too (what a closed account owes)."""
     data = event.parse(BalanceChanged)
     async with uow:
         if not await uow.first_time(consumer, event.id):
             return False
+        await uow.accounts.set_balance(data.account_id, data.balance, event.time)
         added = await _top_up(uow, data, event.time)
         await uow.commit()
     return added

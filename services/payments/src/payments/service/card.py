@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
+from payments.domain.closure import check_payable
 from payments.domain.gateway import GatewayOutcome, OutcomeStatus
 from payments.domain.limits import PaymentLimits
 from payments.domain.payment import Payment, PaymentError, PaymentStatus
@@ -42,6 +43,7 @@ async def start_card_payment(uow: UnitOfWork, gateway: CardGateway, limits: Paym
                  for_another=_for_another(command.payer, account.account_id))
     payment = _new_payment(command, account.account_id, gateway.name, uow.clock.now())
     payment.check_currency(account)
+    check_payable(account, payment.amount)
     session = await gateway.start_payment(payment.id, payment.amount, payment.currency,
                                           command.return_url)
     payment = replace(payment, gateway_ref=session.ref, redirect_url=session.redirect_url)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from payments.domain.closure import check_payable
 from payments.domain.matching import REJECTED_AS, Rejection, assigned, rejected, settled_alike
 from payments.domain.payment import AccountRef, Payment, PaymentError, PaymentStatus
 from payments.domain.registry import EntryStatus, RegistryEntry
@@ -70,9 +71,11 @@ async def _pay(uow: UnitOfWork, entry: RegistryEntry, account: AccountRef) -> No
     if account.currency != entry.currency:
         raise PaymentError(f"account {account.account_id} is billed in {account.currency}, "
                            f"the row is in {entry.currency}")
+    amount = row_amount(entry.amount, entry.currency)
+    check_payable(account, amount)
     payment = Payment(
         id=entry.payment_id, account_id=account.account_id,
-        amount=row_amount(entry.amount, entry.currency), currency=account.currency,
+        amount=amount, currency=account.currency,
         channel=CHANNEL, reference=entry.reference, purpose="advance",
         status=PaymentStatus.SUCCEEDED, payer=await uow.registries.submitter(entry.registry_id),
         created_at=uow.clock.now(), paid_at=entry.paid_at)

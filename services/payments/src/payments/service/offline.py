@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
+from payments.domain.closure import check_payable
 from payments.domain.payment import AccountRef, Payment, PaymentError, PaymentStatus
 from payments.service.events import succeeded
 from payments.service.ports import UnitOfWork
@@ -69,6 +70,7 @@ async def register_offline_payment(uow: UnitOfWork, command: RegisterOfflinePaym
     first = await uow.payments.claim_reference(payment.channel, payment.reference, payment.id)
     if first is not None:
         return Registered(await _same_as(uow, first, payment), new=False)
+    check_payable(account, payment.amount)
     await uow.payments.add(payment)
     await uow.trail.record(uow.actor, "payment.registered", "payment", payment.id, after=payment)
     uow.emit(succeeded(payment), subject=payment.account_id)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from tarifa.money import InvalidAmount, parse_amount
 from tarifa.sanity import InsaneInput, check_instant
 
+from payments.domain.closure import AccountClosed, check_payable
 from payments.domain.matching import RowProblem
 from payments.domain.payment import AccountRef, Payment, PaymentError, PaymentStatus
 from payments.domain.registry import EntryStatus, RegistryEntry, RegistryReport, RegistryRow, read_registry
@@ -90,7 +91,15 @@ def _matched(entry: RegistryEntry, account: AccountRef) -> RegistryEntry:
     if account.currency != entry.currency:
         raise _Unmatched(RowProblem.CURRENCY_MISMATCH,
                          f"account {account.account_id} is billed in {account.currency}")
+    _check_payable(account, entry.amount_value)
     return replace(entry, status=EntryStatus.MATCHED, payment_id=str(uuid.uuid4()))
+
+
+def _check_payable(account: AccountRef, amount: Decimal | None) -> None:
+    try:
+        check_payable(account, amount or Decimal(0))
+    except AccountClosed as exc:
+        raise _Unmatched(RowProblem.ACCOUNT_CLOSED, str(exc)) from exc
 
 
 async def _account(uow: UnitOfWork, key: str) -> AccountRef:
