@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -38,6 +39,13 @@ def test_a_closed_account_is_paid_only_what_it_owes(status: str, balance: str | 
     else:
         with pytest.raises(AccountClosed, match="closed"):
             check_payable(account, Decimal(amount))
+
+
+def test_a_closed_account_takes_no_top_up() -> None:
+    account = AccountRef("a1", "MDL", "closed", balance=Decimal(-50))
+    with pytest.raises(AccountClosed):
+        check_payable(account, Decimal(10), topup=True)
+    check_payable(replace(account, status="active"), Decimal(10), topup=True)
 
 
 def test_what_is_owed_is_the_negative_balance() -> None:

@@ -3,7 +3,8 @@
 Once accounts closes an account, its final invoice is all it can still be charged; a payment
 into it is refused unless it settles that debt. Payments knows the debt as the last ledger
 balance invoicing announced (``invoicing.balance.changed``): a negative balance is owed.
-"""
+Payments made since that balance are not deducted until invoicing announces the balance
+they leave."""
 
 from __future__ import annotations
 
@@ -27,9 +28,10 @@ def owed(account: AccountRef) -> Decimal:
     return -account.balance
 
 
-def check_payable(account: AccountRef, amount: Decimal) -> None:
-    """Refuse ``amount`` into a closed account unless it is at most what the account owes."""
-    if account.status != CLOSED or amount <= owed(account):
+def check_payable(account: AccountRef, amount: Decimal, *, topup: bool = False) -> None:
+    """Refuse ``amount`` into a closed account unless it is at most what the account owes; a
+    top-up (credit for usage to come) never, as a closed account has no usage to come."""
+    if account.status != CLOSED or (amount <= owed(account) and not topup):
         return
     raise AccountClosed(f"account {account.account_id} is closed; it may be paid only what "
                         f"it owes, {owed(account)} {account.currency}")

@@ -43,7 +43,7 @@ async def start_card_payment(uow: UnitOfWork, gateway: CardGateway, limits: Paym
                  for_another=_for_another(command.payer, account.account_id))
     payment = _new_payment(command, account.account_id, gateway.name, uow.clock.now())
     payment.check_currency(account)
-    check_payable(account, payment.amount)
+    check_payable(account, payment.amount, topup=command.purpose == "topup")
     session = await gateway.start_payment(payment.id, payment.amount, payment.currency,
                                           command.return_url)
     payment = replace(payment, gateway_ref=session.ref, redirect_url=session.redirect_url)
