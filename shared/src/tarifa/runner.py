@@ -15,6 +15,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from tarifa.db import prepare_database
+from tarifa.messaging.addresses import connect_first, split_addresses
 from tarifa.settings import ServiceSettings
 
 __all__ = ["main"]
@@ -33,9 +34,13 @@ def _prepare(settings: ServiceSettings, migrations: Path) -> None:
         )
 
 
+async def _connect(address: str) -> aio_pika.abc.AbstractConnection:
+    return await aio_pika.connect(address, timeout=10)
+
+
 def _check_broker(settings: ServiceSettings) -> None:
     async def ping() -> None:
-        connection = await aio_pika.connect(settings.amqp_url, timeout=10)
+        connection = await connect_first(split_addresses(settings.amqp_url), _connect)
         await connection.close()
 
     try:

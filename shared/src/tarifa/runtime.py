@@ -27,6 +27,7 @@ from tarifa.messaging.backlog import record_backlog
 from tarifa.messaging.consumer import EventHandler, subscribe_event
 from tarifa.messaging.dead_letters import dead_letter_depths
 from tarifa.messaging.docs import document_published
+from tarifa.messaging.failover_broker import FailoverBroker
 from tarifa.messaging.outbox import OutboxRelay
 from tarifa.messaging.topology import prepare_topology
 from tarifa.problems import install_problem_handlers
@@ -103,7 +104,7 @@ def build_runtime(settings: ServiceSettings, *, verifier: TokenVerifier | None =
     clock: Clock = ControllableClock() if settings.test_mode else SystemClock()
     return Runtime(
         settings=settings, engine=engine, sessions=sessions,
-        broker=RabbitBroker(settings.amqp_url, logger=None),
+        broker=FailoverBroker(settings.amqp_url, logger=None),
         relay=OutboxRelay(sessions, settings.amqp_url, interval=settings.relay_interval),
         clock=clock, tokens=verifier or _verifier(settings),
     )

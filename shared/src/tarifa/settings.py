@@ -13,6 +13,7 @@ from typing import ClassVar, Literal, TypeVar
 from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from tarifa.messaging.addresses import split_addresses
 from tarifa.tokens import PinnedKeys
 
 __all__ = ["InvalidSettings", "ServiceSettings", "load_settings"]
@@ -40,7 +41,9 @@ class ServiceSettings(BaseSettings):
     server_database_url: str = Field(
         "postgresql://postgres@127.0.0.1:5432", validation_alias=_common("DATABASE_URL")
     )
-    amqp_url: str = Field("amqp://guest:guest@127.0.0.1:5672/", validation_alias=_common("AMQP_URL"))
+    amqp_url: str = Field(
+        "amqp://guest:guest@127.0.0.1:5672/", validation_alias=_common("AMQP_URL"),
+        description="the broker's amqp(s):// URL, or several comma-separated (cluster nodes)")
     jwt_issuer: str = Field("tarifa-accounts", validation_alias=_common("JWT_ISSUER"),
                             min_length=1, description="the iss of the tokens accounts signs")
     jwt_audience: str = Field("tarifa", validation_alias=_common("JWT_AUDIENCE"), min_length=1,
@@ -73,6 +76,20 @@ class ServiceSettings(BaseSettings):
         for origin in filter(None, (o.strip() for o in value.split(","))):
             if origin != "*" and not re.fullmatch(r"https?://[^/\s]+", origin):
                 raise ValueError(f"{origin!r} is not an origin (scheme://host[:port], no path)")
+        return value
+
+    @field_validator("amqp_url")
+    @classmethod
+    def _amqp_addresses(cls, value: str) -> str:
+        # the message names the entry by its place, not its text: a URL may carry a password
+        if re.search(r"[\x00-\x1f\x7f]", value):
+            raise ValueError("control characters in the AMQP address list")
+        addresses = split_addresses(value)
+        if not addresses:
+            raise ValueError("no AMQP address given")
+        for place, address in enumerate(addresses, 1):
+            if not re.fullmatch(r"amqps?://[^\s/]+(/\S*)?", address):
+                raise ValueError(f"address {place} is not an amqp:// or amqps:// URL")
         return value
 
     @property

@@ -9,9 +9,15 @@ replay that stops halfway loses nothing; the consumer's inbox makes a copy taken
 from __future__ import annotations
 
 import aio_pika
-from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
+from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractIncomingMessage
+
+from tarifa.messaging.addresses import connect_first, split_addresses
 
 __all__ = ["dead_letter_depths", "dead_letter_queue", "replay_dead_letters"]
+
+
+async def _connect(address: str) -> AbstractConnection:
+    return await aio_pika.connect(address, timeout=5)
 
 
 def dead_letter_queue(queue: str) -> str:
@@ -25,7 +31,7 @@ async def _depth(channel: AbstractChannel, name: str) -> int:
 
 async def dead_letter_depths(amqp_url: str, queues: list[str]) -> dict[str, int]:
     """Messages waiting in each consumer queue's dead-letter queue, by consumer queue."""
-    connection = await aio_pika.connect(amqp_url, timeout=5)
+    connection = await connect_first(split_addresses(amqp_url), _connect)
     async with connection:
         channel = await connection.channel()
         return {queue: await _depth(channel, dead_letter_queue(queue)) for queue in queues}
@@ -44,7 +50,7 @@ def _copy(message: AbstractIncomingMessage) -> aio_pika.Message:
 
 async def replay_dead_letters(amqp_url: str, queue: str, *, limit: int | None = None) -> int:
     """Move up to ``limit`` (default: all) messages of ``<queue>.dlq`` back to ``queue``."""
-    connection = await aio_pika.connect(amqp_url, timeout=5)
+    connection = await connect_first(split_addresses(amqp_url), _connect)
     moved = 0
     async with connection:
         channel = await connection.channel(publisher_confirms=True)

@@ -20,6 +20,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tarifa.logging import get_logger
+from tarifa.messaging.addresses import connect_robust_first
 from tarifa.messaging.envelope import CloudEvent
 from tarifa.messaging.tables import outbox
 from tarifa.messaging.topology import EVENTS_EXCHANGE, declare_base
@@ -86,7 +87,7 @@ class OutboxRelay:
         self._wake.set()
 
     async def start(self) -> None:
-        self._connection = await aio_pika.connect_robust(self._url)
+        self._connection = await connect_robust_first(self._url)
         channel = await self._connection.channel(publisher_confirms=True, on_return_raises=True)
         await declare_base(channel)
         self._exchange = await channel.get_exchange(EVENTS_EXCHANGE)

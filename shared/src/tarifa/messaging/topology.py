@@ -17,6 +17,8 @@ from faststream.rabbit import ExchangeType, QueueType, RabbitExchange, RabbitQue
 from faststream.rabbit.schemas.queue import QuorumQueueArgs
 from pamqp.common import FieldTable
 
+from tarifa.messaging.addresses import connect_first, split_addresses
+
 __all__ = [
     "DEAD_LETTER_EXCHANGE",
     "DELIVERY_LIMIT",
@@ -79,7 +81,7 @@ async def declare_dead_letters(channel: AbstractChannel, queue_names: list[str])
 
 async def prepare_topology(amqp_url: str, queue_names: list[str]) -> None:
     """Declare the shared exchanges and the dead-letter queues of a service's consumers."""
-    connection = await aio_pika.connect(amqp_url)
+    connection = await connect_first(split_addresses(amqp_url), aio_pika.connect)
     async with connection:
         channel = await connection.channel()
         await declare_base(channel)
