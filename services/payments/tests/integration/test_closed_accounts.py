@@ -1,6 +1,6 @@
 """Closed accounts (issue 10) over HTTP and the real broker: once accounts announces the closure,
 every payment into the account is refused with 409 ``account-closed`` except one that settles
-what its last balance says it owes; a registry row beyond that stays unmatched as
+what its last balance says it owes, less what was paid since; a registry row beyond that stays unmatched as
 ``account_closed``; its autopay mandate ends, audited, and a redelivered closure counts once."""
 
 from __future__ import annotations
@@ -50,7 +50,8 @@ async def _until(client: httpx.AsyncClient, secret: TokenSigner, msisdn: str, am
 
 async def _closed_account(client: httpx.AsyncClient, settings: PaymentsSettings,
                           secret: TokenSigner, msisdn: str) -> str:
-    """A postpaid account paying by autopay, closed (the closure told twice) owing 80.00."""
+    """A postpaid account paying by autopay, closed (the closure told twice) owing 160.00, of
+    which 80.00 was paid since invoicing announced it."""
     account_id = await open_account(client, settings.amqp_url, secret, msisdn=msisdn)
     card = await registered_card(client, account_id, subscriber(secret, account_id), "success")
     mandate = await client.put(f"/v1/accounts/{account_id}/autopay", headers=subscriber(
@@ -63,7 +64,7 @@ async def _closed_account(client: httpx.AsyncClient, settings: PaymentsSettings,
         await publish_event(settings.amqp_url, closed, event_id=event_id)
     await _until(client, secret, msisdn, "1.00", 409)
     await publish_event(settings.amqp_url, BalanceChanged(
-        account_id=account_id, balance=Decimal("-80.00"), currency="RON", cause="invoice"))
+        account_id=account_id, balance=Decimal("-160.00"), currency="RON", cause="invoice"))
     await _until(client, secret, msisdn, "80.00", 201)
     return account_id
 
@@ -113,6 +114,8 @@ async def test_a_registry_row_beyond_the_debt_of_a_closed_account_stays_unmatche
     assert report["matched"] == 1
     assert [(r["reference"], r["problem"]) for r in report["unmatched"]] == [
         (f"{tag}-2", "account_closed")]
+    paid_off = await _offline(served, token_signer, msisdn, "0.01", f"C-{uuid.uuid4()}")
+    assert _problem(paid_off) == (409, "application/problem+json", "account-closed")
     assigned = await served.post(
         f"/v1/payment-registries/{report['id']}/rows/2/assignment",
         json={"account_id": account_id}, headers=bearer(token_signer))

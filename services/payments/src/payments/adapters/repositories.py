@@ -7,11 +7,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Row, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from payments.adapters.tables import accounts, lines, offline_references, payments, refunds
+from payments.domain.closure import CLOSED
 from payments.domain.payment import AccountRef, Payment, PaymentStatus, line_key
 from payments.domain.refund import Refund
 
@@ -25,8 +26,20 @@ class SqlAccountsReplica:
     async def get(self, account_id: str) -> AccountRef | None:
         row = (await self._session.execute(
             select(accounts).where(accounts.c.account_id == account_id))).first()
-        return AccountRef(row.account_id, row.currency, row.status, row.payment_mode,
-                          row.balance) if row else None
+        if row is None:
+            return None
+        balance = await self._balance(row) if row.status == CLOSED else row.balance
+        return AccountRef(row.account_id, row.currency, row.status, row.payment_mode, balance)
+
+    async def _balance(self, row: Row[Any]) -> Decimal | None:
+        """The last announced balance of a closed account with the payments into it since, so
+        that its debt is not paid twice before invoicing announces the next balance."""
+        if row.balance is None:
+            return None
+        paid = await self._session.scalar(select(func.coalesce(func.sum(payments.c.amount), 0)).where(
+            payments.c.account_id == row.account_id, payments.c.created_at > row.balance_at,
+            payments.c.status == PaymentStatus.SUCCEEDED.value))
+        return Decimal(row.balance) + Decimal(paid or 0)
 
     async def by_msisdn(self, msisdn: str) -> AccountRef | None:
         """The account of the line, however the number is written (lines kept before numbers

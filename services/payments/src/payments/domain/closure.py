@@ -3,8 +3,8 @@
 Once accounts closes an account, its final invoice is all it can still be charged; a payment
 into it is refused unless it settles that debt. Payments knows the debt as the last ledger
 balance invoicing announced (``invoicing.balance.changed``): a negative balance is owed.
-Payments made since that balance are not deducted until invoicing announces the balance
-they leave."""
+The replica adds to it the payments that succeeded since that balance was announced, so the
+debt is not paid twice before invoicing announces the balance they leave."""
 
 from __future__ import annotations
 
