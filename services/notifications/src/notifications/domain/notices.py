@@ -72,6 +72,14 @@ NOTICES = [
         "en": ("Negative balance", "The balance of account $account_id is negative: $balance "
                "$currency. Please top up to keep your services running."),
     }),
+    _notice("rating.allowance.exhausted", {"msisdn", "allowance"}, {
+        "ro": ("Pachet consumat", "Pachetul $allowance al numărului $msisdn s-a epuizat pentru "
+               "această lună. Consumul în continuare se taxează după tariful planului."),
+        "ru": ("Пакет израсходован", "Пакет $allowance номера $msisdn израсходован в этом "
+               "месяце. Дальнейшее потребление тарифицируется по тарифу плана."),
+        "en": ("Allowance used up", "The $allowance allowance of $msisdn is used up for this "
+               "month. Further usage is charged at the plan's prices."),
+    }),
     _notice("accounts.account.blocked", {"reason"}, {
         "ro": ("Contul a fost blocat", "Contul $account_id a fost blocat pentru datorie. "
                "Achitați datoria sau activați plata promisă pentru deblocare."),
