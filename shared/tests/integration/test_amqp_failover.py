@@ -18,7 +18,7 @@ from tarifa.messaging.failover_broker import FailoverBroker
 from tarifa.messaging.outbox import OutboxRelay
 from tarifa.messaging.topology import prepare_topology
 
-from .conftest import NotesUnitOfWork, NoteTaken, Sessions, eventually
+from .conftest import FaultNode, NotesUnitOfWork, NoteTaken, Sessions, eventually
 
 pytestmark = pytest.mark.slow
 
@@ -80,3 +80,34 @@ async def test_no_address_that_answers_fails_the_start(sessions: Sessions) -> No
     relay = OutboxRelay(sessions, f"{_closed_address()},{_closed_address()}")
     with pytest.raises(ConnectionError):
         await relay.start()
+
+
+async def test_broker_and_relay_move_to_the_next_node_when_theirs_goes_away(
+    fault_node: FaultNode, amqp_url: str, new_uow: Callable[[], NotesUnitOfWork],
+    sessions: Sessions
+) -> None:
+    run, queue, seen = uuid.uuid4().hex, "tests.failover.reconnect", list[str]()
+    addresses = f"{fault_node.url},{amqp_url}"
+
+    async def take(event: CloudEvent) -> None:
+        note = event.parse(NoteTaken)
+        if note.run == run:
+            seen.append(note.text)
+
+    broker = FailoverBroker(addresses, logger=None)
+    subscribe_event(broker, queue, NoteTaken.routing_key, take)
+    for where in (addresses, amqp_url):  # the private node first, then the main one
+        await prepare_topology(where, [queue])
+    relay = OutboxRelay(sessions, addresses, interval=0.05)
+    await broker.start()
+    await relay.start()
+    try:
+        await _stage(new_uow, run, "on the first node")
+        await eventually(lambda: _has(seen, "on the first node"), what="the first note")
+        await fault_node.stop()
+        await _stage(new_uow, run, "on the next node")
+        await eventually(lambda: _has(seen, "on the next node"), timeout=60,
+                         what="the note relayed and consumed after the failover")
+    finally:
+        await relay.stop()
+        await broker.stop()
