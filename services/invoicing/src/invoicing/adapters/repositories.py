@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import Select, func, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,6 +24,7 @@ from invoicing.adapters.tables import (
 from invoicing.domain.account import BillingAccount
 from invoicing.domain.detailed_bill import USAGE_TYPES
 from invoicing.domain.ledger import EntryKind, LedgerEntry
+from invoicing.domain.movements import MovementOrder, MovementQuery
 from invoicing.domain.run import BillingRun, RunFailure, RunProgress, RunStatus
 from invoicing.service.ports import Credit
 
@@ -35,6 +36,16 @@ _DELIVERED = text(
     "SELECT count(*) FROM outbox WHERE routing_key = 'invoicing.invoice.issued' "
     "AND published_at IS NOT NULL AND body -> 'data' ->> 'invoice_id' IN "
     "(SELECT id FROM invoices WHERE run_id = :run_id)")
+
+
+def _paged(found: Select[Any], query: MovementQuery) -> Select[Any]:
+    """The query's order, from after its position, a page long."""
+    columns = (ledger.c.occurred_on, ledger.c.created_at, ledger.c.id)
+    newest = query.order is MovementOrder.NEWEST
+    if query.after is not None:
+        place, after = tuple_(*columns), tuple_(*query.after)
+        found = found.where(place < after if newest else place > after)
+    return found.order_by(*(c.desc() if newest else c for c in columns)).limit(query.limit)
 
 
 class SqlAccountsReplica:
@@ -114,6 +125,15 @@ class SqlLedger:
             query = query.where(ledger.c.occurred_on <= until)
         query = query.order_by(ledger.c.occurred_on, ledger.c.created_at, ledger.c.id).limit(limit)
         return [_entry(row) for row in (await self._session.execute(query)).mappings()]
+
+    async def movement_page(self, query: MovementQuery) -> list[LedgerEntry]:
+        found = select(ledger).where(ledger.c.account_id == query.account_id)
+        if query.since is not None:
+            found = found.where(ledger.c.occurred_on >= query.since)
+        if query.until is not None:
+            found = found.where(ledger.c.occurred_on <= query.until)
+        found = _paged(found, query)
+        return [_entry(row) for row in (await self._session.execute(found)).mappings()]
 
     async def unstated(self, account_id: str, until: date) -> list[LedgerEntry]:
         query = select(ledger).where(

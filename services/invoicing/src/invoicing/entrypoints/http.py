@@ -17,8 +17,10 @@ from tarifa.web.access import GuardedRoute
 from invoicing.domain.billing import BillingError
 from invoicing.domain.invoice import Invoice
 from invoicing.domain.ledger import LedgerEntry
+from invoicing.domain.movements import MovementOrder, MovementQuery
 from invoicing.domain.statement import StatementLine
 from invoicing.domain.vat import VatAmount
+from invoicing.entrypoints.ledger_cursor import after_cursor, cursor_of
 from invoicing.entrypoints.schemas import (
     BalanceOut,
     BillingRunBody,
@@ -26,12 +28,14 @@ from invoicing.entrypoints.schemas import (
     InvoiceLineOut,
     InvoiceOut,
     MovementOut,
+    MovementPageOut,
     RunFailureOut,
     RunStagesOut,
     RunStartedOut,
     VatRateOut,
 )
 from invoicing.service.billing import start_run
+from invoicing.service.movements import UnknownAccount, movement_page
 from invoicing.service.ports import UnitOfWork
 from invoicing.service.progress import RunReport, report
 from invoicing.service.runs import BillingRunner
@@ -45,6 +49,7 @@ OWN_ACCOUNT = [allow(Role.OPERATOR, Role.SUBSCRIBER, own_account="account_id")]
 SUBSCRIBER_INVOICES = 6
 OPERATOR_INVOICES = 12
 PDF: dict[str, dict[str, str]] = {"application/pdf": {}}
+Cursor = Annotated[str | None, Query(max_length=400, description="`next_cursor` of the page before")]
 
 
 def _line_out(line: StatementLine, currency: str) -> InvoiceLineOut:
@@ -109,21 +114,30 @@ def _account_routes(router: APIRouter, new_uow: Callable[[], UnitOfWork]) -> Non
             raise NotFound(f"account {account_id} not found")
         return BalanceOut(balance=round_amount(balance, currency), currency=currency)
 
-    @router.get("/accounts/{account_id}/ledger", response_model=list[MovementOut],
+    @router.get("/accounts/{account_id}/ledger", response_model=list[MovementOut] | MovementPageOut,
                 dependencies=OWN_ACCOUNT)
     async def get_ledger(account_id: str,
                          since: Annotated[date | None, Query(alias="from")] = None,
                          until: Annotated[date | None, Query(alias="to")] = None,
-                         limit: Annotated[int, Query(ge=1, le=5000)] = 1000) -> list[MovementOut]:
+                         limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+                         order: Annotated[MovementOrder | None, Query()] = None,
+                         cursor: Cursor = None) -> list[MovementOut] | MovementPageOut:
+        """The account's movements. With ``order`` (``newest`` or ``oldest``) or ``cursor`` the
+        answer is a page, ``{items, next_cursor}``; without either it is the list of the oldest
+        ``limit`` movements, as it always was, for the callers made before pages."""
         if since and until and since > until:
             raise InvalidInput("from is after to", errors=[{"field": "from",
                                                             "message": "must not be after to"}])
-        async with new_uow() as uow:
-            if await uow.accounts.get(account_id) is None and not await uow.ledger.currency(
-                    account_id):
-                raise NotFound(f"account {account_id} not found")
-            entries = await uow.ledger.movements(account_id, since, until, limit)
-        return [_movement_out(entry) for entry in entries]
+        query = MovementQuery(account_id, since, until, order or MovementOrder.OLDEST,
+                              after_cursor(cursor), limit)
+        try:
+            page = await movement_page(new_uow(), query)
+        except UnknownAccount as exc:
+            raise NotFound(str(exc)) from exc
+        items = [_movement_out(entry) for entry in page.entries]
+        if order is None and cursor is None:
+            return items
+        return MovementPageOut(items=items, next_cursor=cursor_of(page.next_after))
 
     @router.get("/accounts/{account_id}/invoices", response_model=list[InvoiceOut],
                 dependencies=OWN_ACCOUNT)

@@ -60,6 +60,11 @@ class MovementOut(BaseModel):
                                                    "money back from")
 
 
+class MovementPageOut(BaseModel):
+    items: list[MovementOut] = Field(description="in the asked order")
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page")
+
+
 class BillingRunBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -18,6 +18,7 @@ from invoicing.domain.detailed_bill_subscription import Subscription
 from invoicing.domain.invoice import Allocation, Invoice, InvoiceStatus, OpenInvoice
 from invoicing.domain.issuing import AccountBook
 from invoicing.domain.ledger import LedgerEntry
+from invoicing.domain.movements import MovementQuery
 from invoicing.domain.overdue import DueInvoice, LateInvoice
 from invoicing.domain.posting import CarryKey
 from invoicing.domain.run import BillingRun, RunFailure, RunProgress, RunStatus
@@ -99,6 +100,9 @@ class Ledger(Protocol):
     async def currency(self, account_id: str) -> str | None: ...
     async def movements(self, account_id: str, since: date | None, until: date | None,
                         limit: int) -> list[LedgerEntry]: ...
+    async def movement_page(self, query: MovementQuery) -> list[LedgerEntry]:
+        """Up to ``query.limit`` movements in the query's order after its position."""
+
     async def unstated(self, account_id: str, until: date) -> list[LedgerEntry]: ...
     async def stated_balance(self, account_id: str) -> Decimal: ...
     async def state(self, entry_ids: Sequence[str], invoice_id: str) -> None: ...
