@@ -131,8 +131,18 @@ async def _password_set(cabinet: Cabinet, account_id: str, login: str, password:
     assert set_.status_code == 200, set_.text
 
 
+async def _newest_movements(cabinet: Cabinet, account_id: str) -> list[str]:
+    """The ids of the account's movements, newest first, as the ledger API answers them."""
+    async with httpx.AsyncClient(timeout=30) as http:
+        op = await token(http, cabinet, "operator")
+        answer = await http.get(f"{cabinet.url('invoicing')}/v1/accounts/{account_id}/ledger",
+                                params={"order": "newest", "limit": 1000}, headers=op)
+    assert answer.status_code == 200, answer.text
+    return [item["id"] for item in answer.json()["items"]]
+
+
 def test_movements_and_payments_are_paged_past_the_first_page(
-        desktop: Page, cabinet: Cabinet, people: dict[str, Person]) -> None:
+        desktop: Page, cabinet: Cabinet, people: dict[str, Person], loop: LoopThread) -> None:
     log_in(desktop, cabinet, people["saver"])
     desktop.get_by_role("link", name="Movements").click()
     movements, payments = desktop.locator("[data-movement]"), desktop.locator("[data-payment]")
@@ -141,6 +151,9 @@ def test_movements_and_payments_are_paged_past_the_first_page(
     desktop.get_by_role("button", name="Show more movements").click()
     expect(movements).to_have_count(CASH_PAYMENTS)
     expect(desktop.get_by_role("button", name="Show more movements")).to_have_count(0)
+    shown = movements.evaluate_all("rows => rows.map(r => r.dataset.movement)")
+    # newest first, the second page after the first, none shown twice
+    assert shown == loop.run(_newest_movements(cabinet, people["saver"].account_id))
     desktop.get_by_role("button", name="Show more payments").click()
     expect(payments).to_have_count(40)
     desktop.get_by_role("button", name="Show more payments").click()

@@ -1,5 +1,5 @@
 // Movements in and out, and the statistics per month as a bar chart (seed 003); below them the
-// payments made, a page at a time.
+// payments made, a page at a time; the movements newest first, a page at a time too.
 
 import { call } from "../api";
 import { esc, field, render } from "../dom";
@@ -12,15 +12,18 @@ interface Statistics {
   months: Month[];
 }
 
-// The ledger API pages by its limit (oldest first, up to 5000), not by a cursor: each "more"
-// asks for the next 50 on top of those shown.
+interface MovementPage {
+  items: Movement[];
+  next_cursor: string | null;
+}
+
+// Newest first, a page at a time: "more" asks the ledger API for the page after its cursor.
 const PAGE = 50;
-const MOST = 5000;
 
 export async function movementsView(accountId: string): Promise<void> {
   const stats = await call<Statistics>(
     "invoicing", `/v1/accounts/${accountId}/statistics?months=6`, "movements");
-  const ledger = await movements(accountId, PAGE);
+  const first = await movements(accountId, null);
   const root = render(`<h1>${esc(t("movements.title"))}</h1>
     <section class="card" aria-labelledby="stats-title">
       <h2 id="stats-title">${esc(t("movements.stats"))}</h2>
@@ -29,28 +32,29 @@ export async function movementsView(accountId: string): Promise<void> {
     <section class="card" aria-labelledby="list-title">
       <h2 id="list-title">${esc(t("movements.list"))}</h2>
       <p class="notice" role="status" id="ledger-notice"></p>
-      <div id="ledger">${ledger.length ? table(ledger) : `<p>${esc(t("movements.none"))}</p>`}</div>
+      <div id="ledger">${first.items.length ? table(first.items) : `<p>${esc(t("movements.none"))}</p>`}</div>
       <button type="button" class="secondary" id="ledger-more"${
-        ledger.length < PAGE ? " hidden" : ""}>${esc(t("movements.more"))}</button>
+        first.next_cursor === null ? " hidden" : ""}>${esc(t("movements.more"))}</button>
     </section>
     ${historySection()}`);
-  wireMore(root, accountId, ledger.length);
+  wireMore(root, accountId, first.next_cursor);
   await showHistory(root, accountId);
 }
 
-async function movements(accountId: string, limit: number): Promise<Movement[]> {
-  return await call<Movement[]>(
-    "invoicing", `/v1/accounts/${accountId}/ledger?limit=${limit}`, "movements");
+async function movements(accountId: string, cursor: string | null): Promise<MovementPage> {
+  const after = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
+  return await call<MovementPage>(
+    "invoicing", `/v1/accounts/${accountId}/ledger?order=newest&limit=${PAGE}${after}`, "movements");
 }
 
-function wireMore(root: HTMLElement, accountId: string, shown: number): void {
+function wireMore(root: HTMLElement, accountId: string, cursor: string | null): void {
   const more = field<HTMLButtonElement>(root, "#ledger-more");
   more.addEventListener("click", () => void (async () => {
     try {
-      const ledger = await movements(accountId, Math.min(MOST, shown + PAGE));
-      field(root, "#ledger").innerHTML = table(ledger);
-      more.hidden = ledger.length < shown + PAGE || ledger.length >= MOST;
-      shown = ledger.length;
+      const found = await movements(accountId, cursor);
+      field(root, "#ledger-rows").insertAdjacentHTML("beforeend", found.items.map(row).join(""));
+      cursor = found.next_cursor;
+      more.hidden = cursor === null;
     } catch (error) {
       field(root, "#ledger-notice").textContent = sentence(error);
     }
@@ -73,12 +77,15 @@ function chart(stats: Statistics): string {
       <span class="key payments"></span>${esc(t("movements.payments"))}</p>`;
 }
 
+function row(m: Movement): string {
+  return `<tr data-movement="${esc(m.id)}"><td>${esc(day(m.date))}</td><td>${esc(m.description)}</td>
+    <td class="num ${Number(m.amount) < 0 ? "debt" : "credit"}">${esc(money(m.amount, m.currency))}</td></tr>`;
+}
+
 function table(ledger: Movement[]): string {
-  const rows = ledger.map((m) => `<tr data-movement="${esc(m.id)}"><td>${esc(day(m.date))}</td><td>${esc(m.description)}</td>
-    <td class="num ${Number(m.amount) < 0 ? "debt" : "credit"}">${esc(money(m.amount, m.currency))}</td></tr>`);
   return `<div class="scroll" tabindex="0" role="region" aria-label="${esc(t("movements.list"))}">
     <table><thead><tr><th scope="col">${esc(t("movements.date"))}</th>
     <th scope="col">${esc(t("movements.description"))}</th>
     <th scope="col" class="num">${esc(t("movements.amount"))}</th></tr></thead>
-    <tbody>${rows.join("")}</tbody></table></div>`;
+    <tbody id="ledger-rows">${ledger.map(row).join("")}</tbody></table></div>`;
 }
