@@ -37,6 +37,8 @@ def test_the_committed_manifests_pass() -> None:
 def test_a_broken_copy_of_the_manifests_fails(tmp_path: Path) -> None:
     k8s = tmp_path / "k8s"
     shutil.copytree(ROOT / "deploy" / "k8s", k8s)
+    # the base takes the dashboard's ConfigMap from deploy/grafana, beside deploy/k8s
+    shutil.copytree(ROOT / "deploy" / "grafana", tmp_path / "grafana")
     base = k8s / "base"
     _edit(base / "accounts.yaml", "containerPort: 8001", "containerPort: eight-thousand-one")
     _edit(base / "rating.yaml", "readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false")
