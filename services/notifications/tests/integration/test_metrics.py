@@ -59,6 +59,17 @@ def _grew(before: Scrape, after: Scrape, name: str, **labels: str) -> float:
     return after.total(name, **labels) - before.total(name, **labels)
 
 
+async def _until_attempted(client: httpx.AsyncClient, before: Scrape) -> None:
+    """Until an attempt without the document was counted: a delivery is listed as pending from
+    the moment it is planned, before its first attempt."""
+    for _ in range(300):
+        if _grew(before, await scrape(client), "tarifa_notification_attempts_total", **EBILL,
+                 status="pending") >= 1:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("no e-bill attempt was counted pending")
+
+
 async def test_an_ebill_retried_then_sent_shows_in_the_metrics(
     client: httpx.AsyncClient, settings: NotificationsSettings, token_signer: TokenSigner,
     mailbox: Any, invoicing: Any,
@@ -66,6 +77,7 @@ async def test_an_ebill_retried_then_sent_shows_in_the_metrics(
     before = await scrape(client)
     issued = await _issue(settings)
     await _until(client, token_signer, issued, "pending")
+    await _until_attempted(client, before)
     invoicing.documents[issued.data["invoice_id"]] = PDF
     await _until(client, token_signer, issued, "sent")
     after = await scrape(client)
