@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-BENCHES = ("rating", "fees", "ebills", "statements", "daily_jobs")
+BENCHES = ("rating", "mixed", "fees", "ebills", "statements", "daily_jobs")
 
 
 def _load(name: str) -> ModuleType:
