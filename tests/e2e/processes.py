@@ -65,6 +65,9 @@ class Suite:
         for service in SERVICES:
             env[f"{service.upper()}_PORT"] = str(self.ports[service])
             env[f"{service.upper()}_DATABASE_URL"] = databases[service]
+            # a test's processes (two suites of them when scaled out) stay well inside the
+            # server's max_connections
+            env[f"{service.upper()}_DB_POOL_SIZE"] = "4"
         return env
 
     def start(self, env: dict[str, str]) -> None:

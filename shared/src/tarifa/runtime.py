@@ -99,7 +99,7 @@ def build_runtime(settings: ServiceSettings, *, verifier: TokenVerifier | None =
     """The parts every service has; ``verifier`` replaces the one the settings describe."""
     configure_logging(settings.service_name, json=settings.log_json,
                       level=logging.getLevelNamesMapping()[settings.log_level.upper()])
-    engine = create_engine(settings.dsn)
+    engine = create_engine(settings.dsn, pool_size=settings.db_pool_size)
     sessions = sessionmaker_for(engine)
     clock: Clock = ControllableClock() if settings.test_mode else SystemClock()
     return Runtime(

@@ -59,6 +59,10 @@ class ServiceSettings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", validation_alias=_common("LOG_LEVEL"))
     relay_interval: float = Field(0.2, gt=0)
+    db_pool_size: int = Field(10, ge=1, le=100, description=(
+        "database connections kept per process (as many more open under load): size it for the "
+        "consumers and requests a process runs at once, times the replicas, within the server's "
+        "max_connections"))
     cors_origins: str = Field(
         "", validation_alias=_common("CORS_ORIGINS"),
         description="comma-separated origins whose browsers may call the API; empty: none")
