@@ -141,7 +141,7 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
     async def clock_moved(_now: datetime) -> None:
         dispatcher.wake()
 
-    register_consumers(runtime, new_uow, dispatcher.wake)
+    register_consumers(runtime, new_uow, dispatcher.wake, settings.low_balance)
     register_code_consumer(runtime, new_uow, CodeSending(sms, _policy(settings), runtime.clock))
     runtime.on_start.append(dispatcher.start)
     runtime.on_stop.insert(0, dispatcher.stop)

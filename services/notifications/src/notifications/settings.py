@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import ClassVar
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
+from tarifa.currencies import UnknownCurrency, check_currency
 from tarifa.settings import ServiceSettings
 
 __all__ = ["NotificationsSettings"]
@@ -26,6 +28,9 @@ class NotificationsSettings(ServiceSettings):
     smtp_timeout: float = Field(10.0, gt=0)
     smtp_connections: int = Field(4, ge=1, le=64,
                                   description="SMTP connections kept open to the mail server")
+    low_balance: dict[str, Decimal] = Field(
+        default_factory=dict, description="per currency (JSON, e.g. {\"MDL\": \"20.00\"}): a "
+        "notice when a balance falls below it, once per crossing; unset: only below zero")
     # SMS goes to the operator's SMSC over SMPP; these name the peer for the SMS channel.
     smpp_host: str = "127.0.0.1"
     smpp_port: int = Field(2775, ge=1, le=65535)
@@ -67,6 +72,18 @@ class NotificationsSettings(ServiceSettings):
         False, description="send webhooks to loopback, private and link-local addresses too "
                            "(local development and tests only: such targets are the suite's own "
                            "network)")
+
+    @field_validator("low_balance")
+    @classmethod
+    def _thresholds(cls, value: dict[str, Decimal]) -> dict[str, Decimal]:
+        for currency, threshold in value.items():
+            try:
+                check_currency(currency)
+            except UnknownCurrency as exc:
+                raise ValueError(str(exc)) from exc
+            if not threshold.is_finite() or threshold < 0:
+                raise ValueError(f"the low-balance threshold of {currency} must not be negative")
+        return value
 
     @field_validator("smpp_password")
     @classmethod

@@ -7,7 +7,13 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from notifications.domain.balance import KnownBalance, crossed_below_zero
+from notifications.domain.balance import (
+    LOW_BALANCE,
+    NEGATIVE_BALANCE,
+    KnownBalance,
+    balance_notice,
+    crossed_below_zero,
+)
 from notifications.domain.catalogue import NOTIFIED_EVENTS
 from notifications.domain.contact import Contact
 from notifications.domain.delivery import Channel, DeliveryStatus, RetryPolicy
@@ -53,6 +59,18 @@ def test_the_balance_notice_is_only_for_the_crossing_below_zero() -> None:
     assert not crossed_below_zero(negative, Decimal("-2"), at + timedelta(seconds=1))
     assert not crossed_below_zero(positive, Decimal("-2"), at - timedelta(seconds=1))
     assert not crossed_below_zero(None, Decimal("0"), at)
+
+
+def test_a_balance_below_the_threshold_is_low_below_zero_negative_once_per_crossing() -> None:
+    later, twenty = NOW + timedelta(seconds=1), Decimal("20")
+    high, low = KnownBalance("a", Decimal("25"), NOW), KnownBalance("a", Decimal("10"), NOW)
+    assert balance_notice(high, Decimal("19.99"), later, twenty) == LOW_BALANCE
+    assert balance_notice(high, Decimal("-1"), later, twenty) == NEGATIVE_BALANCE
+    assert balance_notice(low, Decimal("5"), later, twenty) is None
+    assert balance_notice(low, Decimal("-5"), later, twenty) == NEGATIVE_BALANCE
+    assert balance_notice(high, Decimal("20"), later, twenty) is None
+    assert balance_notice(high, Decimal("19"), later, Decimal(0)) is None
+    assert balance_notice(high, Decimal("19"), NOW - timedelta(seconds=1), twenty) is None
 
 
 @pytest.mark.parametrize("language", ["ro", "ru", "en"])

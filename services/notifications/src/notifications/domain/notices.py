@@ -80,6 +80,14 @@ NOTICES = [
         "en": ("Allowance used up", "The $allowance allowance of $msisdn is used up for this "
                "month. Further usage is charged at the plan's prices."),
     }),
+    _notice("invoicing.balance.low", {"balance", "currency", "threshold"}, {
+        "ro": ("Sold redus", "Soldul contului $account_id a scăzut la $balance $currency, sub "
+               "$threshold $currency. Alimentați contul pentru a folosi serviciile în continuare."),
+        "ru": ("Низкий баланс", "Баланс лицевого счёта $account_id снизился до $balance "
+               "$currency, ниже $threshold $currency. Пополните счёт, чтобы услуги не прервались."),
+        "en": ("Low balance", "The balance of account $account_id is down to $balance $currency, "
+               "below $threshold $currency. Please top up to keep your services running."),
+    }),
     _notice("accounts.account.blocked", {"reason"}, {
         "ro": ("Contul a fost blocat", "Contul $account_id a fost blocat pentru datorie. "
                "Achitați datoria sau activați plata promisă pentru deblocare."),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from decimal import Decimal
 
 from tarifa.messaging.consumer import EventHandler
 from tarifa.messaging.envelope import CloudEvent
 from tarifa.runtime import Runtime
 
+from notifications.domain.balance import LOW_BALANCE
 from notifications.domain.catalogue import NOTIFIED_EVENTS
 from notifications.domain.otp import EVENT as OTP_EVENT
 from notifications.service.contacts import record_account_opened, record_account_updated
@@ -26,20 +28,22 @@ def _queue(routing_key: str) -> str:
     return "notifications." + what.replace(".", "-").replace("_", "-")
 
 
-NOTICE_QUEUES = {key: _queue(key) for key in NOTIFIED_EVENTS if key != OTP_EVENT}
+NOTICE_QUEUES = {key: _queue(key) for key in NOTIFIED_EVENTS if key not in (OTP_EVENT, LOW_BALANCE)}
+"""One queue per event told to subscribers; the low-balance notice comes from the balance's."""
 
 
-def _notices(new_uow: Callable[[], UnitOfWork], queue: str,
-             wake_dispatcher: Callable[[], None]) -> EventHandler:
+def _notices(new_uow: Callable[[], UnitOfWork], queue: str, wake_dispatcher: Callable[[], None],
+             low_balance: Mapping[str, Decimal]) -> EventHandler:
     async def on_event(event: CloudEvent) -> None:
-        if await plan_notices(new_uow(), queue, event):
+        if await plan_notices(new_uow(), queue, event, low_balance):
             wake_dispatcher()
 
     return on_event
 
 
 def register_consumers(runtime: Runtime, new_uow: Callable[[], UnitOfWork],
-                       wake_dispatcher: Callable[[], None]) -> None:
+                       wake_dispatcher: Callable[[], None],
+                       low_balance: Mapping[str, Decimal] | None = None) -> None:
     async def on_account_opened(event: CloudEvent) -> None:
         await record_account_opened(new_uow(), ACCOUNT_OPENED, event)
 
@@ -49,4 +53,5 @@ def register_consumers(runtime: Runtime, new_uow: Callable[[], UnitOfWork],
     runtime.subscribe(ACCOUNT_OPENED, "accounts.account.opened", on_account_opened)
     runtime.subscribe(ACCOUNT_UPDATED, "accounts.account.updated", on_account_updated)
     for routing_key, queue in NOTICE_QUEUES.items():
-        runtime.subscribe(queue, routing_key, _notices(new_uow, queue, wake_dispatcher))
+        runtime.subscribe(queue, routing_key,
+                          _notices(new_uow, queue, wake_dispatcher, low_balance or {}))

@@ -7,12 +7,14 @@ so the back office sees why nothing went; a contact not known yet is resolved wh
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
+from decimal import Decimal
 
 from tarifa.messaging.catalogue import CATALOGUE, BalanceChanged
 from tarifa.messaging.envelope import CloudEvent
 
-from notifications.domain.balance import KnownBalance, crossed_below_zero
+from notifications.domain.balance import LOW_BALANCE, KnownBalance, balance_notice
 from notifications.domain.catalogue import notified_event
 from notifications.domain.contact import Contact
 from notifications.domain.delivery import Channel, Delivery, DeliveryStatus
@@ -24,44 +26,66 @@ __all__ = ["BALANCE_CHANGED", "plan_notices"]
 BALANCE_CHANGED = BalanceChanged.routing_key
 
 
-def _plan(event: CloudEvent, payload: dict[str, object], account_id: str, channel: Channel,
-          contact: Contact | None, now: datetime) -> Delivery:
-    target = route(contact, channel, event.routing_key) if contact else None
+def _plan(event: CloudEvent, kind: str, payload: dict[str, object], account_id: str,
+          channel: Channel, contact: Contact | None, now: datetime) -> Delivery:
+    target = route(contact, channel, kind) if contact else None
     return Delivery.plan(
-        id=str(uuid.uuid4()), event=event.routing_key, event_id=event.id, account_id=account_id,
+        id=str(uuid.uuid4()), event=kind, event_id=event.id, account_id=account_id,
         payload=payload, now=now, channel=channel,
         recipient=target.recipient if target else None, unreachable=target.reason if target else None,
         correlation_id=event.correlation_id or event.id)
 
 
-async def _went_negative(uow: UnitOfWork, event: CloudEvent) -> bool:
-    """Record the new balance; True when it crossed below zero."""
+async def _balance_notice(uow: UnitOfWork, event: CloudEvent,
+                          low_balance: Mapping[str, Decimal]) -> str | None:
+    """Record the new balance; the notice its crossing calls for, if any."""
     data = event.parse(BalanceChanged)
     previous = await uow.balances.get(data.account_id)
-    crossed = crossed_below_zero(previous, data.balance, event.time)
+    threshold = low_balance.get(data.currency, Decimal(0))
+    kind = balance_notice(previous, data.balance, event.time, threshold)
     await uow.balances.record(KnownBalance(data.account_id, data.balance, event.time))
-    return crossed
+    return kind
 
 
-async def _calls_for_messages(uow: UnitOfWork, event: CloudEvent) -> bool:
-    return event.routing_key != BALANCE_CHANGED or await _went_negative(uow, event)
+async def _kind(uow: UnitOfWork, event: CloudEvent,
+                low_balance: Mapping[str, Decimal]) -> str | None:
+    """The notice ``event`` calls for (its own, or a balance's), or None."""
+    if event.routing_key != BALANCE_CHANGED:
+        return event.routing_key
+    return await _balance_notice(uow, event, low_balance)
 
 
-async def plan_notices(uow: UnitOfWork, consumer: str, event: CloudEvent) -> bool:
-    """Record the deliveries of ``event`` once; True when one of them waits to be sent."""
-    notified = notified_event(event.routing_key)
+def _payload(payload: dict[str, object], kind: str,
+             low_balance: Mapping[str, Decimal]) -> dict[str, object]:
+    if kind == LOW_BALANCE:
+        return payload | {"threshold": str(low_balance[str(payload["currency"])])}
+    return payload
+
+
+async def _plan_all(uow: UnitOfWork, event: CloudEvent, kind: str,
+                    payload: dict[str, object]) -> list[Delivery]:
+    account_id, added = str(payload["account_id"]), []
+    contact = await uow.contacts.get(account_id)
+    for channel in sorted(notified_event(kind).channels):
+        delivery = _plan(event, kind, payload, account_id, Channel(channel), contact,
+                         uow.clock.now())
+        if await uow.deliveries.add(delivery):
+            added.append(delivery)
+    return added
+
+
+async def plan_notices(uow: UnitOfWork, consumer: str, event: CloudEvent,
+                       low_balance: Mapping[str, Decimal] | None = None) -> bool:
+    """Record the deliveries of ``event`` once; True when one of them waits to be sent.
+    ``low_balance``: per currency, the balance below which a low-balance notice is told."""
+    thresholds = low_balance or {}
+    notified_event(event.routing_key)  # an event no message is sent for is refused first
     payload = event.parse(CATALOGUE[event.routing_key]).model_dump(mode="json")
-    account_id = str(payload["account_id"])
     async with uow:
         if not await uow.first_time(consumer, event.id):
             return False
-        added: list[Delivery] = []
-        if await _calls_for_messages(uow, event):
-            contact = await uow.contacts.get(account_id)
-            for channel in sorted(notified.channels):
-                delivery = _plan(event, payload, account_id, Channel(channel), contact,
-                                 uow.clock.now())
-                if await uow.deliveries.add(delivery):
-                    added.append(delivery)
+        kind = await _kind(uow, event, thresholds)
+        added = await _plan_all(uow, event, kind, _payload(payload, kind, thresholds)) \
+            if kind else []
         await uow.commit()
     return any(delivery.status is DeliveryStatus.PENDING for delivery in added)
