@@ -59,7 +59,7 @@ async def _baseline(conn: asyncpg.Connection, new_uow: Callable[[], RatingUnitOf
 
 
 async def main(lines: int = 10_000, baseline_lines: int = 1_000) -> dict[str, float]:
-    async with bench._servers() as (database_url, amqp_url):
+    async with bench._servers() as (database_url, _ledger_url, amqp_url):
         settings = RatingSettings(database_url=database_url, amqp_url=amqp_url,
                                   jwt_public_key=TEST_SIGNER.public_pem(), relay_interval=0.05,
                                   log_json=True, log_level="warning", fees_interval=3600)
