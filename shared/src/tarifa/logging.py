@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import TextIO, cast
 
 import structlog
 
@@ -19,6 +20,18 @@ def _drop_secrets(
     for key in _SECRET_KEYS & event.keys():
         event[key] = "***"
     return event
+
+
+class _CurrentStdout:
+    """Writes to ``sys.stdout`` as it is at each line, not as it was when logging was set up:
+    loggers are cached on first use, and whoever redirects stdout later (a supervisor, a test's
+    capture) still gets every line."""
+
+    def write(self, text: str) -> int:
+        return sys.stdout.write(text)
+
+    def flush(self) -> None:
+        sys.stdout.flush()
 
 
 def configure_logging(service: str, *, json: bool | None = None, level: int = logging.INFO) -> None:
@@ -37,7 +50,7 @@ def configure_logging(service: str, *, json: bool | None = None, level: int = lo
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(level),
-        logger_factory=structlog.PrintLoggerFactory(sys.stdout),
+        logger_factory=structlog.PrintLoggerFactory(cast(TextIO, _CurrentStdout())),
         cache_logger_on_first_use=True,
     )
     structlog.contextvars.bind_contextvars(service=service)
