@@ -10,6 +10,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+import pytest
 import pytest_asyncio
 from invoicing.adapters.uow import InvoicingUnitOfWork
 from invoicing.bootstrap import MIGRATIONS, build_app
@@ -100,7 +101,7 @@ async def _numbers(dsn: str, run_id: str) -> list[int]:
 
 
 async def test_chunks_issue_the_same_invoices_as_one_account_at_a_time(
-    chunked: tuple[InvoicingSettings, httpx.AsyncClient],
+    chunked: tuple[InvoicingSettings, httpx.AsyncClient], capfd: pytest.CaptureFixture[str],
 ) -> None:
     settings, client = chunked
     alone = await seed(_url(settings), "alone", 30, APRIL)
@@ -115,6 +116,8 @@ async def test_chunks_issue_the_same_invoices_as_one_account_at_a_time(
         run = await run_billing(client, period_end, account_ids=together)
         assert run["status"] == "completed", run
         assert run["issued"] == 30
+    # the chunks issued them, not the one-account fallback a failed chunk takes
+    assert "billing_chunk_failed" not in capfd.readouterr().out
     expected, issued = await _invoices(_url(settings), "alone"), await _invoices(_url(settings), "chunk")
     assert len(issued) == 60
     assert issued == expected

@@ -20,6 +20,7 @@ from invoicing.adapters.tables import (
     allocations,
     billing_run_failures,
     invoice_counters,
+    invoice_lines,
     invoices,
     ledger,
     lines,
@@ -45,7 +46,8 @@ def _among(column: Any, ids: Sequence[str]) -> ColumnElement[bool]:
 
 _INVOICE = [f.name for f in fields(Invoice) if f.name not in ("lines", "status", "vat_breakdown")]
 _INVOICE_COLUMNS = [*_INVOICE, "status", "customer", "vat_breakdown"]
-_LINE = [f.name for f in fields(StatementLine)]
+_LINE = [f.name for f in fields(StatementLine) if f.name in invoice_lines.c]
+"""What an invoice line stores (a detailed bill's row also carries its record, which it does not)."""
 _LINE_COLUMNS = ["invoice_id", "position", *_LINE]
 _LEDGER = [column.name for column in ledger.c]
 _UNSTATED = (f"SELECT {', '.join(_LEDGER)} FROM ledger WHERE account_id = ANY($1::text[]) "
