@@ -35,7 +35,8 @@ def _prepare(settings: ServiceSettings, migrations: Path) -> None:
 
 
 async def _connect(address: str) -> aio_pika.abc.AbstractConnection:
-    return await aio_pika.connect(address, timeout=10)
+    # generous: a broker busy with many services starting at once answers late, not never
+    return await aio_pika.connect(address, timeout=30)
 
 
 def _check_broker(settings: ServiceSettings) -> None:
