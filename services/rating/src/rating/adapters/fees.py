@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rating.adapters.repositories import line_of, plan_changes
-from rating.adapters.tables import among, fee_charges, lines
+from rating.adapters.tables import among, connection_of, fee_charges, lines, of_current_line
 from rating.domain.lines import Line
 from rating.domain.packages import KIND_PREFIX
 from rating.domain.schedule import FeeCharge
@@ -20,13 +21,28 @@ __all__ = ["SqlFees"]
 
 
 def _row(charge: FeeCharge, now: datetime) -> dict[str, object]:
-    return {
+    row = {
         "msisdn": charge.msisdn, "kind": charge.kind, "period_date": charge.period_date,
         "account_id": charge.account_id, "plan_code": charge.plan.code,
         "plan_version": charge.plan.version, "amount": charge.amount, "net": charge.split.net,
         "vat": charge.split.vat, "gross": charge.split.gross, "currency": charge.plan.currency,
         "charged_at": now,
     }
+    return {f"f_{name}": value for name, value in row.items()} | {"f_line": charge.msisdn}
+
+
+def _add_charge() -> Any:
+    """Insert one charge under the connection of the line holding its number now; a charge
+    of that line stored already (same kind and period date) is skipped."""
+    names = [c.name for c in fee_charges.c if c.name != "connected_at"]
+    values: dict[str, Any] = {name: bindparam(f"f_{name}") for name in names}
+    table = fee_charges
+    return (insert(table).values(values | {"connected_at": connection_of(bindparam("f_line"))})
+            .on_conflict_do_nothing()
+            .returning(table.c.msisdn, table.c.kind, table.c.period_date))
+
+
+_ADD_CHARGE = _add_charge()
 
 
 class SqlFees:
@@ -58,7 +74,7 @@ class SqlFees:
         rows = (await self._session.execute(
             select(fee_charges.c.msisdn, month.label("month"),
                    func.sum(fee_charges.c.amount).label("amount"))
-            .where(among(fee_charges.c.msisdn, firsts), of_kind,
+            .where(among(fee_charges.c.msisdn, firsts), of_kind, of_current_line(fee_charges),
                    fee_charges.c.period_date >= min(firsts.values()))
             .group_by(fee_charges.c.msisdn, month))).all()
         found: dict[str, dict[date, Decimal]] = {msisdn: {} for msisdn in firsts}
@@ -77,17 +93,14 @@ class SqlFees:
     async def add(self, charges: Sequence[FeeCharge], now: datetime) -> set[tuple[str, str, date]]:
         if not charges:
             return set()
-        table = fee_charges
-        rows = (await self._session.execute(
-            insert(table).on_conflict_do_nothing()
-            .returning(table.c.msisdn, table.c.kind, table.c.period_date),
-            [_row(c, now) for c in charges])).all()
+        rows = (await self._session.execute(_ADD_CHARGE, [_row(c, now) for c in charges])).all()
         return {(r.msisdn, r.kind, r.period_date) for r in rows}
 
     async def listed(self, msisdn: str, first: date | None,
                      last: date | None) -> list[Mapping[str, object]]:
         table = fee_charges
-        statement = select(table).where(table.c.msisdn == msisdn)
+        columns = [c for c in table.c if c.name != "connected_at"]
+        statement = select(*columns).where(table.c.msisdn == msisdn, of_current_line(table))
         if first:
             statement = statement.where(table.c.period_date >= first)
         if last:

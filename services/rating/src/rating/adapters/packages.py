@@ -7,11 +7,11 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rating.adapters.tables import among, line_packages, packages
+from rating.adapters.tables import among, connection_of, line_packages, of_current_line, packages
 from rating.domain.packages import LinePackage, Package
 from rating.domain.plan import Allowance
 
@@ -52,18 +52,20 @@ class SqlPackages:
 
     async def uses_of(self, msisdns: Collection[str]) -> dict[str, list[LinePackage]]:
         table = line_packages
-        rows = await self._session.execute(select(table).where(among(table.c.msisdn, msisdns))
-                                           .order_by(table.c.msisdn, table.c.started_at))
+        rows = await self._session.execute(
+            select(table).where(among(table.c.msisdn, msisdns), of_current_line(table))
+            .order_by(table.c.msisdn, table.c.started_at))
         found: dict[str, list[LinePackage]] = {msisdn: [] for msisdn in msisdns}
         for row in rows:
             found[row.msisdn].append(_use(row))
         return found
 
     async def start(self, use: LinePackage) -> None:
-        await self._session.execute(line_packages.insert().values(asdict(use)))
+        await self._session.execute(line_packages.insert().values(
+            asdict(use) | {"connected_at": connection_of(literal(use.msisdn))}))
 
     async def end(self, use: LinePackage, at: datetime) -> None:
         table = line_packages
         await self._session.execute(table.update().where(
             table.c.msisdn == use.msisdn, table.c.code == use.code,
-            table.c.started_at == use.started_at).values(ended_at=at))
+            table.c.started_at == use.started_at, of_current_line(table)).values(ended_at=at))

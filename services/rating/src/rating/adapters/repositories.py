@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,9 +16,11 @@ from rating.adapters.tables import (
     accounts,
     allowance_buckets,
     among,
+    connection_of,
     invoiced_periods,
     line_plan_changes,
     lines,
+    of_current_line,
     plan_versions,
     suspensions,
 )
@@ -97,17 +99,20 @@ class SqlReplica:
 
     async def upsert_line(self, line: Line) -> None:
         """Store the line; a number given to a new line (a later connection) starts afresh:
-        the plan changes of its previous line go, and it is open."""
+        the plan changes of its previous line go, it is open and its fees were never looked
+        at. The activation of an earlier line of the number, come late, changes nothing."""
         row = {"msisdn": line.msisdn, "account_id": line.account_id, "plan_code": line.plan_code,
                "connected_at": line.connected_at}
         await self._session.execute(line_plan_changes.delete().where(
             line_plan_changes.c.msisdn == line.msisdn,
             line_plan_changes.c.effective_at < line.connected_at))
         statement = insert(lines).values(row)
+        same = lines.c.connected_at == statement.excluded.connected_at
         await self._session.execute(statement.on_conflict_do_update(
             index_elements=[lines.c.msisdn],
             set_={c: statement.excluded[c] for c in ("account_id", "plan_code", "connected_at")}
-            | {"closed_at": None}))
+            | {"closed_at": None, "fees_through": case((same, lines.c.fees_through))},
+            where=lines.c.connected_at <= statement.excluded.connected_at))
 
     async def close_line(self, msisdn: str, account_id: str, closed_at: datetime) -> bool:
         """Close the line of this account connected before ``closed_at``; False if none."""
@@ -180,16 +185,28 @@ class SqlBuckets:
     async def used(self, msisdns: Collection[str], since: date) -> dict[BucketKey, int]:
         table = allowance_buckets
         rows = (await self._session.execute(select(table).where(
-            among(table.c.msisdn, msisdns), table.c.period >= since))).all()
+            among(table.c.msisdn, msisdns), table.c.period >= since, of_current_line(table)))).all()
         return {(r.msisdn, r.period, r.allowance): r.used for r in rows}
 
     async def save(self, used: Mapping[BucketKey, int]) -> None:
         if not used:
             return
-        statement = insert(allowance_buckets)
         await self._session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[allowance_buckets.c.msisdn, allowance_buckets.c.period,
-                                allowance_buckets.c.allowance],
-                set_={"used": statement.excluded.used}),
-            [{"msisdn": m, "period": p, "allowance": a, "used": n} for (m, p, a), n in used.items()])
+            _SAVE_BUCKET, [{"b_msisdn": m, "b_line": m, "b_period": p, "b_allowance": a,
+                            "b_used": n}
+                           for (m, p, a), n in used.items()])
+
+
+def _save_bucket() -> Any:
+    """Upsert one bucket, under the connection of the line holding its number now."""
+    table = allowance_buckets
+    statement = insert(table).values(
+        msisdn=bindparam("b_msisdn"), connected_at=connection_of(bindparam("b_line")),
+        period=bindparam("b_period"), allowance=bindparam("b_allowance"),
+        used=bindparam("b_used"))
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.msisdn, table.c.connected_at, table.c.period, table.c.allowance],
+        set_={"used": statement.excluded.used})
+
+
+_SAVE_BUCKET = _save_bucket()

@@ -10,7 +10,13 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rating.adapters.tables import among, lines, rerating_runs, usage_records
+from rating.adapters.tables import (
+    among,
+    lines,
+    rated_to_current_line,
+    rerating_runs,
+    usage_records,
+)
 from rating.domain.rerating import Rerated, StoredRecord, Window
 from rating.domain.rerating_run import CurrencyDifference, ReratingRun
 from rating.domain.usage import UsageRecord
@@ -75,7 +81,7 @@ class SqlRerating:
         earliest, latest = window.started_between()
         rows = (await self._session.execute(select(usage_records).where(
             among(_U.msisdn, msisdns), _U.started_at >= earliest, _U.started_at < latest,
-            _U.usage_date.between(window.first, window.last),
+            _U.usage_date.between(window.first, window.last), rated_to_current_line(),
         ).order_by(_U.msisdn, _U.started_at, _U.id))).all()
         return [_stored(row) for row in rows]
 

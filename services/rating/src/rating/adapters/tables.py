@@ -21,18 +21,22 @@ from sqlalchemy import (
     Text,
     any_,
     bindparam,
+    exists,
     false,
+    select,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import ScalarSelect
 from tarifa.audit.tables import metadata as audit
 from tarifa.idempotency.tables import metadata as idempotency
 from tarifa.messaging.tables import metadata as messaging
 
-__all__ = ["accounts", "allowance_buckets", "among", "fee_charges", "invoiced_periods",
-           "line_packages", "line_plan_changes", "lines", "metadata", "packages", "parked_usage",
-           "plan_versions",
-           "rerating_runs", "suspensions", "usage_records", "usage_rejections"]
+__all__ = ["accounts", "allowance_buckets", "among", "connection_of", "fee_charges",
+           "invoiced_periods", "line_packages", "line_plan_changes", "lines", "metadata",
+           "of_current_line", "packages", "parked_usage", "plan_versions",
+           "rated_to_current_line", "rerating_runs", "suspensions", "usage_records",
+           "usage_rejections"]
 
 metadata = MetaData()
 for table in (*messaging.tables.values(), *idempotency.tables.values(),
@@ -93,6 +97,7 @@ packages = Table(
 line_packages = Table(
     "line_packages", metadata,
     Column("msisdn", String(32), primary_key=True),
+    Column("connected_at", DateTime(timezone=True), primary_key=True),
     Column("code", String(32), primary_key=True),
     Column("started_at", DateTime(timezone=True), primary_key=True),
     Column("ended_at", DateTime(timezone=True)),
@@ -101,6 +106,7 @@ line_packages = Table(
 fee_charges = Table(
     "fee_charges", metadata,
     Column("msisdn", String(32), primary_key=True),
+    Column("connected_at", DateTime(timezone=True), primary_key=True),
     Column("kind", String(100), primary_key=True),
     Column("period_date", Date, primary_key=True),
     Column("account_id", String(64), nullable=False),
@@ -211,6 +217,7 @@ Index("parked_usage_by_time", parked_usage.c.parked_at)
 allowance_buckets = Table(
     "allowance_buckets", metadata,
     Column("msisdn", String(32), primary_key=True),
+    Column("connected_at", DateTime(timezone=True), primary_key=True),
     Column("period", Date, primary_key=True),
     Column("allowance", String(80), primary_key=True),
     Column("used", BigInteger, nullable=False),
@@ -220,3 +227,23 @@ allowance_buckets = Table(
 def among(column: ColumnElement[Any], values: Collection[Any]) -> ColumnElement[bool]:
     """``column = ANY(:values)``: one array parameter, however many values."""
     return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+
+
+def connection_of(msisdn: ColumnElement[Any]) -> ScalarSelect[Any]:
+    """The connection of the line now holding ``msisdn``: what a line's buckets, fee charges
+    and packages are kept under, so a number given to a new line starts with none of them."""
+    return select(lines.c.connected_at).where(lines.c.msisdn == msisdn).scalar_subquery()
+
+
+def of_current_line(table: Table) -> ColumnElement[bool]:
+    """The rows of ``table`` kept under the connection of the line now holding their number."""
+    return exists().where(lines.c.msisdn == table.c.msisdn,
+                          lines.c.connected_at == table.c.connected_at)
+
+
+def rated_to_current_line() -> ColumnElement[bool]:
+    """The usage records of the line now holding their number: its account's, from its
+    connection on (an earlier owner's records stay theirs, and are not re-rated with it)."""
+    return exists().where(lines.c.msisdn == usage_records.c.msisdn,
+                          lines.c.account_id == usage_records.c.account_id,
+                          lines.c.connected_at <= usage_records.c.started_at)

@@ -10,7 +10,7 @@ import asyncpg
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rating.adapters.tables import among, usage_records
+from rating.adapters.tables import among, rated_to_current_line, usage_records
 from rating.domain.rating import RatedRecord
 from rating.service.ports import UsagePage, UsageQuery
 
@@ -58,7 +58,8 @@ class SqlUsage:
 
     async def page(self, query: UsageQuery) -> UsagePage:
         table = usage_records
-        statement = select(*_PAGE_COLUMNS).where(table.c.msisdn == query.msisdn)
+        statement = select(*_PAGE_COLUMNS).where(table.c.msisdn == query.msisdn,
+                                                 rated_to_current_line())
         if query.first_day:
             statement = statement.where(table.c.usage_date >= query.first_day)
         if query.last_day:
