@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-BENCHES = ("rating", "mixed", "fees", "ebills", "statements", "daily_jobs")
+BENCHES = ("rating", "mixed", "fees", "ebills", "statements", "daily_jobs", "emails")
 
 
 def _load(name: str) -> ModuleType:

@@ -1,0 +1,308 @@
+"""E-bill emails per second: the notifications process against one SMTP connection per message.
+
+Starts a real SMTP server (aiosmtpd on 127.0.0.1), a small HTTP server answering as invoicing's
+API does (``GET /v1/invoices/{id}/pdf`` with a bearer token, the PDF a real signed e-bill from
+the document engine) and, in accounts' stead, ``POST /v1/auth/token``; then one
+``notifications serve`` process on a fresh database and vhost. ``accounts`` events give it N
+accounts that chose e-bills by email; then N ``invoicing.invoice.issued`` events are published
+and the time until the SMTP server has received all N messages is measured (consumer, inbox,
+planning, dispatcher, PDF fetch, SMTP). The baseline, in the same run, sends the same messages
+to the same server with plain ``aiosmtplib.send`` (one connection per message, one at a time).
+Prints the figures; asserts nothing on time. Servers come from ``TARIFA_TEST_DATABASE_URL`` /
+``TARIFA_TEST_AMQP_URL`` (default: localhost). Run: ``python tests/bench/emails.py [N]``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib.util
+import json
+import os
+import socket
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from email.parser import BytesHeaderParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import aio_pika
+import aiosmtplib
+import asyncpg
+import httpx
+from aiosmtpd.controller import Controller
+from invoicing.adapters.pdf import build_renderer
+from notifications.adapters.smtp import mime_message
+from notifications.domain.message import Attachment, OutgoingEmail
+from tarifa.auth import Principal, Role
+from tarifa.messaging.catalogue import AccountOpened, EventData, InvoiceIssued
+from tarifa.messaging.envelope import new_event
+from tarifa.messaging.topology import EVENTS_EXCHANGE, declare_base
+from tarifa.testing.keys import TEST_SIGNER
+from tarifa.testing.servers import amqp_server, create_vhost, delete_vhost, drop_database, new_database
+
+DEFAULT_COUNT = 2_000
+BASELINE_COUNT = 400  # the baseline's rate is steady; more messages only make the run longer
+SECRET = "bench-notifications-secret"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class _MailBox:
+    """An aiosmtpd handler counting what it accepts, and the distinct Message-IDs."""
+
+    def __init__(self) -> None:
+        self.count, self.message_ids, self.with_pdf = 0, set[str](), 0
+
+    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
+        headers = BytesHeaderParser().parsebytes(envelope.content)
+        self.message_ids.add(str(headers["Message-ID"]))
+        self.with_pdf += b"Content-Type: application/pdf" in envelope.content
+        self.count += 1
+        return "250 OK"
+
+
+def _pdf() -> bytes:
+    """One signed e-bill as the document engine makes it (development CA and TSA)."""
+    spec = importlib.util.spec_from_file_location("bench_ebills", Path(__file__).with_name("ebills.py"))
+    assert spec is not None and spec.loader is not None
+    ebills = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ebills)
+
+    async def render(folder: str) -> bytes:
+        renderer = build_renderer(ebills._Settings(documents_dir=Path(folder), signing_workers=1))
+        try:
+            return (await renderer.render([ebills._statement(1)]))[0]  # type: ignore[no-any-return]
+        finally:
+            await renderer.close()
+
+    with tempfile.TemporaryDirectory() as folder:
+        return asyncio.run(render(folder))
+
+
+@contextmanager
+def _invoicing(pdf: bytes) -> Iterator[str]:
+    """Invoicing's PDF endpoint (bearer token required) and accounts' token endpoint."""
+    token = TEST_SIGNER.issue(Principal("notifications", Role.OPERATOR))
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as the real API server
+
+        def _answer(self, status: int, body: bytes, content_type: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_POST(self) -> None:
+            form = self.rfile.read(int(self.headers["Content-Length"])).decode()
+            known = f"client_secret={SECRET}" in form
+            body = {"access_token": token, "token_type": "bearer", "expires_in": 3600}
+            self._answer(200 if known else 401, json.dumps(body if known else {}).encode(),
+                         "application/json")
+
+        def do_GET(self) -> None:
+            if self.headers.get("Authorization") != f"Bearer {token}":
+                self._answer(401, b'{"title": "Unauthorized"}', "application/problem+json")
+            elif self.path.startswith("/v1/invoices/bench-") and self.path.endswith("/pdf"):
+                self._answer(200, pdf, "application/pdf")
+            else:
+                self._answer(404, b'{"title": "Not Found"}', "application/problem+json")
+
+        def log_message(self, *_args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@asynccontextmanager
+async def _servers() -> AsyncIterator[tuple[str, str]]:
+    """A fresh notifications database URL and a vhost URL; both removed at the end."""
+    database_server = os.environ.get("TARIFA_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432")
+    with amqp_server(os.environ.get("TARIFA_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")) \
+            as (amqp_url, ctl):
+        vhost_url, vhost = create_vhost(amqp_url, ctl)
+        database_url = await new_database(database_server.rstrip("/"), "bench_notifications")
+        try:
+            yield database_url, vhost_url
+        finally:
+            await drop_database(database_url)
+            delete_vhost(vhost, ctl)
+
+
+async def _ready(port: int, process: asyncio.subprocess.Process) -> None:
+    async with httpx.AsyncClient() as client:
+        for _ in range(240):
+            if process.returncode is not None:
+                raise RuntimeError("the notifications process exited at start")
+            with contextlib.suppress(httpx.HTTPError):
+                if (await client.get(f"http://127.0.0.1:{port}/health/ready")).status_code == 200:
+                    return
+            await asyncio.sleep(0.25)
+    raise TimeoutError("the notifications process never became ready")
+
+
+@asynccontextmanager
+async def _notifications(env: dict[str, str], log: Path) -> AsyncIterator[None]:
+    """One ``python -m notifications serve`` process with ``env``, its output in ``log``."""
+    port = _free_port()
+    with log.open("wb") as out:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "notifications", "serve", stdout=out, stderr=out,
+            env=dict(os.environ, **env, NOTIFICATIONS_PORT=str(port)))
+    try:
+        await _ready(port, process)
+        yield
+    finally:
+        process.terminate()
+        await asyncio.wait_for(process.wait(), timeout=30)
+
+
+def _env(database_url: str, amqp_url: str, smtp_port: int, invoicing_url: str) -> dict[str, str]:
+    return {"NOTIFICATIONS_DATABASE_URL": database_url, "TARIFA_AMQP_URL": amqp_url,
+            "TARIFA_JWT_PUBLIC_KEY": TEST_SIGNER.public_pem(), "TARIFA_LOG_LEVEL": "warning",
+            "TARIFA_LOG_JSON": "true", "NOTIFICATIONS_SMTP_PORT": str(smtp_port),
+            "NOTIFICATIONS_INVOICING_URL": invoicing_url,
+            "NOTIFICATIONS_ACCOUNTS_URL": invoicing_url, "NOTIFICATIONS_CLIENT_SECRET": SECRET,
+            "NOTIFICATIONS_SMPP_PORT": str(_free_port()), "NOTIFICATIONS_RELAY_INTERVAL": "0.05"}
+
+
+def _accounts(count: int) -> list[EventData]:
+    return [AccountOpened(account_id=f"bench-account-{n}", customer_id=f"c{n}",
+                          payment_mode="postpaid", currency="MDL", timezone="Europe/Chisinau",
+                          language=("ro", "ru", "en")[n % 3], customer_name="Ion Popescu",
+                          email=f"customer{n}@example.md",
+                          bill_delivery={"medium": "ebill", "email": f"ebill{n}@example.md"})
+            for n in range(count)]
+
+
+def _invoices(count: int) -> list[EventData]:
+    return [InvoiceIssued(invoice_id=f"bench-{n}", number=f"TF-2026/{n:06d}",
+                          account_id=f"bench-account-{n}", period_start=date(2026, 5, 1),
+                          period_end=date(2026, 5, 31), total_charges=Decimal("69.60"),
+                          amount_due=Decimal("69.60"), due_date=date(2026, 6, 16), currency="MDL")
+            for n in range(count)]
+
+
+async def _publish(amqp_url: str, events: list[EventData]) -> None:
+    connection = await aio_pika.connect(amqp_url)
+    async with connection:
+        channel = await connection.channel(publisher_confirms=True)
+        await declare_base(channel)
+        exchange = await channel.get_exchange(EVENTS_EXCHANGE)
+        for data in events:
+            event = new_event("bench", data.routing_key, data, now=datetime.now(UTC),
+                              subject=getattr(data, "account_id", None))
+            await exchange.publish(aio_pika.Message(
+                event.model_dump_json().encode(), message_id=event.id,
+                delivery_mode=aio_pika.DeliveryMode.PERSISTENT), routing_key=data.routing_key)
+
+
+async def _until(what: str, reached: Any, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not await reached():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what} never got there")
+        await asyncio.sleep(0.02)
+
+
+async def _seed(conn: asyncpg.Connection, amqp_url: str, count: int) -> None:
+    await _publish(amqp_url, _accounts(count))
+
+    async def known() -> bool:
+        return bool(await conn.fetchval("SELECT count(*) FROM contacts") >= count)
+
+    await _until("the contacts replica", known, timeout=120)
+
+
+async def _emails(conn: asyncpg.Connection, amqp_url: str, mailbox: _MailBox, count: int) -> float:
+    """Seconds from the first invoice event published to the last email received."""
+    async def received() -> bool:
+        return mailbox.count >= count
+
+    started = time.perf_counter()
+    await _publish(amqp_url, _invoices(count))
+    await _until("the e-bill emails", received, timeout=600)
+    return time.perf_counter() - started
+
+
+async def _checks(conn: asyncpg.Connection, mailbox: _MailBox) -> str:
+    sent = await conn.fetchval("SELECT count(*) FROM deliveries WHERE channel = 'email' "
+                               "AND status = 'sent'")
+    inbox = await conn.fetchval("SELECT count(*) FROM inbox WHERE consumer = "
+                                "'notifications.invoice-issued'")
+    return (f"{mailbox.count} received, {len(mailbox.message_ids)} distinct Message-IDs, "
+            f"{mailbox.with_pdf} with the PDF; {sent} email deliveries logged sent, "
+            f"{inbox} events in the inbox")
+
+
+async def _baseline(port: int, pdf: bytes, count: int) -> float:
+    """Messages/s with one plain ``aiosmtplib.send`` (its own connection) per message."""
+    messages = [mime_message(OutgoingEmail(
+        recipient=f"ebill{n}@example.md", subject=f"Factura TF-2026/{n:06d}", body="Factura",
+        message_id=f"<baseline-{uuid.uuid4()}@tarifa.local>",
+        attachments=(Attachment(f"TF-2026-{n:06d}.pdf", "application/pdf", pdf),)),
+        "billing@tarifa.local") for n in range(count)]
+    started = time.perf_counter()
+    for message in messages:
+        await aiosmtplib.send(message, hostname="127.0.0.1", port=port)
+    return count / (time.perf_counter() - started)
+
+
+async def _run(count: int, baseline_count: int, pdf: bytes, smtp_port: int,
+               mailbox: _MailBox) -> tuple[float, float, str]:
+    with _invoicing(pdf) as invoicing_url, tempfile.TemporaryDirectory() as folder:
+        async with _servers() as (database_url, amqp_url):
+            env = _env(database_url, amqp_url, smtp_port, invoicing_url)
+            async with _notifications(env, Path(folder) / "notifications.log"):
+                conn = await asyncpg.connect(database_url)
+                try:
+                    await _seed(conn, amqp_url, count)
+                    seconds = await _emails(conn, amqp_url, mailbox, count)
+                    await asyncio.sleep(0.5)  # the last attempts' commits
+                    checks = await _checks(conn, mailbox)
+                finally:
+                    await conn.close()
+        baseline = await _baseline(smtp_port, pdf, baseline_count)
+    return count / seconds, baseline, checks
+
+
+def main(count: int = DEFAULT_COUNT, baseline_count: int = BASELINE_COUNT) -> dict[str, float]:
+    pdf, mailbox, port = _pdf(), _MailBox(), _free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        rate, baseline, checks = asyncio.run(_run(count, baseline_count, pdf, port, mailbox))
+    finally:
+        controller.stop()
+    print(f"emails: {count} e-bills ({len(pdf):,} bytes of signed PDF each) through one "
+          f"notifications process: {rate:,.0f} emails/s")
+    print(f"  checks: {checks}")
+    print(f"  baseline: one SMTP connection per message (plain aiosmtplib.send), "
+          f"{baseline_count} messages: {baseline:,.0f} emails/s")
+    print(f"  ratio: {rate / baseline:.1f}x the baseline")
+    return {"emails_per_s": rate, "baseline_emails_per_s": baseline}
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_COUNT)
