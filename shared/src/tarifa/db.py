@@ -1,20 +1,39 @@
-"""Database helpers: the engine, creating a service's database, and running its migrations."""
+"""Database helpers: the engine, creating a service's database, and running its migrations.
+
+A pooled connection is checked before it is handed out without a round trip to the server: one
+whose server ended it (a restart, ``pg_terminate_backend``, an idle timeout) is closed on the
+client as soon as the server says so, and the pool replaces it. SQLAlchemy's ``pool_pre_ping``
+would cost three round trips (``BEGIN``, ``SELECT``, ``ROLLBACK``) on every checkout.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import asyncpg
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession
+from sqlalchemy.pool import ConnectionPoolEntry
 
 __all__ = ["AsyncSession", "create_engine", "ensure_database", "migrate", "sessionmaker_for"]
 
 
 def create_engine(dsn: str, *, pool_size: int = 10) -> AsyncEngine:
-    return create_async_engine(dsn, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    engine = create_async_engine(dsn, pool_size=pool_size, max_overflow=pool_size)
+    event.listen(engine.sync_engine.pool, "checkout", _refuse_closed)
+    return engine
+
+
+def _refuse_closed(_dbapi: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+    """A connection the server has closed is not handed out: the pool opens another."""
+    driver = record.driver_connection
+    if isinstance(driver, asyncpg.Connection) and driver.is_closed():
+        raise DisconnectionError("the server closed this pooled connection")
 
 
 def sessionmaker_for(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
