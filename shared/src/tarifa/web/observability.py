@@ -14,6 +14,8 @@ from collections.abc import Awaitable, Callable, Sequence
 import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tarifa import correlation
 from tarifa.auth import public
@@ -38,30 +40,59 @@ _DEAD_LETTER_QUEUES: set[str] = set()  # those reported once, so an outage can m
 
 def route_of(request: Request) -> str:
     """The route template of a routed request (``/v1/accounts/{account_id}``)."""
-    route = request.scope.get("route")
-    return str(getattr(route, "path", "unmatched"))
+    return _route_in(request.scope)
 
 
-def install_request_logging(app: FastAPI, service: str) -> None:
-    @app.middleware("http")
-    async def log_request(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        request_id = correlation.accepted(request.headers.get("x-request-id"))
-        correlation_id = correlation.accepted(request.headers.get(correlation.HEADER), request_id)
+def _route_in(scope: Scope) -> str:
+    return str(getattr(scope.get("route"), "path", "unmatched"))
+
+
+class _RequestLogging:
+    """Pure ASGI middleware (no task, stream or event per request, as ``BaseHTTPMiddleware``
+    would take): the ids bound around the request and answered in its headers, then its line
+    and metrics."""
+
+    def __init__(self, app: ASGIApp, service: str) -> None:
+        self.app, self.service = app, service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        request_id = correlation.accepted(headers.get("x-request-id"))
+        correlation_id = correlation.accepted(headers.get(correlation.HEADER), request_id)
+        answered = _Answer(send, {"x-request-id": request_id, correlation.HEADER: correlation_id})
         started = time.perf_counter()
         with structlog.contextvars.bound_contextvars(request_id=request_id), \
                 correlation.correlated(correlation_id):
-            response = await call_next(request)
-            elapsed = time.perf_counter() - started
-            route = route_of(request)
-            REQUESTS.labels(service, request.method, route, response.status_code).inc()
-            LATENCY.labels(service, request.method, route).observe(elapsed)
-            log.info("request", method=request.method, path=route, status=response.status_code,
-                     ms=round(elapsed * 1000, 1))
-        response.headers["x-request-id"] = request_id
-        response.headers[correlation.HEADER] = correlation_id
-        return response
+            await self.app(scope, receive, answered.send)
+            self._record(scope, answered.status, time.perf_counter() - started)
+
+    def _record(self, scope: Scope, status: int, elapsed: float) -> None:
+        route, method = _route_in(scope), scope["method"]
+        REQUESTS.labels(self.service, method, route, status).inc()
+        LATENCY.labels(self.service, method, route).observe(elapsed)
+        log.info("request", method=method, path=route, status=status, ms=round(elapsed * 1000, 1))
+
+
+class _Answer:
+    """The response on its way out: its status noted, the ids added to its headers."""
+
+    def __init__(self, send: Send, ids: dict[str, str]) -> None:
+        self._send, self._ids, self.status = send, ids, 500
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+            headers = MutableHeaders(scope=message)
+            for name, value in self._ids.items():
+                headers[name] = value
+        await self._send(message)
+
+
+def install_request_logging(app: FastAPI, service: str) -> None:
+    app.add_middleware(_RequestLogging, service=service)
 
 
 async def _record_dead_letters(depths: DeadLetterDepths) -> None:
