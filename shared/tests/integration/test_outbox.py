@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Callable
 
 import pytest
 from sqlalchemy import ColumnElement, func, select
+from tarifa.clock import SystemClock
 from tarifa.messaging.outbox import OutboxRelay
 from tarifa.messaging.tables import outbox
 from tarifa.testing.events import tap_events
@@ -83,3 +85,42 @@ async def test_committed_events_arrive_once_in_commit_order(
     assert [e.data["text"] for e in events] == texts
     assert all(e.subject == run and e.source == "tarifa/tests" for e in events)
     assert await _count(sessions) == len(texts)
+
+
+class _CountingRelay(OutboxRelay):
+    """A relay that notes how many rows each of its passes published, and when one found none."""
+
+    passes: list[int]
+    idle: asyncio.Event
+
+    async def publish_pending(self) -> int:
+        sent = await super().publish_pending()
+        if sent:
+            self.passes.append(sent)
+        else:
+            self.idle.set()
+        return sent
+
+
+async def test_commits_made_while_the_relay_lingers_share_its_pass(
+    sessions: Sessions, amqp_url: str
+) -> None:
+    run, texts = uuid.uuid4().hex, ["first", "second", "third"]
+    relay = _CountingRelay(sessions, amqp_url, interval=60, linger=5)
+    relay.passes, relay.idle = [], asyncio.Event()
+
+    def new_uow() -> NotesUnitOfWork:
+        return NotesUnitOfWork(sessions, service="tests", clock=SystemClock(), on_commit=relay.wake)
+
+    async with tap_events(amqp_url, [NoteTaken.routing_key]) as tap:
+        await relay.start()
+        try:
+            await relay.idle.wait()  # its first pass is over: it sleeps until woken
+            for text in texts:  # the first commit wakes the relay; the others land as it lingers
+                await _emit(new_uow, run, text, commit=True)
+                await asyncio.sleep(0.5)  # time enough for a relay that does not linger to pass
+            events = await tap.wait_for(NoteTaken.routing_key, count=len(texts), run=run)
+            await eventually(lambda: _all_published(sessions), what="outbox marked published")
+        finally:
+            await relay.stop()
+    assert ([e.data["text"] for e in events], relay.passes) == (texts, [3])

@@ -3,7 +3,9 @@
 The relay claims pending rows with ``FOR UPDATE SKIP LOCKED`` (so replicas share the work),
 publishes each persistent, mandatory, with publisher confirms, and marks a row published only
 once the broker confirmed it. A returned, nacked or unconfirmed message stays pending and is
-tried again on the next pass.
+tried again on the next pass. Woken by a commit, the relay lingers a moment (``linger``) before
+its pass, so that the commits just behind share it: under a steady load a pass publishes many
+rows, not one pass of four round trips per committed transaction.
 """
 
 from __future__ import annotations
@@ -74,9 +76,9 @@ class OutboxRelay:
     """Publishes pending outbox rows; one per service process, safe with replicas."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], amqp_url: str, *,
-                 interval: float = 0.2, batch: int = 200) -> None:
+                 interval: float = 0.2, batch: int = 200, linger: float = 0.02) -> None:
         self._sessions, self._url = sessions, amqp_url
-        self._interval, self._batch = interval, batch
+        self._interval, self._batch, self._linger = interval, batch, min(linger, interval)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._connection: AbstractRobustConnection | None = None
@@ -116,6 +118,7 @@ class OutboxRelay:
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(self._interval):
                 await self._wake.wait()
+                await asyncio.sleep(self._linger)
         self._wake.clear()
 
     async def publish_pending(self) -> int:
