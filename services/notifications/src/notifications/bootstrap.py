@@ -135,7 +135,8 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
     sms = _sms(settings, runtime, receipt)
     sending = _sending(settings, runtime, sms)
     dispatcher = Scheduler("notifications-dispatcher",
-                           dispatch_due(lambda: deliver_next(new_uow(), sending)),
+                           dispatch_due(lambda: deliver_next(new_uow(), sending),
+                                        workers=settings.send_concurrency),
                            interval=settings.dispatch_interval)
 
     async def clock_moved(_now: datetime) -> None:

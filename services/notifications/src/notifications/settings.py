@@ -56,6 +56,10 @@ class NotificationsSettings(ServiceSettings):
     send_max_attempts: int = Field(10, ge=1, le=1000)
     send_retry_base: float = Field(30.0, gt=0, description="seconds before the first retry")
     send_retry_max: float = Field(3600.0, gt=0, description="longest wait between two attempts")
+    send_concurrency: int = Field(
+        8, ge=1, le=64, description="deliveries a process attempts at once, each in its own "
+        "transaction (a database connection each): e-mails beyond NOTIFICATIONS_SMTP_CONNECTIONS "
+        "fetch their PDF while they wait for a connection")
     dispatch_interval: float = Field(1.0, gt=0, description="seconds between two looks for due messages")
 
     # Webhooks: each event POSTed to the endpoints that asked for its type.

@@ -5,31 +5,30 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from email.message import EmailMessage
-from email.utils import formatdate
 
 import aiosmtplib
 
+from notifications.adapters.mime import mime_message, wire_bytes
 from notifications.domain.message import OutgoingEmail
 from notifications.service.ports import SendFailed
 
 __all__ = ["SmtpMailer", "mime_message"]
 
 
-def mime_message(email: OutgoingEmail, sender: str) -> EmailMessage:
-    """The MIME form of ``email``: non-ASCII headers RFC 2047-encoded, text in UTF-8."""
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = email.recipient
-    message["Subject"] = email.subject
-    message["Date"] = formatdate(localtime=False, usegmt=True)
-    message["Message-ID"] = email.message_id
-    message.set_content(email.body, charset="utf-8")
-    for attachment in email.attachments:
-        maintype, _, subtype = attachment.content_type.partition("/")
-        message.add_attachment(attachment.data, maintype=maintype, subtype=subtype,
-                               filename=attachment.filename)
-    return message
+def _ascii(*addresses: str) -> bool:
+    return all(address.isascii() for address in addresses)
+
+
+async def _hand_over(client: aiosmtplib.SMTP, email: OutgoingEmail, sender: str) -> None:
+    """Send ``email`` on ``client``: its wire bytes as they are, or (non-ASCII addresses, which
+    need SMTPUTF8) the MIME message as aiosmtplib flattens it."""
+    if not _ascii(sender, email.recipient):
+        await client.send_message(mime_message(email, sender))
+        return
+    eight_bit = client.supports_extension("8bitmime")
+    await client.sendmail(sender, [email.recipient],
+                          wire_bytes(email, sender, cte_type="8bit" if eight_bit else "7bit"),
+                          mail_options=["BODY=8BITMIME"] if eight_bit else [])
 
 
 _UNREACHABLE = (aiosmtplib.SMTPConnectError, aiosmtplib.SMTPServerDisconnected,
@@ -60,28 +59,27 @@ class SmtpMailer:
         self._idle: list[aiosmtplib.SMTP] = []
 
     async def send(self, email: OutgoingEmail) -> None:
-        message = mime_message(email, self._sender)
         async with self._slots:
             try:
-                await self._send(message)
+                await self._send(email)
             except _UNREACHABLE as exc:
                 raise SendFailed(f"SMTP server unreachable: {exc}") from exc
             except aiosmtplib.SMTPException as exc:
                 raise SendFailed(f"SMTP: {exc}", permanent=_permanent(exc)) from exc
 
-    async def _send(self, message: EmailMessage) -> None:
+    async def _send(self, email: OutgoingEmail) -> None:
         if self._idle:
             client = self._idle.pop()
             try:
-                await self._through(client, message)
+                await self._through(client, email)
                 return
             except aiosmtplib.SMTPServerDisconnected:
                 pass  # closed while idle: the message was not taken, so it goes on a new one
-        await self._through(await self._connect(), message)
+        await self._through(await self._connect(), email)
 
-    async def _through(self, client: aiosmtplib.SMTP, message: EmailMessage) -> None:
+    async def _through(self, client: aiosmtplib.SMTP, email: OutgoingEmail) -> None:
         try:
-            await client.send_message(message)
+            await _hand_over(client, email, self._sender)
         except BaseException:
             client.close()
             raise
@@ -92,6 +90,8 @@ class SmtpMailer:
                                  start_tls=self._starttls, username=self._username,
                                  password=self._password)
         await client.connect()
+        if client.is_ehlo_or_helo_needed:
+            await client.ehlo()
         return client
 
     async def close(self) -> None:

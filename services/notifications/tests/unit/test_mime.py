@@ -1,0 +1,54 @@
+"""The wire bytes of an email read back as the MIME message the email package makes of it."""
+
+from __future__ import annotations
+
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+import pytest
+from aiosmtplib.email import flatten_message
+from notifications.adapters.mime import mime_message, wire_bytes
+from notifications.domain.message import Attachment, OutgoingEmail
+
+PDF = b"%PDF-1.7\n" + bytes(range(256)) * 300 + b"\n%%EOF\n"
+
+
+def _email(*attachments: Attachment) -> OutgoingEmail:
+    return OutgoingEmail("client@example.md", "Factura nr. TF-1 — Счёт", "Suma de plată: 1,00 lei\n"
+                         "Сумма к оплате\n", "<e-1.email@tarifa.local>", attachments)
+
+
+def _read(data: bytes) -> EmailMessage:
+    parsed = message_from_bytes(data, policy=policy.default)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
+
+
+def _parts(message: EmailMessage) -> list[tuple[str | None, str, bytes]]:
+    return [(part.get_filename(), part.get_content_type(), part.get_content())
+            for part in message.iter_attachments()]
+
+
+@pytest.mark.parametrize("attachments", [
+    (), (Attachment("TF-1.pdf", "application/pdf", PDF),),
+    (Attachment("a.pdf", "application/pdf", b"%PDF a"), Attachment("b.pdf", "application/pdf", PDF))])
+@pytest.mark.parametrize("cte_type", ["8bit", "7bit"])
+def test_wire_bytes_carry_what_the_mime_message_does(attachments: tuple[Attachment, ...],
+                                                      cte_type: str) -> None:
+    email = _email(*attachments)
+    ours = _read(wire_bytes(email, "billing@tarifa.local", cte_type=cte_type))
+    theirs = _read(flatten_message(mime_message(email, "billing@tarifa.local"), cte_type=cte_type))
+    assert _parts(ours) == _parts(theirs) == [(a.filename, a.content_type, a.data) for a in attachments]
+    body, their_body = ours.get_body(), theirs.get_body()
+    assert body is not None and their_body is not None
+    assert body.get_content() == their_body.get_content()
+    assert body.get_content().replace("\r\n", "\n") == email.body
+    for header in ("From", "To", "Subject", "Message-ID"):
+        assert ours[header] == theirs[header]
+    assert not ours.defects and all(not part.defects for part in ours.walk())
+
+
+def test_wire_bytes_end_every_line_with_crlf() -> None:
+    data = wire_bytes(_email(Attachment("TF-1.pdf", "application/pdf", PDF)), "billing@tarifa.local")
+    assert b"\n" not in data.replace(b"\r\n", b"") and b"\r" not in data.replace(b"\r\n", b"")
+    assert max(len(line) for line in data.split(b"\r\n")) <= 78
