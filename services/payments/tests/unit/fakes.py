@@ -60,9 +60,15 @@ class FakePayments:
     async def save(self, payment: Payment) -> None:
         self.rows[payment.id] = payment
 
-    async def claim_reference(self, channel: str, reference: str, payment_id: str) -> str | None:
-        first = self.references.setdefault((channel, reference), payment_id)
-        return None if first == payment_id else first
+    async def add_holding_reference(self, payment: Payment) -> str | None:
+        first = self.references.setdefault((payment.channel, payment.reference), payment.id)
+        if first != payment.id:
+            return first
+        self.rows[payment.id] = payment
+        return None
+
+    async def holder_of(self, channel: str, reference: str) -> str | None:
+        return self.references.get((channel, reference))
 
 
 class FakeRegistries:

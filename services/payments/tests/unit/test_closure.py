@@ -101,6 +101,18 @@ async def test_a_closed_account_takes_an_offline_payment_of_its_debt_only() -> N
     assert sorted(p.reference for p in uow.payments.rows.values()) == ["C-0", "C-2"]
 
 
+async def test_a_payment_told_again_after_the_closure_answers_the_first_even_beyond_the_debt() -> None:
+    uow = await _world()
+    before = await register_offline_payment(uow, _offline("50.00", "C-0"))
+    await schedule_for_balance(uow, "b", _balance("-10.00"))
+    await record_closure(uow, "q", _closed())
+    repeated = await register_offline_payment(uow, _offline("50.00", "C-0"))
+    with pytest.raises(AccountClosed):
+        await register_offline_payment(uow, _offline("50.00", "C-1"))
+    assert (repeated.new, repeated.payment) == (False, before.payment)
+    assert [p.reference for p in uow.payments.rows.values()] == ["C-0"]
+
+
 async def test_a_registry_row_beyond_the_debt_of_a_closed_account_is_unmatched() -> None:
     uow = await _world()
     await schedule_for_balance(uow, "b", _balance("-10.00"))

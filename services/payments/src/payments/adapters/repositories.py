@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row, func, or_, select
+from sqlalchemy import Row, bindparam, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,13 +19,16 @@ from payments.domain.refund import Refund
 __all__ = ["SqlAccountsReplica", "SqlPayments", "SqlRefunds"]
 
 
+_ACCOUNT = select(accounts).where(accounts.c.account_id == bindparam("account_id"))
+"""Statements built once: each execution finds its compiled form in the cache at once."""
+
+
 class SqlAccountsReplica:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def get(self, account_id: str) -> AccountRef | None:
-        row = (await self._session.execute(
-            select(accounts).where(accounts.c.account_id == account_id))).first()
+        row = (await self._session.execute(_ACCOUNT, {"account_id": account_id})).first()
         if row is None:
             return None
         balance = await self._balance(row) if row.status == CLOSED else row.balance
@@ -83,7 +86,7 @@ class SqlPayments:
         self._session = session
 
     async def add(self, payment: Payment) -> None:
-        await self._session.execute(payments.insert().values(asdict(payment)))
+        await self._session.execute(_PAYMENT_INSERT, asdict(payment))
 
     async def get(self, payment_id: str, *, for_update: bool = False) -> Payment | None:
         query = select(payments).where(payments.c.id == payment_id)
@@ -95,15 +98,36 @@ class SqlPayments:
         await self._session.execute(
             payments.update().where(payments.c.id == payment.id).values(asdict(payment)))
 
-    async def claim_reference(self, channel: str, reference: str, payment_id: str) -> str | None:
-        """Take the channel's reference for ``payment_id``; the payment that has it, if another.
-        A concurrent claim of the same reference waits here until the first one commits."""
-        statement = insert(offline_references).values(
-            channel=channel, reference=reference, payment_id=payment_id).on_conflict_do_nothing()
-        if (await self._session.execute(statement.returning(offline_references.c.payment_id))).first():
+    async def add_holding_reference(self, payment: Payment) -> str | None:
+        """Store ``payment`` holding its channel's reference, in one statement; when another
+        payment holds it, store nothing and answer that one's id. A concurrent claim of the same
+        reference waits here until the first one commits."""
+        if (await self._session.execute(_ADD_HOLDING, asdict(payment))).first():
             return None
-        return await self._session.scalar(select(offline_references.c.payment_id).where(
-            offline_references.c.channel == channel, offline_references.c.reference == reference))
+        return await self.holder_of(payment.channel, payment.reference)
+
+    async def holder_of(self, channel: str, reference: str) -> str | None:
+        return await self._session.scalar(_HOLDER, {"channel": channel, "reference": reference})
+
+
+def _add_holding() -> Any:
+    """``INSERT`` the reference (``ON CONFLICT DO NOTHING``) and, only if it went in, the payment."""
+    columns = [column.name for column in payments.columns]
+    claim = insert(offline_references).values(
+        channel=bindparam("channel"), reference=bindparam("reference"),
+        payment_id=bindparam("id")).on_conflict_do_nothing().returning(
+        offline_references.c.payment_id).cte("claim")
+    values = select(*(bindparam(name, type_=payments.c[name].type) for name in columns))
+    return payments.insert().from_select(
+        columns, values.where(select(claim.c.payment_id).exists())).add_cte(claim).returning(
+        payments.c.id)
+
+
+_ADD_HOLDING = _add_holding()
+_HOLDER = select(offline_references.c.payment_id).where(
+    offline_references.c.channel == bindparam("channel"),
+    offline_references.c.reference == bindparam("reference"))
+_PAYMENT_INSERT = payments.insert()
 
 
 def _payment(row: dict[str, Any]) -> Payment:

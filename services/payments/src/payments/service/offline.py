@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from payments.domain.closure import check_payable
+from payments.domain.closure import AccountClosed, check_payable
 from payments.domain.payment import AccountRef, Payment, PaymentError, PaymentStatus
 from payments.service.events import succeeded
 from payments.service.ports import UnitOfWork
@@ -67,14 +67,25 @@ async def register_offline_payment(uow: UnitOfWork, command: RegisterOfflinePaym
         created_at=uow.clock.now(), msisdn=command.msisdn,
     )
     payment.check_currency(account)
-    first = await uow.payments.claim_reference(payment.channel, payment.reference, payment.id)
+    first = await _store(uow, account, payment)
     if first is not None:
         return Registered(await _same_as(uow, first, payment), new=False)
-    check_payable(account, payment.amount)
-    await uow.payments.add(payment)
     await uow.trail.record(uow.actor, "payment.registered", "payment", payment.id, after=payment)
     uow.emit(succeeded(payment), subject=payment.account_id)
     return Registered(payment, new=True)
+
+
+async def _store(uow: UnitOfWork, account: AccountRef, payment: Payment) -> str | None:
+    """Store ``payment`` holding its reference; the id of the payment holding it first, if
+    another. One a closed account may not take is refused, unless it repeats that first one."""
+    try:
+        check_payable(account, payment.amount)
+    except AccountClosed:
+        first = await uow.payments.holder_of(payment.channel, payment.reference)
+        if first is None:
+            raise
+        return first
+    return await uow.payments.add_holding_reference(payment)
 
 
 async def _same_as(uow: UnitOfWork, first_id: str, payment: Payment) -> Payment:

@@ -80,9 +80,12 @@ class PaymentRepository(Protocol):
     async def get(self, payment_id: str, *, for_update: bool = False) -> Payment | None: ...
     async def save(self, payment: Payment) -> None: ...
 
-    async def claim_reference(self, channel: str, reference: str, payment_id: str) -> str | None:
-        """Take a channel's reference for a new payment; the id of the payment holding it when
-        another one took it first."""
+    async def add_holding_reference(self, payment: Payment) -> str | None:
+        """Store a new payment holding its channel's reference; when another payment took the
+        reference first, store nothing and answer that payment's id."""
+
+    async def holder_of(self, channel: str, reference: str) -> str | None:
+        """The id of the payment holding a channel's reference, if any."""
 
 
 class PaymentHistory(Protocol):
