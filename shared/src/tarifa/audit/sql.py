@@ -34,13 +34,17 @@ _INSERT_ALL = text(
              bindparam("correlation_id", type_=String), bindparam("rows", type_=String))
 
 
+_INSERT = audit.insert()
+"""Built once, so each row finds its compiled statement in the cache at once."""
+
+
 async def insert(session: AsyncSession, record: AuditRecord) -> None:
     """Write ``record`` as it is (its time and correlation id included)."""
-    await session.execute(audit.insert().values(
-        at=record.at, actor=record.actor.subject, actor_role=record.actor.role,
-        action=record.action, target_type=record.target_type, target_id=record.target_id,
-        before=as_json(record.before), after=as_json(record.after),
-        correlation_id=record.correlation_id))
+    await session.execute(_INSERT, {
+        "at": record.at, "actor": record.actor.subject, "actor_role": record.actor.role,
+        "action": record.action, "target_type": record.target_type,
+        "target_id": record.target_id, "before": as_json(record.before),
+        "after": as_json(record.after), "correlation_id": record.correlation_id})
 
 
 def _rows_json(entries: Sequence[AuditEntry]) -> str:
