@@ -6,6 +6,7 @@ with a mail catcher and an SMSC simulator beside them. Logs go to ``<folder>/log
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -57,7 +58,7 @@ class DemoStack:
 
     def environment(self) -> dict[str, str]:
         assert self.mail is not None
-        env = dict(os.environ, PYTHONUNBUFFERED="1", TARIFA_TEST_MODE="true",
+        env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONFAULTHANDLER="1", TARIFA_TEST_MODE="true",
                    TARIFA_AMQP_URL=self.amqp_url, ACCOUNTS_CLIENTS=CLIENTS,
                    ACCOUNTS_JWT_KEY_FILE=str(self.folder / "keys" / "jwt-signing-key.pem"),
                    TARIFA_JWKS_URL=f"{self.url('accounts')}/.well-known/jwks.json",
@@ -111,15 +112,26 @@ class DemoStack:
     def _log(self, name: str) -> IO[bytes]:
         return (self.folder / "logs" / f"{name}.log").open("wb")
 
-    async def _ready(self, timeout: float = 120) -> None:
+    async def _ready(self, timeout: float = 180) -> None:
         deadline = time.monotonic() + timeout
         async with httpx.AsyncClient() as http:
             for name in self.processes:
                 path = "/health/live" if name == "gateway" else "/health/ready"
                 while not await self._answers(http, name, path):
                     if time.monotonic() > deadline or self.processes[name].poll() is not None:
-                        raise RuntimeError(f"{name} did not start; see {self.folder}/logs/{name}.log")
+                        raise RuntimeError(self._stalled(name))
                     await asyncio.sleep(0.25)
+
+    def _stalled(self, name: str) -> str:
+        """Why ``name`` did not start: its log's end, with its threads' stacks if it still ran
+        (SIGABRT makes a process with PYTHONFAULTHANDLER print them)."""
+        process = self.processes[name]
+        if process.poll() is None:
+            process.send_signal(signal.SIGABRT)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(10)
+        log = (self.folder / "logs" / f"{name}.log").read_text(errors="replace")[-4000:]
+        return f"{name} did not start; {self.folder}/logs/{name}.log ends:\n{log}"
 
     async def _answers(self, http: httpx.AsyncClient, name: str, path: str) -> bool:
         try:

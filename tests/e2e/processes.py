@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -51,6 +53,8 @@ class Suite:
             TARIFA_JWKS_URL=f"{self.url('accounts')}/.well-known/jwks.json",
             TARIFA_TEST_MODE="true",
             TARIFA_LOG_JSON="true",
+            # a process that never gets ready prints its threads' stacks when aborted
+            PYTHONFAULTHANDLER="1",
             ACCOUNTS_CLIENTS=CLIENTS,
             NOTIFICATIONS_SMTP_HOST="127.0.0.1",
             NOTIFICATIONS_SMTP_PORT=str(smtp_port),
@@ -80,7 +84,7 @@ class Suite:
                 stderr=subprocess.STDOUT,
             )
 
-    async def wait_ready(self, timeout: float = 90) -> None:
+    async def wait_ready(self, timeout: float = 150) -> None:
         async with httpx.AsyncClient() as client:
             for service in SERVICES:
                 await self._ready(client, service, timeout)
@@ -95,7 +99,15 @@ class Suite:
             except httpx.TransportError:
                 pass
             await asyncio.sleep(0.25)
-        raise RuntimeError(f"{service} not ready:\n{self.log(service)}")
+        await self._abort(service)
+        raise RuntimeError(f"{service} not ready in {timeout:.0f} s:\n{self.log(service)}")
+
+    async def _abort(self, service: str) -> None:
+        """SIGABRT: the stalled process's stacks land in its log (PYTHONFAULTHANDLER)."""
+        process = self.processes[service]
+        process.send_signal(signal.SIGABRT)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            await asyncio.to_thread(process.wait, 10)
 
     def log(self, service: str) -> str:
         return (self.workdir / f"{service}.log").read_text(errors="replace")[-4000:]

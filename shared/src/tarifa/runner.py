@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -13,8 +14,10 @@ import aio_pika
 import asyncpg
 import uvicorn
 from fastapi import FastAPI
+from sqlalchemy.engine import make_url
 
 from tarifa.db import prepare_database
+from tarifa.logging import configure_logging, get_logger
 from tarifa.messaging.addresses import connect_first, split_addresses
 from tarifa.settings import ServiceSettings
 
@@ -22,13 +25,20 @@ __all__ = ["main"]
 
 S = TypeVar("S", bound=ServiceSettings)
 
+log = get_logger("tarifa.runner")
+
+
+def _database(settings: ServiceSettings) -> str:
+    """The name of the database the service uses (its own URL's, else the default name)."""
+    return make_url(settings.dsn).database or settings.database_name
+
 
 def _prepare(settings: ServiceSettings, migrations: Path) -> None:
     try:
         asyncio.run(prepare_database(migrations, settings.dsn))
     except (OSError, asyncpg.PostgresError) as exc:
         sys.exit(
-            f"{settings.service_name}: cannot reach PostgreSQL for {settings.database_name} "
+            f"{settings.service_name}: cannot reach PostgreSQL for {_database(settings)} "
             f"({exc}). Start it (pg_ctlcluster --skip-systemctl-redirect <version> main start) "
             "or set TARIFA_DATABASE_URL."
         )
@@ -58,8 +68,14 @@ def main(settings: S, build_app: Callable[[S], FastAPI],
     parser = argparse.ArgumentParser(prog=f"tarifa-{settings.service_name}")
     parser.add_argument("command", nargs="?", default="serve", choices=["serve", "migrate"])
     command = parser.parse_args(argv).command
+    # configured before the first step, so that a start that stalls says where
+    configure_logging(settings.service_name, json=settings.log_json,
+                      level=logging.getLevelNamesMapping()[settings.log_level.upper()])
+    log.info("service_starting", command=command, database=_database(settings))
     _prepare(settings, migrations)
+    log.info("database_migrated", database=_database(settings))
     if command == "serve":
         _check_broker(settings)
+        log.info("broker_reachable")
         uvicorn.run(build_app(settings), host=settings.host, port=settings.port,
                     log_config=None, access_log=False)
