@@ -6,7 +6,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, DateTime, Text, case, cast, func, or_, select
+from sqlalchemy import ColumnElement, DateTime, Text, bindparam, case, cast, func, or_, select
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -81,14 +81,18 @@ def _delivery(row: Any) -> Delivery:
     return Delivery(**values)
 
 
+_ADD_DELIVERY = insert(deliveries).on_conflict_do_nothing(
+    index_elements=[deliveries.c.event_id, deliveries.c.channel]).returning(deliveries.c.id)
+_SAVE_DELIVERY = deliveries.update().where(deliveries.c.id == bindparam("saved_id"))
+"""Built once: a delivery's values go in as parameters, so no statement is rebuilt per row."""
+
+
 class SqlDeliveries:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def add(self, delivery: Delivery) -> bool:
-        statement = insert(deliveries).values(asdict(delivery)).on_conflict_do_nothing(
-            index_elements=[deliveries.c.event_id, deliveries.c.channel])
-        return (await self._session.execute(statement.returning(deliveries.c.id))).first() is not None
+        return (await self._session.execute(_ADD_DELIVERY, asdict(delivery))).first() is not None
 
     async def next_due(self, now: datetime) -> Delivery | None:
         statement = (select(deliveries)
@@ -101,8 +105,8 @@ class SqlDeliveries:
 
     async def save(self, delivery: Delivery) -> None:
         values = asdict(delivery)
-        await self._session.execute(
-            deliveries.update().where(deliveries.c.id == values.pop("id")).values(values))
+        values["saved_id"] = values.pop("id")
+        await self._session.execute(_SAVE_DELIVERY, values)
 
     async def get(self, delivery_id: str) -> Delivery | None:
         statement = select(deliveries).where(deliveries.c.id == delivery_id).with_for_update()
