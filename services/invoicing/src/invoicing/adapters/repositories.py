@@ -116,16 +116,6 @@ class SqlLedger:
         return await self._session.scalar(
             select(ledger.c.currency).where(ledger.c.account_id == account_id).limit(1))
 
-    async def movements(self, account_id: str, since: date | None, until: date | None,
-                        limit: int) -> list[LedgerEntry]:
-        query = select(ledger).where(ledger.c.account_id == account_id)
-        if since is not None:
-            query = query.where(ledger.c.occurred_on >= since)
-        if until is not None:
-            query = query.where(ledger.c.occurred_on <= until)
-        query = query.order_by(ledger.c.occurred_on, ledger.c.created_at, ledger.c.id).limit(limit)
-        return [_entry(row) for row in (await self._session.execute(query)).mappings()]
-
     async def movement_page(self, query: MovementQuery) -> list[LedgerEntry]:
         found = select(ledger).where(ledger.c.account_id == query.account_id)
         if query.since is not None:
