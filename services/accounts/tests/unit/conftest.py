@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any, Self
@@ -16,10 +15,11 @@ from accounts.domain.customer import Customer
 from accounts.domain.errors import MsisdnTaken
 from accounts.domain.invoices import OverdueInvoice
 from accounts.domain.line import Line, LineStatus, Plan
-from accounts.domain.otp import Challenge, OneTimeCode
 from accounts.domain.reminders import Ending
 from pydantic import BaseModel
 from tarifa.messaging.envelope import CloudEvent, new_event
+
+from .fakes_otp import FakeOtpChallenges, FakeOtpRequests
 
 NOW = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 
@@ -192,70 +192,6 @@ class FakeInvoices:
                        if await self.blocking(i.account_id, now)
                        and self._accounts.rows[i.account_id].status is AccountStatus.ACTIVE
                        and not self._accounts.rows[i.account_id].promised_at(now)})
-
-
-class FakeOtpChallenges:
-    def __init__(self) -> None:
-        self.rows: dict[str, Challenge] = {}
-
-    async def add(self, challenge: Challenge) -> None:
-        self.rows[challenge.id] = challenge
-
-    async def live(self, msisdn: str, now: datetime) -> Challenge | None:
-        live = [c for c in self.rows.values() if c.msisdn == msisdn and c.live_at(now)]
-        return max(live, key=lambda c: c.created_at, default=None)
-
-    async def save(self, challenge: Challenge) -> None:
-        self.rows[challenge.id] = challenge
-
-    async def void_live(self, msisdn: str) -> None:
-        for c in list(self.rows.values()):
-            if c.msisdn == msisdn and c.used_at is None:
-                self.rows[c.id] = replace(c, voided=True)
-
-    async def purge(self, before: datetime) -> int:
-        old = [key for key, c in self.rows.items() if c.expires_at < before]
-        for key in old:
-            del self.rows[key]
-        return len(old)
-
-
-class FakeOtpRequests:
-    def __init__(self) -> None:
-        self.rows: list[tuple[datetime, str, str]] = []
-
-    async def hold(self, msisdn: str) -> None:
-        return None
-
-    def _scope(self, since: datetime, msisdn: str | None, client: str | None) -> list[datetime]:
-        return [at for at, m, c in self.rows if at > since and msisdn in (None, m)
-                and client in (None, c)]
-
-    async def count(self, since: datetime, *, msisdn: str | None = None,
-                    client: str | None = None) -> int:
-        return len(self._scope(since, msisdn, client))
-
-    async def oldest(self, since: datetime, *, msisdn: str | None = None,
-                     client: str | None = None) -> datetime | None:
-        return min(self._scope(since, msisdn, client), default=None)
-
-    async def record(self, at: datetime, msisdn: str, client: str) -> None:
-        self.rows.append((at, msisdn, client))
-
-    async def purge(self, before: datetime) -> int:
-        kept = [row for row in self.rows if row[0] >= before]
-        purged, self.rows = len(self.rows) - len(kept), kept
-        return purged
-
-
-class FakeCodeSender:
-    """Keeps what would have been texted."""
-
-    def __init__(self) -> None:
-        self.sent: list[OneTimeCode] = []
-
-    def send(self, code: OneTimeCode) -> None:
-        self.sent.append(code)
 
 
 class FakeUnitOfWork:

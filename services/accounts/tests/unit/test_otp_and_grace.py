@@ -21,7 +21,8 @@ from accounts.service.otp import OtpServices, request_code, verify_code
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from tarifa.tokens import TokenSigner
 
-from .conftest import NOW, FakeCodeSender
+from .conftest import NOW
+from .fakes_otp import FakeCodeSender
 
 HASHER = CodeHasher(b"k" * 32)
 
