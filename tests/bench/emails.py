@@ -20,33 +20,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib.util
-import json
 import os
 import socket
 import sys
 import tempfile
-import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from email.parser import BytesHeaderParser
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import Any, Protocol
 
 import aio_pika
 import aiosmtplib
 import asyncpg
 import httpx
 from aiosmtpd.controller import Controller
-from invoicing.adapters.pdf import build_renderer
 from notifications.adapters.mime import mime_message
 from notifications.adapters.smtp import SmtpMailer
 from notifications.domain.message import Attachment, OutgoingEmail
-from tarifa.auth import Principal, Role
 from tarifa.messaging.catalogue import AccountOpened, EventData, InvoiceIssued
 from tarifa.messaging.envelope import new_event
 from tarifa.messaging.topology import EVENTS_EXCHANGE, declare_base
@@ -55,7 +50,6 @@ from tarifa.testing.servers import amqp_server, create_vhost, delete_vhost, drop
 
 DEFAULT_COUNT = 2_000
 BASELINE_COUNT = 400  # the baseline's rate is steady; more messages only make the run longer
-SECRET = "bench-notifications-secret"
 SENDER = "billing@tarifa.local"
 
 
@@ -65,79 +59,25 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-class _MailBox:
-    """An aiosmtpd handler counting what it accepts, and the distinct Message-IDs."""
-
-    def __init__(self) -> None:
-        self.count, self.message_ids, self.with_pdf = 0, set[str](), 0
-
-    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
-        headers = BytesHeaderParser().parsebytes(envelope.content.partition(b"\r\n\r\n")[0])
-        self.message_ids.add(str(headers["Message-ID"]))
-        self.with_pdf += b"Content-Type: application/pdf" in envelope.content
-        self.count += 1
-        return "250 OK"
-
-
-def _pdf() -> bytes:
-    """One signed e-bill as the document engine makes it (development CA and TSA)."""
-    spec = importlib.util.spec_from_file_location("bench_ebills", Path(__file__).with_name("ebills.py"))
+def _peers() -> ModuleType:
+    """``emails_peers.py`` beside this file (the benches are loaded by path, not as a package)."""
+    path = Path(__file__).with_name("emails_peers.py")
+    spec = importlib.util.spec_from_file_location("bench_emails_peers", path)
     assert spec is not None and spec.loader is not None
-    ebills = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(ebills)
-
-    async def render(folder: str) -> bytes:
-        renderer = build_renderer(ebills._Settings(documents_dir=Path(folder), signing_workers=1))
-        try:
-            return (await renderer.render([ebills._statement(1)]))[0]  # type: ignore[no-any-return]
-        finally:
-            await renderer.close()
-
-    with tempfile.TemporaryDirectory() as folder:
-        return asyncio.run(render(folder))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-@contextmanager
-def _invoicing(pdf: bytes) -> Iterator[str]:
-    """Invoicing's PDF endpoint (bearer token required) and accounts' token endpoint."""
-    token = TEST_SIGNER.issue(Principal("notifications", Role.OPERATOR))
+PEERS = _peers()
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"  # keep-alive, as the real API server
 
-        def _answer(self, status: int, body: bytes, content_type: str) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+class _Mailbox(Protocol):
+    """What the SMTP server's handler (``emails_peers.MailBox``) has counted."""
 
-        def do_POST(self) -> None:
-            form = self.rfile.read(int(self.headers["Content-Length"])).decode()
-            known = f"client_secret={SECRET}" in form
-            body = {"access_token": token, "token_type": "bearer", "expires_in": 3600}
-            self._answer(200 if known else 401, json.dumps(body if known else {}).encode(),
-                         "application/json")
-
-        def do_GET(self) -> None:
-            if self.headers.get("Authorization") != f"Bearer {token}":
-                self._answer(401, b'{"title": "Unauthorized"}', "application/problem+json")
-            elif self.path.startswith("/v1/invoices/bench-") and self.path.endswith("/pdf"):
-                self._answer(200, pdf, "application/pdf")
-            else:
-                self._answer(404, b'{"title": "Not Found"}', "application/problem+json")
-
-        def log_message(self, *_args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    count: int
+    message_ids: set[str]
+    with_pdf: int
 
 
 @asynccontextmanager
@@ -194,7 +134,7 @@ def _env(database_url: str, amqp_url: str, smtp_port: int, invoicing_url: str) -
             "TARIFA_JWT_PUBLIC_KEY": TEST_SIGNER.public_pem(), "TARIFA_LOG_LEVEL": "warning",
             "TARIFA_LOG_JSON": "true", "NOTIFICATIONS_SMTP_PORT": str(smtp_port),
             "NOTIFICATIONS_INVOICING_URL": invoicing_url,
-            "NOTIFICATIONS_ACCOUNTS_URL": invoicing_url, "NOTIFICATIONS_CLIENT_SECRET": SECRET,
+            "NOTIFICATIONS_ACCOUNTS_URL": invoicing_url, "NOTIFICATIONS_CLIENT_SECRET": PEERS.SECRET,
             "NOTIFICATIONS_SMPP_PORT": str(_free_port()), "NOTIFICATIONS_RELAY_INTERVAL": "0.05"}
 
 
@@ -246,7 +186,7 @@ async def _seed(conn: asyncpg.Connection, amqp_url: str, count: int) -> None:
     await _until("the contacts replica", known, timeout=120)
 
 
-async def _emails(amqp_url: str, mailbox: _MailBox, count: int, pid: int) -> tuple[float, float]:
+async def _emails(amqp_url: str, mailbox: _Mailbox, count: int, pid: int) -> tuple[float, float]:
     """Seconds from the first invoice event published to the last email received, and the CPU
     seconds the notifications process spent meanwhile."""
     async def received() -> bool:
@@ -258,7 +198,7 @@ async def _emails(amqp_url: str, mailbox: _MailBox, count: int, pid: int) -> tup
     return time.perf_counter() - started, _cpu_seconds(pid) - cpu
 
 
-async def _checks(conn: asyncpg.Connection, mailbox: _MailBox) -> str:
+async def _checks(conn: asyncpg.Connection, mailbox: _Mailbox) -> str:
     sent = await conn.fetchval("SELECT count(*) FROM deliveries WHERE channel = 'email' "
                                "AND status = 'sent'")
     inbox = await conn.fetchval("SELECT count(*) FROM inbox WHERE consumer = "
@@ -296,8 +236,8 @@ async def _mailer_alone(port: int, pdf: bytes, count: int) -> float:
 
 
 async def _run(count: int, baseline_count: int, pdf: bytes, smtp_port: int,
-               mailbox: _MailBox) -> tuple[float, float, float, float, str]:
-    with _invoicing(pdf) as invoicing_url, tempfile.TemporaryDirectory() as folder:
+               mailbox: _Mailbox) -> tuple[float, float, float, float, str]:
+    with PEERS.invoicing_server(pdf) as invoicing_url, tempfile.TemporaryDirectory() as folder:
         async with _servers() as (database_url, amqp_url):
             env = _env(database_url, amqp_url, smtp_port, invoicing_url)
             async with _notifications(env, Path(folder) / "notifications.log") as pid:
@@ -315,7 +255,7 @@ async def _run(count: int, baseline_count: int, pdf: bytes, smtp_port: int,
 
 
 def main(count: int = DEFAULT_COUNT, baseline_count: int = BASELINE_COUNT) -> dict[str, float]:
-    pdf, mailbox, port = _pdf(), _MailBox(), _free_port()
+    pdf, mailbox, port = PEERS.signed_pdf(), PEERS.MailBox(), _free_port()
     controller = Controller(mailbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
