@@ -1,11 +1,12 @@
 """Webhooks on their way: one delivery per endpoint wanting an event, and the attempts.
 
 The consumer stores, once per event (inbox), a delivery for each active endpoint subscribed to
-its type. The dispatcher takes the due delivery first (locked, replicas skip it), POSTs it
-signed, logs the attempt and schedules the next one; the endpoint's count of consecutive
-failures is updated under its row lock after the POST, and reaching the policy's limit disables
-the endpoint, audited by ``notifications.webhooks``. Deliveries of a disabled endpoint wait;
-enabled again, it gets those still inside their retry window.
+its type; an event no active endpoint wants is only read past. The dispatcher takes the due
+delivery first (locked, replicas skip it), POSTs it signed, logs the attempt and schedules the
+next one; the endpoint's count of consecutive failures is updated under its row lock after the
+POST, and reaching the policy's limit disables the endpoint, audited by
+``notifications.webhooks``. Deliveries of a disabled endpoint wait; enabled again, it gets those
+still inside their retry window.
 """
 
 from __future__ import annotations
@@ -41,13 +42,14 @@ class WebhookSending:
 
 
 async def fan_out(uow: WebhooksUnitOfWork, consumer: str, event: CloudEvent) -> bool:
-    """Store the event's deliveries once; True when one was stored."""
+    """Store the event's deliveries once; True when one was stored. An event no active endpoint
+    wants leaves nothing behind, not even its inbox row (most events, the e-bills' own among
+    them): one read, no write."""
     async with uow:
-        if not await uow.first_time(consumer, event.id):
-            return False
-        stored = False
         endpoints = await uow.endpoints.wanting(event.routing_key)
-        body = event.to_json() if endpoints else ""
+        if not endpoints or not await uow.first_time(consumer, event.id):
+            return False
+        stored, body = False, event.to_json()
         for endpoint in endpoints:
             stored |= await uow.webhook_deliveries.add(WebhookDelivery.plan(
                 id=str(uuid.uuid4()), endpoint_id=endpoint.id, event_id=event.id,
