@@ -18,6 +18,10 @@ class NotificationsSettings(ServiceSettings):
                                       populate_by_name=True)
     service_name: ClassVar[str] = "notifications"
     port: int = Field(8005, ge=1, le=65535)
+    db_pool_size: int = Field(20, ge=1, le=100, description=(
+        "database connections kept per process (as many more open under load, each closed after "
+        "its transaction): the NOTIFICATIONS_SEND_CONCURRENCY attempts, the consumers and the "
+        "relay at once; times the replicas, within the server's max_connections"))
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = Field(1025, ge=1, le=65535)
