@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import asyncpg
 import httpx
 from invoicing.settings import InvoicingSettings
 from tarifa.testing.events import publish_event, tap_events
@@ -64,6 +65,36 @@ async def test_one_batch_event_charges_each_of_its_accounts_with_its_own_carries
     await balance_becomes(client, first_id, "-0.05")
     rows = (await client.get(f"/v1/accounts/{first_id}/ledger", headers=operator())).json()
     assert sorted((r["net"], r["vat"]) for r in rows) == [("0.02", "0.00"), ("0.02", "0.01")]
+
+
+async def test_a_batch_announces_the_accounts_it_moved_and_keeps_their_balance_rows(
+    client: httpx.AsyncClient, settings: InvoicingSettings
+) -> None:
+    moved_id, moved_msisdn = await open_account(settings, client)
+    still_id, still_msisdn = await open_account(settings, client)
+    one = usage(moved_id, item(moved_msisdn, "sms", 1, "0.50", "0.10", MAY))
+    # a thousandth of a leu posts 0.00 now (its carry keeps it): the balance does not move
+    two = usage(still_id, item(still_msisdn, "data", 10, "0.001", "0.0002", MAY))
+    async with tap_events(settings.amqp_url, ["invoicing.balance.changed"]) as tap:
+        await publish_event(settings.amqp_url,
+                            one.model_copy(update={"accounts": [*one.accounts, *two.accounts]}))
+        await balance_becomes(client, moved_id, "-0.60")
+        await publish_event(settings.amqp_url, payment(still_id, "2.00"))
+        await balance_becomes(client, still_id, "2.00")
+        moved = await tap.wait_for("invoicing.balance.changed", account_id=moved_id)
+        still = await tap.wait_for("invoicing.balance.changed", account_id=still_id)
+    assert [(c.data["balance"], c.data["cause"]) for c in moved] == [("-0.60", "usage")]
+    assert [(c.data["balance"], c.data["cause"]) for c in still] == [("2.00", "payment")]
+    conn = await asyncpg.connect(str(settings.database_url))
+    try:
+        kept = await conn.fetch("SELECT b.account_id, b.balance, sum(l.amount) AS summed "
+                                "FROM balances b JOIN ledger l USING (account_id) "
+                                "WHERE b.account_id = ANY($1) GROUP BY b.account_id, b.balance",
+                                [moved_id, still_id])
+    finally:
+        await conn.close()
+    assert sorted((r["balance"], r["summed"]) for r in kept) == [
+        (Decimal("-0.60"), Decimal("-0.60")), (Decimal("2.00"), Decimal("2.00"))]
 
 
 async def test_the_same_event_delivered_twice_is_one_ledger_movement(

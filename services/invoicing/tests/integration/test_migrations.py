@@ -11,7 +11,7 @@ from tarifa.testing.migrations import stairway
 TABLES = {"accounts", "lines", "ledger", "invoice_counters", "billing_runs", "invoices",
           "invoice_lines", "allocations", "documents", "credit_notes", "detailed_bills",
           "idempotency_keys", "outbox", "inbox", "carries", "audit", "billing_run_failures",
-          "detailed_bill_subscriptions", "scheduled_runs"}
+          "detailed_bill_subscriptions", "scheduled_runs", "balances"}
 
 
 async def test_every_revision_goes_up_down_and_up_again(

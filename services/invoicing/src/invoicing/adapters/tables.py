@@ -26,7 +26,7 @@ from tarifa.audit.tables import metadata as audit
 from tarifa.idempotency.tables import metadata as idempotency
 from tarifa.messaging.tables import metadata as messaging
 
-__all__ = ["accounts", "allocations", "billing_run_failures", "billing_runs", "carries",
+__all__ = ["accounts", "allocations", "balances", "billing_run_failures", "billing_runs", "carries",
            "credit_notes", "detailed_bill_subscriptions", "detailed_bills", "documents",
            "invoice_counters", "invoice_lines", "invoices", "ledger", "lines", "metadata"]
 
@@ -182,6 +182,13 @@ carries = Table(
     Column("posted", Numeric(), nullable=False),
 )
 """Running exact totals and their rounded postings (``invoicing.domain.posting``)."""
+
+balances = Table(
+    "balances", metadata,
+    Column("account_id", String(64), primary_key=True),
+    Column("balance", Numeric(), nullable=False),
+)
+"""Each account's ledger sum, added to by a trigger on every statement that adds ledger rows."""
 
 allocations = Table(
     "allocations", metadata,

@@ -1,13 +1,19 @@
 """SQL of posting a whole ingest batch: every account of it read, locked and written in one
-statement each, whatever the number of accounts."""
+statement each, whatever the number of accounts.
+
+The statements go straight to the session's asyncpg connection (in its transaction), their
+arrays bound as they are: a batch of a thousand accounts is a handful of round trips with no
+per-row work but building the rows. A balance is the account's row of ``balances``, which a
+trigger on ``ledger`` keeps (migration 0012).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import ARRAY, Date, Numeric, Text, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from tarifa.money import Carry
 
@@ -19,31 +25,25 @@ __all__ = ["SqlUsagePostings"]
 
 AccountKey = tuple[str, CarryKey]
 
-_IDS = bindparam("ids", type_=ARRAY(Text))
-_LOCK = text("SELECT count(pg_advisory_xact_lock(hashtext('account:' || id))) "
-             "FROM unnest(:ids) WITH ORDINALITY AS a(id, n)").bindparams(_IDS)
+_LOCK = ("SELECT count(pg_advisory_xact_lock(hashtext('account:' || id))) "
+         "FROM unnest($1::text[]) WITH ORDINALITY AS a(id, n)")
 """The same advisory lock as ``SqlLedger.lock``, taken in the order given."""
-_CURRENCIES = text(
+_CURRENCIES = (
     "SELECT a.id, coalesce(r.currency, (SELECT l.currency FROM ledger l "
     "WHERE l.account_id = a.id LIMIT 1)) AS currency "
-    "FROM unnest(:ids) AS a(id) LEFT JOIN accounts r ON r.account_id = a.id").bindparams(_IDS)
-_INVOICED = text("SELECT account_id, max(period_end) AS last FROM invoices "
-                 "WHERE account_id = ANY(:ids) GROUP BY account_id").bindparams(_IDS)
-_BALANCES = text("SELECT account_id, sum(amount) AS balance FROM ledger "
-                 "WHERE account_id = ANY(:ids) GROUP BY account_id").bindparams(_IDS)
-_KEYS = (bindparam("accounts", type_=ARRAY(Text)), bindparam("periods", type_=ARRAY(Date)),
-         bindparam("keys", type_=ARRAY(Text)))
-_CARRIES = text(
+    "FROM unnest($1::text[]) AS a(id) LEFT JOIN accounts r ON r.account_id = a.id")
+_INVOICED = ("SELECT account_id, max(period_end) AS last FROM invoices "
+             "WHERE account_id = ANY($1::text[]) GROUP BY account_id")
+_BALANCES = "SELECT account_id, balance FROM balances WHERE account_id = ANY($1::text[])"
+_CARRIES = (
     "SELECT c.account_id, c.period, c.key, c.base, c.posted FROM carries c "
-    "JOIN unnest(:accounts, :periods, :keys) AS k(account_id, period, key) "
-    "ON (c.account_id, c.period, c.key) = (k.account_id, k.period, k.key)").bindparams(*_KEYS)
-_SAVE = text(
+    "JOIN unnest($1::text[], $2::date[], $3::text[]) AS k(account_id, period, key) "
+    "ON (c.account_id, c.period, c.key) = (k.account_id, k.period, k.key)")
+_SAVE = (
     "INSERT INTO carries (account_id, period, key, base, posted) "
-    "SELECT * FROM unnest(:accounts, :periods, :keys, :bases, :posted) "
+    "SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::numeric[], $5::numeric[]) "
     "ON CONFLICT (account_id, period, key) DO UPDATE "
-    "SET base = excluded.base, posted = excluded.posted").bindparams(
-        *_KEYS, bindparam("bases", type_=ARRAY(Numeric)), bindparam("posted", type_=ARRAY(Numeric)))
-
+    "SET base = excluded.base, posted = excluded.posted")
 
 _LEDGER_COLUMNS = [c.name for c in ledger.c]
 
@@ -53,47 +53,50 @@ def _entry_row(entry: LedgerEntry) -> tuple[object, ...]:
                  for name in _LEDGER_COLUMNS)
 
 
-def _columns(keys: Sequence[AccountKey]) -> dict[str, list[object]]:
-    return {"accounts": [a for a, _ in keys], "periods": [p for _, (p, _k) in keys],
-            "keys": [k for _, (_p, k) in keys]}
+def _columns(keys: Collection[AccountKey]) -> tuple[list[str], list[date], list[str]]:
+    return [a for a, _ in keys], [p for _, (p, _k) in keys], [k for _, (_p, k) in keys]
 
 
 class SqlUsagePostings:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
+    async def _driver(self) -> Any:
+        """The asyncpg connection under the session, in the session's transaction."""
+        raw = await (await self._session.connection()).get_raw_connection()
+        assert raw.driver_connection is not None, "the session's connection is open"
+        return raw.driver_connection
+
     async def lock(self, account_ids: Sequence[str]) -> None:
-        await self._session.execute(_LOCK, {"ids": list(account_ids)})
+        await (await self._driver()).fetchval(_LOCK, list(account_ids))
 
     async def currencies(self, account_ids: Sequence[str]) -> dict[str, str | None]:
-        rows = await self._session.execute(_CURRENCIES, {"ids": list(account_ids)})
-        return {row.id: row.currency for row in rows}
+        rows = await (await self._driver()).fetch(_CURRENCIES, list(account_ids))
+        return {row[0]: row[1] for row in rows}
 
     async def invoiced_through(self, account_ids: Sequence[str]) -> dict[str, date]:
-        rows = await self._session.execute(_INVOICED, {"ids": list(account_ids)})
-        return {row.account_id: row.last for row in rows}
+        rows = await (await self._driver()).fetch(_INVOICED, list(account_ids))
+        return {row[0]: row[1] for row in rows}
 
     async def carries(self, keys: Collection[AccountKey]) -> dict[AccountKey, Carry]:
         if not keys:
             return {}
-        rows = await self._session.execute(_CARRIES, _columns(list(keys)))
-        return {(r.account_id, (r.period, r.key)): Carry(r.base, r.posted) for r in rows}
+        rows = await (await self._driver()).fetch(_CARRIES, *_columns(keys))
+        return {(r[0], (r[1], r[2])): Carry(r[3], r[4]) for r in rows}
 
     async def save_carries(self, changed: Mapping[AccountKey, Carry]) -> None:
         if not changed:
             return
-        values = _columns(list(changed)) | {
-            "bases": [c.base for c in changed.values()],
-            "posted": [c.posted for c in changed.values()]}
-        await self._session.execute(_SAVE, values)
+        carries = changed.values()
+        await (await self._driver()).execute(_SAVE, *_columns(changed.keys()),
+                                             [c.base for c in carries],
+                                             [c.posted for c in carries])
 
     async def add_entries(self, entries: Sequence[LedgerEntry]) -> None:
         """One binary ``COPY`` of the entries."""
-        driver = (await (await self._session.connection()).get_raw_connection()).driver_connection
-        assert driver is not None, "the session's connection is open"
-        await driver.copy_records_to_table(ledger.name, records=[_entry_row(e) for e in entries],
-                                           columns=_LEDGER_COLUMNS)
+        await (await self._driver()).copy_records_to_table(
+            ledger.name, records=[_entry_row(e) for e in entries], columns=_LEDGER_COLUMNS)
 
     async def balances(self, account_ids: Sequence[str]) -> dict[str, Decimal]:
-        rows = await self._session.execute(_BALANCES, {"ids": list(account_ids)})
-        return {row.account_id: Decimal(row.balance) for row in rows}
+        rows = await (await self._driver()).fetch(_BALANCES, list(account_ids))
+        return {row[0]: row[1] for row in rows}

@@ -95,6 +95,10 @@ class Postings:
 
     def keys_for(self, charge: ExactCharge) -> list[CarryKey]:
         month, late = self._month(charge)
+        return self._keys(charge, month, late)
+
+    @staticmethod
+    def _keys(charge: ExactCharge, month: date, late: bool) -> list[CarryKey]:
         return [(month, _line_key(charge, late)), (month, _vat_key(charge))]
 
     def _month(self, charge: ExactCharge) -> tuple[date, bool]:
@@ -103,8 +107,8 @@ class Postings:
 
     def post(self, charge: ExactCharge) -> Posted:
         """Round ``charge`` into the ledger's minor units, carrying what rounding left over."""
-        line_key, vat_key = self.keys_for(charge)
-        late = self._month(charge)[1]
+        month, late = self._month(charge)
+        line_key, vat_key = self._keys(charge, month, late)
         rounded = partial(round_amount, currency=self.currency)
         if charge.vat_included:
             gross = self._carry(line_key).post(charge.gross, rounded)

@@ -62,25 +62,27 @@ def exact_item(item: RatedItem) -> ExactCharge:
                        item.prices_include_vat)
 
 
-def usage_entry(account_id: str, currency: str, item: RatedItem, posted: Posted,
-                source: tuple[str, str], now: datetime) -> LedgerEntry:
-    """The ledger entry of a posted usage item; ``source`` is (event id, reference)."""
+def usage_entry(account_id: str, currency: str, item: RatedItem, charge: ExactCharge,
+                posted: Posted, source: tuple[str, str], now: datetime) -> LedgerEntry:
+    """The ledger entry of a posted usage item (``charge`` is ``exact_item(item)``); ``source`` is
+    (event id, reference)."""
     return LedgerEntry(
         id=str(uuid.uuid4()), account_id=account_id, kind=EntryKind.CHARGE, type=item.type,
         currency=currency, occurred_on=item.usage_date, amount=-posted.gross,
         source_event_id=source[0], created_at=now, msisdn=item.msisdn, direction=item.direction,
         description=item.zone or "", quantity=Decimal(item.quantity),
         unit=item.unit or RECORD_UNITS.get(item.type, ""), net=posted.net, vat=posted.vat,
-        gross=posted.gross, reference=source[1], vat_rate=exact_item(item).vat_rate,
+        gross=posted.gross, reference=source[1], vat_rate=charge.vat_rate,
         vat_included=item.prices_include_vat)
 
 
 async def _usage_entries(uow: UnitOfWork, account_id: str, currency: str,
                          items: Sequence[RatedItem], source: tuple[str, str]) -> list[LedgerEntry]:
-    posted = await post_charges(uow, account_id, currency, [exact_item(item) for item in items])
+    charges = [exact_item(item) for item in items]
+    posted = await post_charges(uow, account_id, currency, charges)
     now = uow.clock.now()
-    return [usage_entry(account_id, currency, item, done, source, now)
-            for item, done in zip(items, posted, strict=True)]
+    return [usage_entry(account_id, currency, item, charge, done, source, now)
+            for item, charge, done in zip(items, charges, posted, strict=True)]
 
 
 def posting_audit(consumer: str, action: str, account_id: str, entries: Sequence[LedgerEntry],
