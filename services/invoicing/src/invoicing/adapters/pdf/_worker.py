@@ -1,11 +1,16 @@
 """What a rendering worker process holds: fonts registered, key and TSA client loaded, once.
 
 ``start_worker`` is the initializer of each process of the pool; ``render_and_sign`` is the job.
-The same functions serve in the calling process when no pool is used.
+The same functions serve in the calling process when no pool is used. A worker whose service
+process dies (killed, with no chance to stop its pool) exits by itself: it holds the operator's
+key and would otherwise outlive the service for good.
 """
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,9 +42,21 @@ _state: _State | None = None
 
 def start_worker(setup: WorkerSetup) -> None:
     global _state
+    _leave_with_parent(os.getppid())
     register_fonts(setup.fonts_dir)
     signer = DocumentSigner(load_signer(setup.signing), load_timestamper(setup.signing))
     _state = _State(setup.operator, signer)
+
+
+def _leave_with_parent(parent: int, every: float = 0.5) -> None:
+    """Exit this process once ``parent`` is no longer its parent (it died; init adopted us)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="leave-with-parent", daemon=True).start()
 
 
 def render_and_sign(statement: Statement) -> bytes:
