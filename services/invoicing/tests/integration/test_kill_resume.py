@@ -1,15 +1,12 @@
 """Invoicing killed (SIGKILL) in the middle of a billing run and started again finishes the run:
-every account invoiced once, the numbers without a gap, one document per invoice."""
+every account invoiced once, the numbers without a gap, one signed document per invoice, each
+invoice announced once — whether the kill lands while statements are issued or while the
+issued invoices' documents are signed."""
 
 from __future__ import annotations
 
-import asyncio
-import os
-import signal
-import socket
-import subprocess
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,150 +22,87 @@ from tarifa.testing.apps import bearer
 from tarifa.testing.keys import TEST_SIGNER
 
 from .bulk import seed
+from .killing import (
+    Invoicing,
+    book,
+    documents,
+    finished,
+    kill_when,
+    pdf_files,
+    pg_url,
+    unverified,
+)
 
 ACCOUNTS = 120
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+@dataclass(frozen=True)
+class Stage:
+    """Where the run is killed: ``due(issued, documents)`` says when, ``left`` that the killed
+    process had got there and no further."""
+
+    name: str
+    env: dict[str, str]
+    due: Callable[[int, int], bool]
+    left: Callable[[int, int], bool]
 
 
-class Invoicing:
-    """``python -m invoicing serve`` as a process of its own, one account per transaction."""
+STAGES = [
+    # One account per transaction: the invoices are issued one by one.
+    Stage("statements", {"INVOICING_STATEMENT_CHUNK": "1"},
+          due=lambda issued, _: issued >= 5, left=lambda issued, _: issued < ACCOUNTS),
+    # Every statement in one transaction, the documents signed ten at a time.
+    Stage("documents", {"INVOICING_RENDER_BATCH": "10"},
+          due=lambda issued, made: issued == ACCOUNTS and made >= 5,
+          left=lambda issued, made: issued == ACCOUNTS and 5 <= made < ACCOUNTS),
+]
 
-    def __init__(self, settings: InvoicingSettings, workdir: Path) -> None:
-        self.port, self.workdir = _free_port(), workdir
-        self.env = dict(os.environ, INVOICING_DATABASE_URL=str(settings.database_url),
-                        TARIFA_AMQP_URL=settings.amqp_url,
-                        TARIFA_JWT_PUBLIC_KEY=TEST_SIGNER.public_pem(),
-                        INVOICING_PORT=str(self.port), INVOICING_STATEMENT_CHUNK="1",
-                        INVOICING_DOCUMENTS_DIR=str(workdir / "documents"),
-                        TARIFA_LOG_JSON="true")
-        self.process: subprocess.Popen[bytes] | None = None
-        self.starts = 0
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def spawn(self) -> None:
-        self.starts += 1
-        log = (self.workdir / f"invoicing-{self.starts}.log").open("wb")
-        self.process = subprocess.Popen([sys.executable, "-m", "invoicing", "serve"],
-                                        env=self.env, stdout=log, stderr=subprocess.STDOUT)
-
-    async def start(self) -> None:
-        self.spawn()
-        assert self.process is not None
-        async with httpx.AsyncClient() as client:
-            for _ in range(400):
-                if self.process.poll() is not None:
-                    raise AssertionError(f"invoicing exited:\n{self.log()}")
-                try:
-                    if (await client.get(f"{self.url}/health/ready")).status_code == 200:
-                        return
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.25)
-        raise AssertionError(f"invoicing not ready:\n{self.log()}")
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=20)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-
-    def log(self) -> str:
-        return (self.workdir / f"invoicing-{self.starts}.log").read_text(errors="replace")[-4000:]
+@pytest.fixture(params=STAGES, ids=lambda stage: stage.name)
+def stage(request: pytest.FixtureRequest) -> Stage:
+    found: Stage = request.param
+    return found
 
 
 @pytest.fixture
-def invoicing(settings: InvoicingSettings, tmp_path: Path) -> Iterator[Invoicing]:
-    service = Invoicing(settings, tmp_path)
+def invoicing(settings: InvoicingSettings, tmp_path: Path, stage: Stage) -> Iterator[Invoicing]:
+    service = Invoicing(settings, tmp_path, stage.env)
     yield service
     service.stop()
 
 
-def _url(settings: InvoicingSettings) -> str:
-    return settings.dsn.replace("postgresql+asyncpg://", "postgresql://")
-
-
-async def _issued(conn: asyncpg.Connection) -> int:
-    return int(await conn.fetchval("SELECT count(*) FROM invoices"))
-
-
-async def _kill_in_the_middle(conn: asyncpg.Connection, invoicing: Invoicing) -> int:
-    """SIGKILL once some of the run's invoices are issued; how many were then."""
-    for _ in range(20_000):
-        if (issued := await _issued(conn)) >= 5:
-            invoicing.kill()
-            return issued
-        await asyncio.sleep(0.002)
-    raise AssertionError(f"the run issued nothing:\n{invoicing.log()}")
-
-
-async def _finished(client: httpx.AsyncClient, invoicing: Invoicing,
-                    run_id: str) -> dict[str, Any]:
-    for _ in range(1200):
-        response = await client.get(f"{invoicing.url}/v1/billing-runs/{run_id}",
+async def _killed_and_finished(conn: asyncpg.Connection, invoicing: Invoicing,
+                               stage: Stage) -> dict[str, Any]:
+    """Start a run, kill invoicing in ``stage``, start it again; the run once it is over."""
+    async with httpx.AsyncClient(timeout=30) as client:
+        started = await client.post(f"{invoicing.url}/v1/billing-runs",
+                                    json={"period_end": "2026-04-30"},
                                     headers=bearer(TEST_SIGNER, Role.OPERATOR))
-        if response.status_code == 200 and response.json()["status"] != "running":
-            found: dict[str, Any] = response.json()
-            return found
-        await asyncio.sleep(0.5)
-    raise AssertionError(f"the run did not finish:\n{invoicing.log()}")
-
-
-async def _book(conn: asyncpg.Connection) -> dict[str, Any]:
-    numbers = [int(row["number"].rsplit("-", 1)[1])
-               for row in await conn.fetch("SELECT number FROM invoices")]
-    return {
-        "numbers": sorted(numbers),
-        "accounts": await conn.fetchval("SELECT count(DISTINCT account_id) FROM invoices"),
-        "counter": await conn.fetchval("SELECT last FROM invoice_counters WHERE series = 'TRF'"),
-        "unstated": await conn.fetchval("SELECT count(*) FROM ledger WHERE invoice_id IS NULL"),
-        "documents": await conn.fetchval(
-            "SELECT count(*) FROM documents WHERE kind = 'invoice' AND owner_id IN "
-            "(SELECT id FROM invoices)"),
-        "announced": await conn.fetchval(
-            "SELECT count(DISTINCT body -> 'data' ->> 'invoice_id') FROM outbox "
-            "WHERE routing_key = 'invoicing.invoice.issued'"),
-        "events": await conn.fetchval(
-            "SELECT count(*) FROM outbox WHERE routing_key = 'invoicing.invoice.issued'"),
-    }
+        assert started.status_code == 202, started.text
+        at_kill = await kill_when(conn, invoicing, stage.due)
+        assert stage.left(*at_kill), f"killed with (issued, documents) = {at_kill}"
+        await invoicing.start()
+        return await finished(client, invoicing, started.json()["id"])
 
 
 async def test_a_run_killed_in_the_middle_finishes_once_invoicing_is_started_again(
-    settings: InvoicingSettings, invoicing: Invoicing,
+    settings: InvoicingSettings, invoicing: Invoicing, stage: Stage,
 ) -> None:
     await prepare_database(MIGRATIONS, settings.dsn)
-    await seed(_url(settings), "kill", ACCOUNTS, date(2026, 4, 1))
+    await seed(pg_url(settings), "kill", ACCOUNTS, date(2026, 4, 1))
     await invoicing.start()
-    conn = await asyncpg.connect(_url(settings))
+    conn = await asyncpg.connect(pg_url(settings))
     try:
-        async with httpx.AsyncClient(timeout=30) as client:
-            started = await client.post(f"{invoicing.url}/v1/billing-runs",
-                                        json={"period_end": "2026-04-30"},
-                                        headers=bearer(TEST_SIGNER, Role.OPERATOR))
-            assert started.status_code == 202, started.text
-            at_kill = await _kill_in_the_middle(conn, invoicing)
-            assert at_kill < ACCOUNTS, "the run ended before the kill"
-            await invoicing.start()
-            run = await _finished(client, invoicing, started.json()["id"])
-        book = await _book(conn)
+        run = await _killed_and_finished(conn, invoicing, stage)
+        ledger, pdfs = await book(conn), await documents(conn)
     finally:
         await conn.close()
     assert run["status"] == "completed", run
-    assert (run["accounts"], run["issued"], run["stages"]["documents"]) == (ACCOUNTS,) * 3
-    assert book == {"numbers": list(range(1, ACCOUNTS + 1)), "accounts": ACCOUNTS,
-                    "counter": ACCOUNTS, "unstated": 0, "documents": ACCOUNTS,
-                    "announced": ACCOUNTS, "events": ACCOUNTS}
+    assert (run["accounts"], run["issued"]) == (ACCOUNTS, ACCOUNTS), run
+    stages = {name: run["stages"][name] for name in ("issued", "documents", "failed")}
+    assert stages == {"issued": ACCOUNTS, "documents": ACCOUNTS, "failed": 0}, run
+    assert ledger == {"numbers": list(range(1, ACCOUNTS + 1)), "accounts": ACCOUNTS,
+                      "counter": ACCOUNTS, "unstated": 0, "documents": ACCOUNTS, "orphans": 0,
+                      "without": 0, "issued": (ACCOUNTS, ACCOUNTS), "repeated": {}}
+    assert len(pdfs) == ACCOUNTS and await unverified(settings, invoicing, pdfs) == []
+    assert pdf_files(invoicing) == []
