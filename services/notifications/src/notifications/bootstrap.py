@@ -35,6 +35,7 @@ from notifications.service.otp import CodeSending
 from notifications.service.receipts import record_receipt
 from notifications.service.webhook_addresses import AddressGuard
 from notifications.service.webhook_dispatch import WebhookSending, deliver_next_webhook
+from notifications.service.webhook_wanted import WantedTypes
 from notifications.service.webhooks import EndpointRules
 from notifications.settings import NotificationsSettings
 
@@ -42,6 +43,8 @@ __all__ = ["MIGRATIONS", "build_app"]
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 PUBLISHES = ["notifications.message.sent", "notifications.message.failed"]
+WANTED_TYPES_TTL = 1.0
+"""Seconds the webhook consumer trusts the event types it last read as wanted by an endpoint."""
 log = get_logger(__name__)
 
 
@@ -97,9 +100,20 @@ def _webhook_sending(settings: NotificationsSettings, runtime: Runtime,
 def _webhooks(settings: NotificationsSettings, runtime: Runtime) -> APIRouter:
     """The webhook endpoints' API, their consumer and their dispatcher."""
 
+    wanted = WantedTypes(WANTED_TYPES_TTL, time.monotonic)
+
     def new_uow() -> WebhooksSqlUnitOfWork:
         return WebhooksSqlUnitOfWork(runtime.sessions, service="notifications",
                                      clock=runtime.clock, on_commit=runtime.relay.wake)
+
+    def committed() -> None:
+        runtime.relay.wake()
+        wanted.forget()  # a change of an endpoint is heard by this process's consumer at once
+
+    def changing_uow() -> WebhooksSqlUnitOfWork:
+        """The API's."""
+        return WebhooksSqlUnitOfWork(runtime.sessions, service="notifications",
+                                     clock=runtime.clock, on_commit=committed)
 
     addresses = AddressGuard(LoopResolver(), allow_private=settings.webhook_allow_private)
     sending = _webhook_sending(settings, runtime, addresses)
@@ -110,13 +124,13 @@ def _webhooks(settings: NotificationsSettings, runtime: Runtime) -> APIRouter:
     async def clock_moved(_now: datetime) -> None:
         dispatcher.wake()
 
-    register_webhook_consumer(runtime, new_uow, dispatcher.wake)
+    register_webhook_consumer(runtime, new_uow, dispatcher.wake, wanted)
     runtime.on_start.append(dispatcher.start)
     runtime.on_stop.insert(0, dispatcher.stop)
     runtime.on_clock_move.append(clock_moved)
     rules = EndpointRules(addresses,
                           rotation_grace=timedelta(seconds=settings.webhook_rotation_grace))
-    return webhooks_router(new_uow, rules)
+    return webhooks_router(changing_uow, rules)
 
 
 def build_app(settings: NotificationsSettings) -> FastAPI:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -71,6 +71,11 @@ class SqlEndpoints:
             webhook_endpoints.c.status == EndpointStatus.ACTIVE.value,
             webhook_endpoints.c.event_types.any_() == event_type)
         return [_endpoint(row) for row in (await self._session.execute(query)).mappings()]
+
+    async def wanted_types(self) -> set[str]:
+        query = select(func.unnest(webhook_endpoints.c.event_types)).where(
+            webhook_endpoints.c.status == EndpointStatus.ACTIVE.value)
+        return {str(name) for name in (await self._session.execute(query)).scalars()}
 
     async def save(self, endpoint: WebhookEndpoint) -> None:
         await self._session.execute(update(webhook_endpoints)

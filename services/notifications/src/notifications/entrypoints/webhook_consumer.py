@@ -9,6 +9,7 @@ from tarifa.runtime import Runtime
 
 from notifications.service.webhook_dispatch import fan_out
 from notifications.service.webhook_ports import WebhooksUnitOfWork
+from notifications.service.webhook_wanted import WantedTypes
 
 __all__ = ["WEBHOOK_QUEUE", "register_webhook_consumer"]
 
@@ -17,8 +18,12 @@ EVERY_EVENT = "#"
 
 
 def register_webhook_consumer(runtime: Runtime, new_uow: Callable[[], WebhooksUnitOfWork],
-                              wake_dispatcher: Callable[[], None]) -> None:
+                              wake_dispatcher: Callable[[], None], wanted: WantedTypes) -> None:
+    """Consume every event; one no active endpoint wants (as ``wanted`` knows) is acked as it is."""
+
     async def on_event(event: CloudEvent) -> None:
+        if not await wanted.wanted(new_uow(), event.routing_key):
+            return
         if await fan_out(new_uow(), WEBHOOK_QUEUE, event):
             wake_dispatcher()
 

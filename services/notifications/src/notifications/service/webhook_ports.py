@@ -52,6 +52,9 @@ class EndpointRepository(Protocol):
     async def wanting(self, event_type: str) -> list[WebhookEndpoint]:
         """The active endpoints subscribed to ``event_type``."""
 
+    async def wanted_types(self) -> set[str]:
+        """The event types at least one active endpoint is subscribed to."""
+
     async def save(self, endpoint: WebhookEndpoint) -> None: ...
 
     async def delete(self, endpoint_id: str) -> None:
