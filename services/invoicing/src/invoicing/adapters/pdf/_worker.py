@@ -8,6 +8,7 @@ key and would otherwise outlive the service for good.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import threading
 import time
@@ -42,7 +43,8 @@ _state: _State | None = None
 
 def start_worker(setup: WorkerSetup) -> None:
     global _state
-    _leave_with_parent(os.getppid())
+    if (parent := multiprocessing.parent_process()) is not None and parent.pid is not None:
+        _leave_with_parent(parent.pid)  # the pid that made the worker: it may be dead already
     register_fonts(setup.fonts_dir)
     signer = DocumentSigner(load_signer(setup.signing), load_timestamper(setup.signing))
     _state = _State(setup.operator, signer)
