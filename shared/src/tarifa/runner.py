@@ -27,6 +27,11 @@ S = TypeVar("S", bound=ServiceSettings)
 
 log = get_logger("tarifa.runner")
 
+# idle keep-alive connections stay open longer than the 60 s idle timeout of the usual load
+# balancers and ingresses and the few seconds clients keep theirs: the client, not the server,
+# ends an idle connection, so no request is sent on a connection the server is just closing
+KEEP_ALIVE = 75
+
 
 def _database(settings: ServiceSettings) -> str:
     """The name of the database the service uses (its own URL's, else the default name)."""
@@ -78,4 +83,4 @@ def main(settings: S, build_app: Callable[[S], FastAPI],
         _check_broker(settings)
         log.info("broker_reachable")
         uvicorn.run(build_app(settings), host=settings.host, port=settings.port,
-                    log_config=None, access_log=False)
+                    log_config=None, access_log=False, timeout_keep_alive=KEEP_ALIVE)
