@@ -97,6 +97,23 @@ async def test_a_batch_announces_the_accounts_it_moved_and_keeps_their_balance_r
         (Decimal("-0.60"), Decimal("-0.60")), (Decimal("2.00"), Decimal("2.00"))]
 
 
+async def test_batches_in_a_row_post_with_one_carry_and_a_refused_one_posts_nothing(
+    client: httpx.AsyncClient, settings: InvoicingSettings
+) -> None:
+    account_id, msisdn = await open_account(settings, client)
+    third = item(msisdn, "voice", 125, "0.0208333333", "0.0041666667", MAY)
+    refused = usage(account_id, third)
+    refused.accounts[0].currency = "EUR"
+    for rated in (usage(account_id, third), refused, usage(account_id, third),
+                  usage(account_id, third)):
+        await publish_event(settings.amqp_url, rated)
+    # net 0.0624999999 posts 0.02 three times; its VAT 0.012 posts 0.00, 0.01, 0.00
+    await balance_becomes(client, account_id, "-0.07")
+    rows = (await client.get(f"/v1/accounts/{account_id}/ledger", headers=operator())).json()
+    assert sorted((r["net"], r["vat"], r["currency"]) for r in rows) == [
+        ("0.02", "0.00", "MDL"), ("0.02", "0.00", "MDL"), ("0.02", "0.01", "MDL")]
+
+
 async def test_the_same_event_delivered_twice_is_one_ledger_movement(
     client: httpx.AsyncClient, settings: InvoicingSettings
 ) -> None:

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import partial
+from functools import lru_cache, partial
 
 from tarifa.money import Carry, round_amount, vat_on, vat_within
 
@@ -73,7 +73,13 @@ def _line_key(charge: ExactCharge, late: bool) -> str:
 
 
 def _terms(charge: ExactCharge) -> str:
-    return f"{charge.vat_rate.normalize()}:{int(charge.vat_included)}"
+    return _terms_of(charge.vat_rate, charge.vat_included)
+
+
+@lru_cache(maxsize=256)
+def _terms_of(vat_rate: Decimal, vat_included: bool) -> str:
+    """The VAT terms in a carry's key; a batch has a handful of distinct ones."""
+    return f"{vat_rate.normalize()}:{int(vat_included)}"
 
 
 def _vat_key(charge: ExactCharge) -> str:

@@ -1,21 +1,25 @@
 """The events invoicing consumes: accounts (opened, updated) and lines, charges and re-rating
-differences from rating, payments and refunds, bonus points redeemed for credit."""
+differences from rating, payments and refunds, bonus points redeemed for credit.
+
+Rated usage is posted in batches of the deliveries waiting together
+(``invoicing.entrypoints.usage_batches``)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from tarifa.messaging.envelope import CloudEvent, PoisonMessage
 from tarifa.runtime import Runtime
 
 from invoicing.domain.ledger import LedgerError
+from invoicing.entrypoints.usage_batches import UsageBatches
 from invoicing.service.bonus import record_bonus_credit
 from invoicing.service.charges import record_fee, record_rerating
 from invoicing.service.payments import record_payment
 from invoicing.service.ports import UnitOfWork
 from invoicing.service.refunds import record_refund
 from invoicing.service.replica import record_account, record_account_update, record_line
-from invoicing.service.usage_posting import record_usage
+from invoicing.service.usage_posting import record_usage, record_usages
 
 __all__ = ["register_consumers"]
 
@@ -44,6 +48,19 @@ def _handler(queue: str, use_case: UseCase,
     return handle
 
 
+BatchUseCase = Callable[[UnitOfWork, str, Sequence[CloudEvent]], Awaitable[None]]
+BATCHED: dict[str, BatchUseCase] = {"invoicing.usage-rated": record_usages}
+"""Consumers whose deliveries waiting together are handled in one transaction."""
+
+
+def _batched(queue: str, use_case: BatchUseCase,
+             new_uow: Callable[[], UnitOfWork]) -> Callable[[CloudEvent], Awaitable[None]]:
+    batches = UsageBatches(lambda events: use_case(new_uow(), queue, events))
+    return _handler(queue, lambda _uow, _queue, event: batches.handle(event), new_uow)
+
+
 def register_consumers(runtime: Runtime, new_uow: Callable[[], UnitOfWork]) -> None:
     for queue, (routing_key, use_case) in CONSUMERS.items():
-        runtime.subscribe(queue, routing_key, _handler(queue, use_case, new_uow))
+        handler = (_batched(queue, BATCHED[queue], new_uow) if queue in BATCHED
+                   else _handler(queue, use_case, new_uow))
+        runtime.subscribe(queue, routing_key, handler)

@@ -63,11 +63,12 @@ def exact_item(item: RatedItem) -> ExactCharge:
 
 
 def usage_entry(account_id: str, currency: str, item: RatedItem, charge: ExactCharge,
-                posted: Posted, source: tuple[str, str], now: datetime) -> LedgerEntry:
+                posted: Posted, source: tuple[str, str], now: datetime,
+                entry_id: str | None = None) -> LedgerEntry:
     """The ledger entry of a posted usage item (``charge`` is ``exact_item(item)``); ``source`` is
-    (event id, reference)."""
+    (event id, reference); ``entry_id`` a new UUID unless given."""
     return LedgerEntry(
-        id=str(uuid.uuid4()), account_id=account_id, kind=EntryKind.CHARGE, type=item.type,
+        id=entry_id or str(uuid.uuid4()), account_id=account_id, kind=EntryKind.CHARGE, type=item.type,
         currency=currency, occurred_on=item.usage_date, amount=-posted.gross,
         source_event_id=source[0], created_at=now, msisdn=item.msisdn, direction=item.direction,
         description=item.zone or "", quantity=Decimal(item.quantity),
