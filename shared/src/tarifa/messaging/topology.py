@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import aio_pika
 from aio_pika import ExchangeType as PikaExchangeType
 from aio_pika.abc import AbstractChannel
@@ -17,6 +19,7 @@ from faststream.rabbit import ExchangeType, QueueType, RabbitExchange, RabbitQue
 from faststream.rabbit.schemas.queue import QuorumQueueArgs
 from pamqp.common import FieldTable
 
+from tarifa.logging import get_logger
 from tarifa.messaging.addresses import connect_first, split_addresses
 
 __all__ = [
@@ -30,6 +33,8 @@ __all__ = [
     "prepare_topology",
     "quorum_queue",
 ]
+
+log = get_logger(__name__)
 
 EVENTS_EXCHANGE = "tarifa.events"
 UNROUTED_EXCHANGE = "tarifa.unrouted"
@@ -79,8 +84,22 @@ async def declare_dead_letters(channel: AbstractChannel, queue_names: list[str])
         await dlq.bind(dlx, routing_key=name)
 
 
-async def prepare_topology(amqp_url: str, queue_names: list[str]) -> None:
-    """Declare the shared exchanges and the dead-letter queues of a service's consumers."""
+async def prepare_topology(amqp_url: str, queue_names: list[str], *, timeout: float = 30,
+                           attempts: int = 4) -> None:
+    """Declare the shared exchanges and the dead-letter queues of a service's consumers. An
+    attempt the broker leaves unanswered for ``timeout`` seconds is dropped and made again on a
+    new connection (``attempts`` in all), so a service never waits at its start for ever."""
+    for attempt in range(1, attempts + 1):
+        try:
+            await asyncio.wait_for(_declare_all(amqp_url, queue_names), timeout)
+            return
+        except TimeoutError:
+            if attempt == attempts:
+                raise
+            log.warning("topology_unanswered", attempt=attempt, seconds=timeout)
+
+
+async def _declare_all(amqp_url: str, queue_names: list[str]) -> None:
     connection = await connect_first(split_addresses(amqp_url), aio_pika.connect)
     async with connection:
         channel = await connection.channel()
