@@ -173,17 +173,19 @@ async def test_a_package_s_allowance_is_used_before_the_plan_s_while_it_is_on(
     await _clock(client, "2026-06-10T10:00:00+00:00")
     before = [record(msisdn, "before", type="sms", quantity=1,
                      started_at="2026-06-09T10:00:00+00:00")]
-    assert (await post_usage(client, token_signer, before)).json()["accepted"] == 1
-    on = await client.post(f"/v1/lines/{msisdn}/packages", json={"code": "sms-3"},
-                           headers=operator)
-    assert on.status_code == 201, on.text
     after = [record(msisdn, f"after-{i}", type="sms", quantity=1,
                     started_at=f"2026-06-10T11:0{i}:00+00:00") for i in range(5)]
     async with tap_events(settings.amqp_url, ["rating.usage.rated",
                                               "rating.allowance.exhausted"]) as tap:
+        assert (await post_usage(client, token_signer, before)).json()["accepted"] == 1
+        [first] = await tap.wait_for("rating.usage.rated", subject=account_id)
+        on = await client.post(f"/v1/lines/{msisdn}/packages", json={"code": "sms-3"},
+                               headers=operator)
+        assert on.status_code == 201, on.text
         assert (await post_usage(client, token_signer, after)).json()["accepted"] == 5
-        [rated] = await tap.wait_for("rating.usage.rated", subject=account_id)
+        seen = await tap.wait_for("rating.usage.rated", count=2, subject=account_id)
         exhausted = await tap.wait_for("rating.allowance.exhausted", count=2, msisdn=msisdn)
+    [rated] = [event for event in seen if event.id != first.id]
     # the plan's 2 SMS: 1 before the package, 1 after its 3; the fifth is priced at 0.50
     [charged] = rated.data["accounts"]
     assert Decimal(charged["totals"]["net"]) == Decimal("0.50")
