@@ -80,8 +80,9 @@ async def test_a_promised_payment_lifts_the_block_until_it_expires(
     await move_clock(START)
     account_id = await new_account(payment_mode="prepaid")
     own = bearer(token_signer, Role.SUBSCRIBER, account_id=account_id)
-    await set_balance(account_id, "-20.00")
     async with tap_events(settings.amqp_url, EVENTS) as tap:
+        await set_balance(account_id, "-20.00")
+        await tap.wait_for("accounts.account.blocked", account_id=account_id)
         granted = await _promise(client, own, account_id)
         assert granted.status_code == 201, granted.text
         until = datetime.fromisoformat(granted.json()["until"])
@@ -92,8 +93,9 @@ async def test_a_promised_payment_lifts_the_block_until_it_expires(
         assert problem(await _promise(client, own, account_id), 409) == "promised-payment-active"
         assert (await set_balance(account_id, "-30.00"))["status"] == "active"
         await move_clock(until + timedelta(minutes=1))
-        await tap.wait_for("accounts.account.blocked", account_id=account_id)
-    assert _keys(tap.events, account_id) == ["granted", "unblocked", "expired", "blocked"]
+        await tap.wait_for("accounts.account.blocked", count=2, account_id=account_id)
+    assert _keys(tap.events, account_id) == [
+        "blocked", "granted", "unblocked", "expired", "blocked"]
     read = (await client.get(f"/v1/accounts/{account_id}", headers=own)).json()
     assert (read["status"], read["promised_payment"]) == ("blocked", None)
     assert problem(await _promise(client, own, account_id), 409) == "promised-payment-too-soon"
@@ -107,15 +109,17 @@ async def test_a_promise_that_expires_after_payment_leaves_the_account_active(
 ) -> None:
     await move_clock(START)
     account_id = await new_account(payment_mode="prepaid")
-    await set_balance(account_id, "-5.00")
-    until = datetime.fromisoformat((await _promise(client, operator, account_id)).json()["until"])
-    await set_balance(account_id, "15.00")
     async with tap_events(settings.amqp_url, EVENTS) as tap:
+        await set_balance(account_id, "-5.00")
+        until = datetime.fromisoformat(
+            (await _promise(client, operator, account_id)).json()["until"])
+        await tap.wait_for("accounts.account.unblocked", account_id=account_id)
+        await set_balance(account_id, "15.00")
         await move_clock(until + timedelta(days=10))
         await move_clock(until + timedelta(days=11))
         [expired] = await tap.wait_for("accounts.promised_payment.expired", account_id=account_id)
     assert datetime.fromisoformat(expired.data["until"]) == until
-    assert _keys(tap.events, account_id) == ["expired"]
+    assert _keys(tap.events, account_id) == ["blocked", "granted", "unblocked", "expired"]
     read = (await client.get(f"/v1/accounts/{account_id}", headers=operator)).json()
     assert (read["status"], read["promised_payment"]) == ("active", None)
 
