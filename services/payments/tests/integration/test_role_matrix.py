@@ -43,6 +43,7 @@ TABLE = {
     "GET /v1/accounts/{account_id}/payment-methods/{method_id}": Row(ACCOUNT, 404),
     "PUT /v1/accounts/{account_id}/autopay": Row(ACCOUNT, 422),
     "GET /v1/accounts/{account_id}/autopay": Row(ACCOUNT, 404),
+    "DELETE /v1/accounts/{account_id}/autopay": Row(ACCOUNT, 204),
     "GET /v1/accounts/{account_id}/payments": Row(ACCOUNT, 404),
     "GET /v1/payment-limits": Row(SUBSCRIBERS, 422),
 }

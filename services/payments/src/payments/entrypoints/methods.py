@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from tarifa.audit import Actor
 from tarifa.auth import CurrentPrincipal, Role, allow
 from tarifa.problems import NotFound
@@ -14,6 +14,7 @@ from payments.domain.autopay import AutopayMandate, PaymentMethod
 from payments.entrypoints.errors import refusals
 from payments.entrypoints.http import GATEWAY_ANSWERS, CardPayments
 from payments.entrypoints.schemas import AutopayBody, AutopayOut, PaymentMethodBody, PaymentMethodOut
+from payments.service.mandates import cancel_autopay
 from payments.service.methods import SetAutopay, set_autopay, start_registration
 from payments.service.offline import UnknownBeneficiary
 from payments.service.ports import UnitOfWork
@@ -75,5 +76,12 @@ def methods_router(new_uow: Callable[[], UnitOfWork], cards: CardPayments) -> AP
         if mandate is None:
             raise NotFound(f"account {account_id} has no autopay")
         return _mandate_out(mandate)
+
+    @router.delete("/autopay", status_code=204, response_class=Response)
+    async def delete_autopay(account_id: str, principal: CurrentPrincipal) -> Response:
+        """Switch autopay off (announced as ``payments.autopay.ended``, reason ``cancelled``);
+        a repeat, or an account without autopay, answers 204 as well and announces nothing."""
+        await cancel_autopay(new_uow().acting(Actor.of(principal)), account_id)
+        return Response(status_code=204)
 
     return router

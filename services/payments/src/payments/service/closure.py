@@ -2,7 +2,7 @@
 
 The account is kept as closed, so that it is paid no more than it owes (see
 :mod:`payments.domain.closure`), and its autopay mandate ends (audited): no card is charged
-for an account that no longer exists.
+for an account that no longer exists (announced as ``payments.autopay.ended``).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from tarifa.messaging.catalogue import AccountClosed
 from tarifa.messaging.envelope import CloudEvent
 
 from payments.domain.closure import CLOSED
+from payments.service.mandates import end_mandate
 from payments.service.ports import UnitOfWork
 
 __all__ = ["record_closure"]
@@ -32,8 +33,5 @@ async def record_closure(uow: UnitOfWork, consumer: str, event: CloudEvent) -> N
 
 async def _end_mandate(uow: UnitOfWork, account_id: str) -> None:
     mandate = await uow.methods.mandate(account_id)
-    if mandate is None:
-        return
-    await uow.methods.drop_mandate(account_id)
-    await uow.trail.record(uow.actor, "autopay.ended", "account", account_id, before=mandate,
-                           after={"reason": "the account closed"})
+    if mandate is not None:
+        await end_mandate(uow, mandate, "account_closed", "the account closed")

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from tarifa.messaging.catalogue import AutopayFailed, PaymentFailed, PaymentSucceeded, RefundSucceeded
+from tarifa.messaging.catalogue import (
+    AutopayEnded,
+    AutopayFailed,
+    PaymentFailed,
+    PaymentSucceeded,
+    RefundSucceeded,
+    RegistryRowClosed,
+    RegistryRowReturned,
+)
 
 from payments.domain.payment import Payment
 from payments.domain.refund import Refund
@@ -10,7 +18,8 @@ from payments.domain.refund import Refund
 __all__ = ["PUBLISHED", "failed", "refunded", "succeeded"]
 
 PUBLISHED = [PaymentSucceeded.routing_key, PaymentFailed.routing_key, RefundSucceeded.routing_key,
-             AutopayFailed.routing_key]
+             AutopayFailed.routing_key, AutopayEnded.routing_key, RegistryRowReturned.routing_key,
+             RegistryRowClosed.routing_key]
 
 
 def succeeded(payment: Payment) -> PaymentSucceeded:
@@ -30,3 +39,4 @@ def refunded(refund: Refund) -> RefundSucceeded:
     return RefundSucceeded(payment_id=refund.payment_id, refund_id=refund.id,
                            account_id=refund.account_id, amount=refund.amount,
                            currency=refund.currency)
+

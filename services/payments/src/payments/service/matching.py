@@ -1,13 +1,22 @@
 """Settling unmatched registry rows by hand (P5): assign one to an account, or reject it.
 
+An assigned row is announced as the payment it makes (``payments.payment.succeeded``); a
+rejected one as ``payments.registry_row.returned`` (the channel gives the money back to its
+payer) or ``payments.registry_row.closed``, naming the account the row names when the replica
+knows exactly one, so that its subscriber can be told.
+
 Each decision takes the row's lock, so two operators deciding at once make one decision; the
-same decision sent again answers the row as it stands, a different one is refused.
+same decision sent again answers the row as it stands (and announces nothing again), a
+different one is refused.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
+
+from tarifa.messaging.catalogue import RegistryRowClosed, RegistryRowReturned
 
 from payments.domain.closure import check_payable
 from payments.domain.matching import REJECTED_AS, Rejection, assigned, rejected, settled_alike
@@ -96,8 +105,39 @@ async def reject_row(uow: UnitOfWork, command: RejectRow) -> RegistryEntry:
         await uow.registries.save_entry(settled)
         await uow.trail.record(uow.actor, "registry_row.rejected", "registry_row",
                                _row_id(entry), before=entry, after=settled)
+        await _announce_rejection(uow, settled, command.outcome)
         await uow.commit()
     return settled
+
+
+_REJECTED = {Rejection.RETURN: RegistryRowReturned, Rejection.CLOSE: RegistryRowClosed}
+
+
+async def _announce_rejection(uow: UnitOfWork, entry: RegistryEntry, outcome: Rejection) -> None:
+    assert entry.resolved_by is not None and entry.resolved_at is not None
+    account_id = await _named_account(uow, entry.account_or_msisdn)
+    uow.emit(_REJECTED[outcome](
+        registry_id=entry.registry_id, row=entry.row, reference=entry.reference,
+        amount=_amount(entry), amount_given=entry.amount, currency=entry.currency,
+        channel=CHANNEL, sender=await uow.registries.submitter(entry.registry_id),
+        problem=entry.problem, reason=entry.reason or "", resolved_by=entry.resolved_by,
+        resolved_at=entry.resolved_at, account_id=account_id), subject=account_id)
+
+
+async def _named_account(uow: UnitOfWork, key: str) -> str | None:
+    """The one account the replica knows by ``key`` (account number or phone number), if any."""
+    if not key:
+        return None
+    by_id, by_msisdn = await uow.accounts.get(key), await uow.accounts.by_msisdn(key)
+    named = {account.account_id for account in (by_id, by_msisdn) if account is not None}
+    return named.pop() if len(named) == 1 else None
+
+
+def _amount(entry: RegistryEntry) -> Decimal | None:
+    try:
+        return row_amount(entry.amount, entry.currency)
+    except PaymentError:
+        return None
 
 
 def _row_id(entry: RegistryEntry) -> str:

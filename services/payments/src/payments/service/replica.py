@@ -2,7 +2,8 @@
 
 An account's payment mode (prepaid or postpaid) decides which autopay mode fits it; when an
 ``accounts.account.updated`` carries a new ``payment_mode`` that the account's autopay mandate
-no longer fits, the mandate ends (audited), so that no card pays what it was not set up for."""
+no longer fits, the mandate ends (audited, announced as ``payments.autopay.ended``), so that no
+card pays what it was not set up for."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from tarifa.messaging.catalogue import AccountOpened, AccountUpdated, LineActiva
 from tarifa.messaging.envelope import CloudEvent
 
 from payments.domain.payment import AccountRef
+from payments.service.mandates import end_mandate
 from payments.service.ports import UnitOfWork
 
 __all__ = ["PAYMENT_MODES", "record_account", "record_line", "record_payment_mode"]
@@ -41,7 +43,7 @@ def _mode(value: object) -> str | None:
 async def record_payment_mode(uow: UnitOfWork, consumer: str, event: CloudEvent) -> None:
     """Keep a changed payment mode; end an autopay mandate the account no longer fits."""
     data = event.parse(AccountUpdated)
-    mode = _mode((data.model_extra or {}).get("payment_mode"))
+    mode = _mode(data.model_dump().get("payment_mode"))  # a declared field or an extra one
     async with uow:
         if await uow.first_time(consumer, event.id) and mode is not None \
                 and await uow.accounts.get(data.account_id) is not None:
@@ -52,8 +54,6 @@ async def record_payment_mode(uow: UnitOfWork, consumer: str, event: CloudEvent)
 
 async def _end_unsuitable_mandate(uow: UnitOfWork, account_id: str, mode: str) -> None:
     mandate = await uow.methods.mandate(account_id)
-    if mandate is None or mandate.suits(mode):
-        return
-    await uow.methods.drop_mandate(account_id)
-    await uow.trail.record(uow.actor, "autopay.ended", "account", account_id, before=mandate,
-                           after={"reason": f"the account became {mode}"})
+    if mandate is not None and not mandate.suits(mode):
+        await end_mandate(uow, mandate, "mode_unsuitable", f"the account became {mode}",
+                          payment_mode=mode)

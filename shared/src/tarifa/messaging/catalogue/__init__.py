@@ -41,10 +41,13 @@ from tarifa.messaging.catalogue.notifications import (
     MessageSent,
 )
 from tarifa.messaging.catalogue.payments import (
+    AutopayEnded,
     AutopayFailed,
     PaymentFailed,
     PaymentSucceeded,
     RefundSucceeded,
+    RegistryRowClosed,
+    RegistryRowReturned,
 )
 from tarifa.messaging.catalogue.rating import (
     AccountUsage,
@@ -73,6 +76,7 @@ __all__ = [
     "AccountUpdated",
     "AccountUsage",
     "AllowanceExhausted",
+    "AutopayEnded",
     "AutopayFailed",
     "BalanceChanged",
     "BonusAwarded",
@@ -102,6 +106,8 @@ __all__ = [
     "PromisedPaymentGranted",
     "RatedItem",
     "RefundSucceeded",
+    "RegistryRowClosed",
+    "RegistryRowReturned",
     "RerateItem",
     "UsageRated",
     "UsageRerated",
@@ -119,7 +125,8 @@ CATALOGUE: dict[str, type[EventData]] = {
         UsageRerated, FeeCharged, AllowanceExhausted, BalanceChanged, ChargePosted,
         InvoiceIssued, InvoicePaid, InvoiceOverdue, InvoiceReminded, DetailedBillReady,
         PaymentSucceeded,
-        PaymentFailed, AutopayFailed, RefundSucceeded,
+        PaymentFailed, AutopayFailed, AutopayEnded, RefundSucceeded, RegistryRowReturned,
+        RegistryRowClosed,
         MessageSent, MessageFailed,
         PackagePublished, PackageSwitchedOn, PackageSwitchedOff,
         MonthlyDetailedBillReady,

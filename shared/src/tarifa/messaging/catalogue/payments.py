@@ -1,4 +1,4 @@
-"""The events of payments: payments, autopay and refunds."""
+"""The events of payments: payments, autopay, refunds and registry rows settled by hand."""
 
 from __future__ import annotations
 
@@ -8,8 +8,14 @@ from decimal import Decimal
 from tarifa.messaging.catalogue._base import EventData
 
 __all__ = [
-    "AutopayFailed", "PaymentFailed", "PaymentSucceeded", "RefundSucceeded",
+    "AUTOPAY_END_REASONS", "AutopayEnded", "AutopayFailed", "PaymentFailed", "PaymentSucceeded",
+    "RefundSucceeded", "RegistryRowClosed", "RegistryRowRejected", "RegistryRowReturned",
 ]
+
+AUTOPAY_END_REASONS = ("account_closed", "mode_unsuitable", "cancelled")
+"""Why a mandate ends: the account closed; its payment mode changed so that the mandate's mode
+no longer fits it (``invoice`` is for postpaid, ``threshold`` for prepaid); the subscriber
+switched autopay off."""
 
 
 class PaymentSucceeded(EventData):
@@ -43,6 +49,57 @@ class AutopayFailed(EventData):
     reason: str
     amount: Decimal | None = None
     currency: str | None = None
+
+
+class AutopayEnded(EventData):
+    """The account's autopay mandate ended; no card is charged for it any more. ``reason`` is
+    one of :data:`AUTOPAY_END_REASONS`; ``payment_mode`` is the account's new payment mode
+    when the mandate stopped fitting it."""
+
+    routing_key = "payments.autopay.ended"
+    account_id: str
+    mode: str
+    reason: str
+    ended_at: datetime
+    payment_method_id: str | None = None
+    payment_mode: str | None = None
+
+
+class RegistryRowRejected(EventData):
+    """A registry row that matched no account, rejected by an operator (the data of
+    ``payments.registry_row.returned`` and ``payments.registry_row.closed``).
+
+    ``amount`` is the row's amount read in its currency, absent when the row's amount is not
+    one (``amount_given`` is the text as the row gave it); ``sender`` is who sent the registry
+    (the partner whose channel gives a returned row's money back to its payer); ``account_id``
+    is the account the row names when the replica knows exactly one (a row kept for another
+    currency or for a closed account), else absent."""
+
+    registry_id: str
+    row: int
+    reference: str
+    amount: Decimal | None = None
+    amount_given: str
+    currency: str
+    channel: str
+    sender: str | None = None
+    problem: str | None = None
+    reason: str
+    resolved_by: str
+    resolved_at: datetime
+    account_id: str | None = None
+
+
+class RegistryRowReturned(RegistryRowRejected):
+    """The row's money goes back to its payer through the channel that sent it."""
+
+    routing_key = "payments.registry_row.returned"
+
+
+class RegistryRowClosed(RegistryRowRejected):
+    """The row is closed with nothing paid or returned (a test row, paid otherwise)."""
+
+    routing_key = "payments.registry_row.closed"
 
 
 class RefundSucceeded(EventData):
