@@ -8,6 +8,12 @@ from dataclasses import dataclass
 from notifications.domain import invoice_issued, monthly_detailed_bill, otp
 from notifications.domain.contact import Contact
 from notifications.domain.due_notices import DUE_NOTICES
+from notifications.domain.ending_notices import (
+    AUTOPAY_ENDED,
+    ROW_RETURNED,
+    autopay_ended_values,
+    row_returned_values,
+)
 from notifications.domain.formatting import message_values
 from notifications.domain.notices import NOTICES
 from notifications.domain.templates import MessageTemplate, TemplateKey
@@ -51,6 +57,10 @@ NOTIFIED_EVENTS = {
         monthly_detailed_bill.DEFAULTS, monthly_detailed_bill.monthly_values),
     **{notice.event: NotifiedEvent(notice.event, notice.placeholders, notice.defaults)
        for notice in (*NOTICES, *DUE_NOTICES)},
+    AUTOPAY_ENDED.event: NotifiedEvent(AUTOPAY_ENDED.event, AUTOPAY_ENDED.placeholders,
+                                       AUTOPAY_ENDED.defaults, autopay_ended_values),
+    ROW_RETURNED.event: NotifiedEvent(ROW_RETURNED.event, ROW_RETURNED.placeholders,
+                                      ROW_RETURNED.defaults, row_returned_values),
 }
 
 

@@ -18,6 +18,7 @@ from notifications.domain.balance import LOW_BALANCE, KnownBalance, balance_noti
 from notifications.domain.catalogue import notified_event
 from notifications.domain.contact import Contact
 from notifications.domain.delivery import Channel, Delivery, DeliveryStatus
+from notifications.domain.ending_notices import told
 from notifications.domain.routing import route
 from notifications.service.ports import UnitOfWork
 
@@ -47,11 +48,11 @@ async def _balance_notice(uow: UnitOfWork, event: CloudEvent,
     return kind
 
 
-async def _kind(uow: UnitOfWork, event: CloudEvent,
+async def _kind(uow: UnitOfWork, event: CloudEvent, payload: Mapping[str, object],
                 low_balance: Mapping[str, Decimal]) -> str | None:
     """The notice ``event`` calls for (its own, or a balance's), or None."""
     if event.routing_key != BALANCE_CHANGED:
-        return event.routing_key
+        return event.routing_key if told(event.routing_key, payload) else None
     return await _balance_notice(uow, event, low_balance)
 
 
@@ -84,7 +85,7 @@ async def plan_notices(uow: UnitOfWork, consumer: str, event: CloudEvent,
     async with uow:
         if not await uow.first_time(consumer, event.id):
             return False
-        kind = await _kind(uow, event, thresholds)
+        kind = await _kind(uow, event, payload, thresholds)
         added = await _plan_all(uow, event, kind, _payload(payload, kind, thresholds)) \
             if kind else []
         await uow.commit()
