@@ -106,7 +106,8 @@ async def test_a_number_given_to_a_new_line_inherits_nothing_of_the_old_one(
             record(msisdn, "new-owner", started_at="2026-09-02T10:00:00+00:00", **sms)])
         [rated] = await tap.wait_for("rating.usage.rated", subject="new-owner")
     assert report.json()["accepted"] == 1, report.text
-    assert "before the line's connection" in _rejected(report)["old-owner"]
+    # between the old line's closing and the new line's connection no line held the number
+    assert "the line was closed at 2026-06-01" in _rejected(report)["old-owner"]
     # the old line's change to "other" (SMS at 5.00) is not the new line's: "monthly", 0.50
     [charged] = rated.data["accounts"]
     assert [(i["msisdn"], Decimal(i["net"])) for i in charged["items"]] == [

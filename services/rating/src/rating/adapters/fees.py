@@ -12,7 +12,14 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rating.adapters.repositories import line_of, plan_changes
-from rating.adapters.tables import among, connection_of, fee_charges, lines, of_current_line
+from rating.adapters.tables import (
+    among,
+    connection_of,
+    current,
+    fee_charges,
+    lines,
+    of_current_line,
+)
 from rating.domain.lines import Line
 from rating.domain.packages import KIND_PREFIX
 from rating.domain.schedule import FeeCharge
@@ -51,14 +58,14 @@ class SqlFees:
 
     async def due_lines(self, day: date) -> list[str]:
         found = await self._session.scalars(
-            select(lines.c.msisdn).where(or_(lines.c.fees_through.is_(None),
-                                             lines.c.fees_through < day))
+            select(lines.c.msisdn).where(current(), or_(lines.c.fees_through.is_(None),
+                                                        lines.c.fees_through < day))
             .order_by(lines.c.msisdn))
         return list(found)
 
     async def lock_many(self, msisdns: Collection[str]) -> dict[str, tuple[Line, date | None]]:
         rows = (await self._session.execute(
-            select(lines).where(among(lines.c.msisdn, msisdns)).order_by(lines.c.msisdn)
+            select(lines).where(among(lines.c.msisdn, msisdns), current()).order_by(lines.c.msisdn)
             .with_for_update())).all()
         changes = await plan_changes(self._session, [r.msisdn for r in rows])
         return {r.msisdn: (line_of(r, changes), r.fees_through) for r in rows}
@@ -87,7 +94,7 @@ class SqlFees:
         """One statement per distinct day (a pass has one or two)."""
         for day in set(days.values()):
             await self._session.execute(update(lines).where(
-                among(lines.c.msisdn, [m for m, d in days.items() if d == day]))
+                among(lines.c.msisdn, [m for m, d in days.items() if d == day]), current())
                 .values(fees_through=day))
 
     async def add(self, charges: Sequence[FeeCharge], now: datetime) -> set[tuple[str, str, date]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -58,6 +58,18 @@ class SqlPackages:
         found: dict[str, list[LinePackage]] = {msisdn: [] for msisdn in msisdns}
         for row in rows:
             found[row.msisdn].append(_use(row))
+        return found
+
+    async def uses_under(self, connections: Mapping[str, datetime],
+                         ) -> dict[str, list[LinePackage]]:
+        table = line_packages
+        rows = await self._session.execute(
+            select(table).where(among(table.c.msisdn, connections))
+            .order_by(table.c.msisdn, table.c.started_at))
+        found: dict[str, list[LinePackage]] = {msisdn: [] for msisdn in connections}
+        for row in rows:
+            if row.connected_at == connections[row.msisdn]:
+                found[row.msisdn].append(_use(row))
         return found
 
     async def start(self, use: LinePackage) -> None:

@@ -1,7 +1,9 @@
 """SQL reading of an account's rated records, page by page, for its detailed bill.
 
-The records are found through the account's lines so that the index by line and time serves
-the query; ``account_id`` on each record keeps out a reused number's earlier owner.
+The records are found through the account's lines (every number the account held, its earlier
+lines too) so that the index by line and time serves the query; ``account_id`` on each record
+(the account of the line that held the number when the record started) keeps a reused
+number's other owners out.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ _COLUMNS = [c for c in usage_records.c if c.name not in ("batch_id", "account_id
 
 def _statement(query: AccountUsageQuery) -> Select[tuple[object, ...]]:
     table = usage_records
-    held = select(lines.c.msisdn).where(lines.c.account_id == query.account_id)
+    held = select(lines.c.msisdn).distinct().where(lines.c.account_id == query.account_id)
     statement = select(*_COLUMNS).where(
         table.c.msisdn.in_(held.scalar_subquery()), table.c.account_id == query.account_id,
         table.c.usage_date >= query.first_day, table.c.usage_date <= query.last_day)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,11 +16,10 @@ from rating.adapters.tables import (
     accounts,
     allowance_buckets,
     among,
-    connection_of,
+    current,
     invoiced_periods,
     line_plan_changes,
     lines,
-    of_current_line,
     plan_versions,
     suspensions,
 )
@@ -45,9 +44,15 @@ def _plan(row: Any) -> PlanVersion:
     )
 
 
+def _of_line(row: Any, changes: Sequence[PlanChange]) -> tuple[PlanChange, ...]:
+    """The plan changes made while this line held its number."""
+    return tuple(c for c in changes if row.connected_at <= c.effective_at
+                 and (row.replaced_at is None or c.effective_at < row.replaced_at))
+
+
 def line_of(row: Any, changes: dict[str, list[PlanChange]]) -> Line:
     return Line(row.msisdn, row.account_id, row.plan_code, row.connected_at,
-                tuple(changes.get(row.msisdn, ())), row.closed_at)
+                _of_line(row, changes.get(row.msisdn, ())), row.closed_at, row.replaced_at)
 
 
 async def plan_changes(session: AsyncSession, msisdns: Collection[str]) -> dict[str, list[PlanChange]]:
@@ -98,43 +103,65 @@ class SqlReplica:
             set_={c: statement.excluded[c] for c in ("currency", "payment_mode", "timezone")}))
 
     async def upsert_line(self, line: Line) -> None:
-        """Store the line; a number given to a new line (a later connection) starts afresh:
-        the plan changes of its previous line go, it is open and its fees were never looked
-        at. The activation of an earlier line of the number, come late, changes nothing."""
-        row = {"msisdn": line.msisdn, "account_id": line.account_id, "plan_code": line.plan_code,
-               "connected_at": line.connected_at}
-        await self._session.execute(line_plan_changes.delete().where(
-            line_plan_changes.c.msisdn == line.msisdn,
-            line_plan_changes.c.effective_at < line.connected_at))
-        statement = insert(lines).values(row)
-        same = lines.c.connected_at == statement.excluded.connected_at
+        """Store the line beside the earlier connections of its number: the latest connection
+        is the number's current line, the others are replaced by the next one. The activation
+        of an earlier line, come late, takes its place among them; one known already changes
+        nothing but its account and plan."""
+        await self._session.execute(lines.update().where(
+            lines.c.msisdn == line.msisdn, lines.c.connected_at < line.connected_at,
+            or_(lines.c.replaced_at.is_(None), lines.c.replaced_at > line.connected_at))
+            .values(replaced_at=line.connected_at))
+        later = (select(func.min(lines.c.connected_at))
+                 .where(lines.c.msisdn == line.msisdn, lines.c.connected_at > line.connected_at)
+                 .scalar_subquery())
+        statement = insert(lines).values(
+            msisdn=line.msisdn, account_id=line.account_id, plan_code=line.plan_code,
+            connected_at=line.connected_at, replaced_at=later)
         await self._session.execute(statement.on_conflict_do_update(
-            index_elements=[lines.c.msisdn],
-            set_={c: statement.excluded[c] for c in ("account_id", "plan_code", "connected_at")}
-            | {"closed_at": None, "fees_through": case((same, lines.c.fees_through))},
-            where=lines.c.connected_at <= statement.excluded.connected_at))
+            index_elements=[lines.c.msisdn, lines.c.connected_at],
+            set_={c: statement.excluded[c] for c in ("account_id", "plan_code")}))
 
-    async def close_line(self, msisdn: str, account_id: str, closed_at: datetime) -> bool:
-        """Close the line of this account connected before ``closed_at``; False if none."""
-        done = await self._session.execute(lines.update().where(
+    async def close_line(self, msisdn: str, account_id: str, closed_at: datetime) -> Line | None:
+        """Close the latest line of this account connected before ``closed_at``; None if none."""
+        latest = (select(func.max(lines.c.connected_at)).where(
             lines.c.msisdn == msisdn, lines.c.account_id == account_id,
-            lines.c.connected_at <= closed_at).values(closed_at=closed_at)
-            .returning(lines.c.msisdn))
-        return done.first() is not None
+            lines.c.connected_at <= closed_at).scalar_subquery())
+        row = (await self._session.execute(lines.update().where(
+            lines.c.msisdn == msisdn, lines.c.connected_at == latest)
+            .values(closed_at=closed_at).returning(*lines.c))).first()
+        return line_of(row, {}) if row else None
 
     async def line(self, msisdn: str) -> Line | None:
-        row = (await self._session.execute(select(lines).where(lines.c.msisdn == msisdn))).first()
-        return line_of(row, await plan_changes(self._session, [msisdn])) if row else None
+        return await self._one(select(lines).where(lines.c.msisdn == msisdn, current()))
+
+    async def held_by(self, msisdn: str, account_id: str) -> Line | None:
+        return await self._one(select(lines).where(
+            lines.c.msisdn == msisdn, lines.c.account_id == account_id)
+            .order_by(lines.c.connected_at.desc()).limit(1))
+
+    async def _one(self, statement: Select[Any]) -> Line | None:
+        row = (await self._session.execute(statement)).first()
+        return line_of(row, await plan_changes(self._session, [row.msisdn])) if row else None
 
     async def account(self, account_id: str) -> Account | None:
         return (await self.accounts([account_id])).get(account_id)
 
     async def lock_lines(self, msisdns: Collection[str]) -> dict[str, Line]:
+        held = await self._lock(select(lines).where(among(lines.c.msisdn, msisdns), current()))
+        return {msisdn: found[-1] for msisdn, found in held.items()}
+
+    async def lock_connections(self, msisdns: Collection[str]) -> dict[str, list[Line]]:
+        return await self._lock(select(lines).where(among(lines.c.msisdn, msisdns)))
+
+    async def _lock(self, statement: Select[Any]) -> dict[str, list[Line]]:
+        """The lines found, row-locked in number and connection order, oldest first."""
         rows = (await self._session.execute(
-            select(lines).where(among(lines.c.msisdn, msisdns))
-            .order_by(lines.c.msisdn).with_for_update())).all()
-        changes = await plan_changes(self._session, [r.msisdn for r in rows]) if rows else {}
-        return {r.msisdn: line_of(r, changes) for r in rows}
+            statement.order_by(lines.c.msisdn, lines.c.connected_at).with_for_update())).all()
+        changes = await plan_changes(self._session, {r.msisdn for r in rows}) if rows else {}
+        found: dict[str, list[Line]] = {}
+        for row in rows:
+            found.setdefault(row.msisdn, []).append(line_of(row, changes))
+        return found
 
     async def accounts(self, account_ids: Collection[str]) -> dict[str, Account]:
         rows = (await self._session.execute(
@@ -182,26 +209,29 @@ class SqlBuckets:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def used(self, msisdns: Collection[str], since: date) -> dict[BucketKey, int]:
+    async def used(self, connections: Mapping[str, datetime], since: date) -> dict[BucketKey, int]:
+        """The buckets of these lines (each number's under the given connection)."""
         table = allowance_buckets
         rows = (await self._session.execute(select(table).where(
-            among(table.c.msisdn, msisdns), table.c.period >= since, of_current_line(table)))).all()
-        return {(r.msisdn, r.period, r.allowance): r.used for r in rows}
+            among(table.c.msisdn, connections), table.c.period >= since))).all()
+        return {(r.msisdn, r.period, r.allowance): r.used for r in rows
+                if connections[r.msisdn] == r.connected_at}
 
-    async def save(self, used: Mapping[BucketKey, int]) -> None:
+    async def save(self, used: Mapping[BucketKey, int], connections: Mapping[str, datetime],
+                   ) -> None:
         if not used:
             return
         await self._session.execute(
-            _SAVE_BUCKET, [{"b_msisdn": m, "b_line": m, "b_period": p, "b_allowance": a,
-                            "b_used": n}
+            _SAVE_BUCKET, [{"b_msisdn": m, "b_line": connections[m], "b_period": p,
+                            "b_allowance": a, "b_used": n}
                            for (m, p, a), n in used.items()])
 
 
 def _save_bucket() -> Any:
-    """Upsert one bucket, under the connection of the line holding its number now."""
+    """Upsert one bucket, under the connection of its line."""
     table = allowance_buckets
     statement = insert(table).values(
-        msisdn=bindparam("b_msisdn"), connected_at=connection_of(bindparam("b_line")),
+        msisdn=bindparam("b_msisdn"), connected_at=bindparam("b_line"),
         period=bindparam("b_period"), allowance=bindparam("b_allowance"),
         used=bindparam("b_used"))
     return statement.on_conflict_do_update(

@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from rating.adapters.tables import (
     among,
     lines,
-    rated_to_current_line,
     rerating_runs,
     usage_records,
 )
@@ -73,7 +72,8 @@ class SqlRerating:
         self._session = session
 
     async def all_lines(self) -> list[str]:
-        return list(await self._session.scalars(select(lines.c.msisdn).order_by(lines.c.msisdn)))
+        return list(await self._session.scalars(
+            select(lines.c.msisdn).distinct().order_by(lines.c.msisdn)))
 
     async def records(self, msisdns: Collection[str], window: Window) -> list[StoredRecord]:
         if not msisdns:
@@ -81,7 +81,7 @@ class SqlRerating:
         earliest, latest = window.started_between()
         rows = (await self._session.execute(select(usage_records).where(
             among(_U.msisdn, msisdns), _U.started_at >= earliest, _U.started_at < latest,
-            _U.usage_date.between(window.first, window.last), rated_to_current_line(),
+            _U.usage_date.between(window.first, window.last),
         ).order_by(_U.msisdn, _U.started_at, _U.id))).all()
         return [_stored(row) for row in rows]
 

@@ -32,11 +32,10 @@ from tarifa.audit.tables import metadata as audit
 from tarifa.idempotency.tables import metadata as idempotency
 from tarifa.messaging.tables import metadata as messaging
 
-__all__ = ["accounts", "allowance_buckets", "among", "connection_of", "fee_charges",
+__all__ = ["accounts", "allowance_buckets", "among", "connection_of", "current", "fee_charges",
            "invoiced_periods", "line_packages", "line_plan_changes", "lines", "metadata",
-           "of_current_line", "packages", "parked_usage", "plan_versions",
-           "rated_to_current_line", "rerating_runs", "suspensions", "usage_records",
-           "usage_rejections"]
+           "of_current_line", "packages", "parked_usage", "plan_versions", "rerating_runs",
+           "suspensions", "usage_records", "usage_rejections"]
 
 metadata = MetaData()
 for table in (*messaging.tables.values(), *idempotency.tables.values(),
@@ -56,10 +55,14 @@ lines = Table(
     Column("msisdn", String(32), primary_key=True),
     Column("account_id", String(64), nullable=False, index=True),
     Column("plan_code", String(64), nullable=False),
-    Column("connected_at", DateTime(timezone=True), nullable=False),
+    Column("connected_at", DateTime(timezone=True), primary_key=True),
     Column("fees_through", Date),
     Column("closed_at", DateTime(timezone=True)),
+    Column("replaced_at", DateTime(timezone=True)),
 )
+"""Every connection of a number: the one not ``replaced_at`` by a later one is its current line."""
+Index("lines_current", lines.c.msisdn, unique=True,
+      postgresql_where=lines.c.replaced_at.is_(None))
 
 line_plan_changes = Table(
     "line_plan_changes", metadata,
@@ -229,21 +232,19 @@ def among(column: ColumnElement[Any], values: Collection[Any]) -> ColumnElement[
     return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
 
 
+def current() -> ColumnElement[bool]:
+    """The current line of each number (not replaced by a later connection)."""
+    return lines.c.replaced_at.is_(None)
+
+
 def connection_of(msisdn: ColumnElement[Any]) -> ScalarSelect[Any]:
     """The connection of the line now holding ``msisdn``: what a line's buckets, fee charges
     and packages are kept under, so a number given to a new line starts with none of them."""
-    return select(lines.c.connected_at).where(lines.c.msisdn == msisdn).scalar_subquery()
+    return (select(lines.c.connected_at).where(lines.c.msisdn == msisdn, current())
+            .scalar_subquery())
 
 
 def of_current_line(table: Table) -> ColumnElement[bool]:
     """The rows of ``table`` kept under the connection of the line now holding their number."""
-    return exists().where(lines.c.msisdn == table.c.msisdn,
+    return exists().where(lines.c.msisdn == table.c.msisdn, current(),
                           lines.c.connected_at == table.c.connected_at)
-
-
-def rated_to_current_line() -> ColumnElement[bool]:
-    """The usage records of the line now holding their number: its account's, from its
-    connection on (an earlier owner's records stay theirs, and are not re-rated with it)."""
-    return exists().where(lines.c.msisdn == usage_records.c.msisdn,
-                          lines.c.account_id == usage_records.c.account_id,
-                          lines.c.connected_at <= usage_records.c.started_at)

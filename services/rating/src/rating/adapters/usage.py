@@ -10,7 +10,8 @@ import asyncpg
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rating.adapters.tables import among, rated_to_current_line, usage_records
+from rating.adapters.tables import among, usage_records
+from rating.domain.lines import Line
 from rating.domain.rating import RatedRecord
 from rating.service.ports import UsagePage, UsageQuery
 
@@ -56,10 +57,13 @@ class SqlUsage:
             return 0
         return len(rated)
 
-    async def page(self, query: UsageQuery) -> UsagePage:
+    async def page(self, query: UsageQuery, line: Line) -> UsagePage:
         table = usage_records
-        statement = select(*_PAGE_COLUMNS).where(table.c.msisdn == query.msisdn,
-                                                 rated_to_current_line())
+        statement = select(*_PAGE_COLUMNS).where(
+            table.c.msisdn == query.msisdn, table.c.account_id == line.account_id,
+            table.c.started_at >= line.connected_at)
+        if line.replaced_at:
+            statement = statement.where(table.c.started_at < line.replaced_at)
         if query.first_day:
             statement = statement.where(table.c.usage_date >= query.first_day)
         if query.last_day:

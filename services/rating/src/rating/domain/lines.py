@@ -36,6 +36,8 @@ class Line:
     """Plan changes, oldest first."""
     closed_at: datetime | None = None
     """From then on the line takes no usage and no fee."""
+    replaced_at: datetime | None = None
+    """When a later connection of the number took it over; None: the number's current line."""
 
     def open_at(self, instant: datetime) -> bool:
         return self.closed_at is None or instant < self.closed_at

@@ -1,8 +1,11 @@
 """Rating a set of valid records inside an open unit of work: the step ingest and the parked
 records share.
 
-The lines the records name are row-locked (in msisdn order) until the transaction ends, so two
-consumers never rate the same line at once and never spend an allowance twice. A record of a
+The lines the records name (every connection of their numbers) are row-locked (in msisdn order)
+until the transaction ends, so two consumers never rate the same line at once and never spend
+an allowance twice. Each record is rated to the line that held its number when it started
+(``rating.domain.connections``): an earlier owner's late record goes to the earlier owner's
+line, account, plan, buckets and packages. A record of a
 line the replica does not know yet is set apart to be parked; one that cannot be rated is set
 apart with its reason. The rated records are inserted in bulk with ``ON CONFLICT (id) DO
 NOTHING`` as a last guard, and one ``rating.usage.rated`` event carries the charges of every
@@ -18,6 +21,7 @@ from datetime import timedelta
 from tarifa.messaging.catalogue import AllowanceExhausted, UsageRated
 
 from rating.domain.allowances import Buckets, period_of
+from rating.domain.connections import Connections, connections_of, rounds
 from rating.domain.lines import Line
 from rating.domain.policy import RatingPolicy
 from rating.domain.rating import RatedRecord, RatingContext, UnknownLine, rate_record
@@ -39,13 +43,21 @@ class Outcome:
     rated: list[RatedRecord] = field(default_factory=list)
     refused: list[tuple[UsageRecord, RecordError]] = field(default_factory=list)
     unknown_line: list[UsageRecord] = field(default_factory=list)
-    context: RatingContext | None = None
+    contexts: list[RatingContext] = field(default_factory=list)
+    """One per round of lines (``rating.domain.connections``)."""
+
+    def add(self, other: Outcome) -> None:
+        self.rated += other.rated
+        self.refused += other.refused
+        self.unknown_line += other.unknown_line
+        self.contexts += other.contexts
 
 
-async def lock_lines(uow: UnitOfWork, records: Sequence[UsageRecord]) -> dict[str, Line]:
-    """The known lines of ``records``, row-locked until commit: take them before looking up
-    which records are stored already, so a concurrent batch of the same lines is seen whole."""
-    return await uow.replica.lock_lines({r.msisdn for r in records}) if records else {}
+async def lock_lines(uow: UnitOfWork, records: Sequence[UsageRecord]) -> Connections:
+    """Every line of the numbers of ``records``, row-locked until commit: take them before
+    looking up which records are stored already, so a concurrent batch of the same lines is
+    seen whole."""
+    return await uow.replica.lock_connections({r.msisdn for r in records}) if records else {}
 
 
 async def _context(uow: UnitOfWork, records: Sequence[UsageRecord], lines: dict[str, Line],
@@ -55,15 +67,15 @@ async def _context(uow: UnitOfWork, records: Sequence[UsageRecord], lines: dict[
     plans = await uow.plans.versions_of(set().union(*(line.plan_codes for line in lines.values())))
     # One day earlier covers any account time zone.
     since = period_of(min(r.started_at for r in records).date() - timedelta(days=1))
-    used = await uow.buckets.used(list(lines), since) if lines else {}
-    grants = await line_grants(uow, list(lines))
+    used = await uow.buckets.used(connections_of(lines), since) if lines else {}
+    grants = await line_grants(uow, lines)
     return RatingContext(lines, accounts, plans, Buckets(used, grants=grants), now=uow.clock.now(),
                          late_window=late_window,
                          invoiced_through=await uow.replica.invoiced_through(account_ids))
 
 
 def _rate_all(records: Sequence[UsageRecord], context: RatingContext) -> Outcome:
-    outcome = Outcome(context=context)
+    outcome = Outcome(contexts=[context])
     for record in records:
         try:
             outcome.rated.append(rate_record(record, context))
@@ -74,15 +86,17 @@ def _rate_all(records: Sequence[UsageRecord], context: RatingContext) -> Outcome
     return outcome
 
 
-async def rate_records(uow: UnitOfWork, records: Sequence[UsageRecord], lines: dict[str, Line],
+async def rate_records(uow: UnitOfWork, records: Sequence[UsageRecord], lines: Connections,
                        policy: RatingPolicy, *, received_in_time: bool = False) -> Outcome:
-    """Rate ``records`` in their order, their ``lines`` locked (``lock_lines``).
-    ``received_in_time``: the late window was checked when they arrived (parked records), so it
-    is not checked again."""
-    if not records:
-        return Outcome()
+    """Rate ``records`` in their order, each to the line of its time, their ``lines`` locked
+    (``lock_lines``). ``received_in_time``: the late window was checked when they arrived
+    (parked records), so it is not checked again."""
     late_window = None if received_in_time else policy.late_usage
-    return _rate_all(records, await _context(uow, records, lines, late_window))
+    outcome = Outcome()
+    for round_ in rounds(records, lines):
+        outcome.add(_rate_all(round_.records,
+                              await _context(uow, round_.records, round_.lines, late_window)))
+    return outcome
 
 
 def _item(i: ChargedItem) -> dict[str, object]:
@@ -108,10 +122,7 @@ def usage_rated(rated: Sequence[RatedRecord], batch_id: str) -> tuple[dict[str, 
     return {"batch_id": batch_id, "accounts": accounts}, subject
 
 
-def _announce(uow: UnitOfWork, rated: Sequence[RatedRecord], context: RatingContext,
-              batch_id: str) -> None:
-    data, subject = usage_rated(rated, batch_id)
-    uow.emit(data, subject=subject, routing_key=UsageRated.routing_key)
+def _exhausted(uow: UnitOfWork, context: RatingContext) -> None:
     for msisdn, _period, allowance in sorted(context.buckets.exhausted):
         account_id = context.lines[msisdn].account_id
         uow.emit(AllowanceExhausted(account_id=account_id, msisdn=msisdn, allowance=allowance),
@@ -119,12 +130,18 @@ def _announce(uow: UnitOfWork, rated: Sequence[RatedRecord], context: RatingCont
 
 
 async def store_rated(uow: UnitOfWork, outcome: Outcome, batch_id: str) -> None:
-    """Store the rated records and their buckets, and announce them (nothing when none)."""
-    if not outcome.rated or outcome.context is None:
+    """Store the rated records and each round's buckets, and announce them in one event
+    (nothing when none)."""
+    if not outcome.rated:
         return
     inserted = await uow.usage.add_all(outcome.rated, batch_id, uow.clock.now())
     if inserted != len(outcome.rated):
         raise ConcurrentIngest("some records were stored by another batch meanwhile")
-    buckets = outcome.context.buckets
-    await uow.buckets.save({key: buckets.used[key] for key in buckets.changed})
-    _announce(uow, outcome.rated, outcome.context, batch_id)
+    for context in outcome.contexts:
+        buckets = context.buckets
+        await uow.buckets.save({key: buckets.used[key] for key in buckets.changed},
+                               connections_of(context.lines))
+    data, subject = usage_rated(outcome.rated, batch_id)
+    uow.emit(data, subject=subject, routing_key=UsageRated.routing_key)
+    for context in outcome.contexts:
+        _exhausted(uow, context)

@@ -3,8 +3,10 @@
 A record of a line rating does not know yet (its ``accounts.line.activated`` has not arrived)
 waits in ``parked_usage``. When the line event is handled, the line's parked records are rated
 in usage order in the same transaction as the line and the event's inbox row, and leave the
-parking; so each is rated once. The late window was checked when a record arrived and is not
-checked again.
+parking; so each is rated once. A record is rated to the line that held its number when it
+started: one from before the new line's connection is never given to it (it goes to the
+number's earlier line, or is refused as ``before_connection`` when there is none). The late
+window was checked when a record arrived and is not checked again.
 
 A periodic sweep settles the lines whose records could not be rated on arrival (a batch parked
 them while the line event was being handled) and rejects, as ``unknown_line``, records whose
@@ -21,7 +23,7 @@ from datetime import datetime
 
 from tarifa.scheduling import attempt
 
-from rating.domain.lines import Line
+from rating.domain.connections import Connections
 from rating.domain.policy import RatingPolicy
 from rating.domain.usage import RecordError, UsageRecord, parse_record
 from rating.service.batch import Outcome, rate_records, store_rated
@@ -56,7 +58,7 @@ def _expired(waiting: Sequence[UsageRecord], taken: dict[str, ParkedRecord],
             for r in waiting if policy.parked_too_long(taken[r.id].parked_at, now)]
 
 
-async def _rate(uow: UnitOfWork, records: Sequence[UsageRecord], lines: dict[str, Line],
+async def _rate(uow: UnitOfWork, records: Sequence[UsageRecord], lines: Connections,
                 policy: RatingPolicy) -> Outcome:
     stored = await uow.usage.known([r.id for r in records]) if records else set()
     outcome = await rate_records(uow, [r for r in records if r.id not in stored], lines, policy,
@@ -68,7 +70,7 @@ async def _rate(uow: UnitOfWork, records: Sequence[UsageRecord], lines: dict[str
 async def settle_parked(uow: UnitOfWork, msisdn: str, policy: RatingPolicy) -> int:
     """Rate the line's parked records and reject those parked too long, in the open unit of
     work; return how many left the parking."""
-    lines = await uow.replica.lock_lines({msisdn})
+    lines = await uow.replica.lock_connections({msisdn})
     taken = {p.record_id: p for p in await uow.parked.take(msisdn)}
     if not taken:
         return 0

@@ -40,12 +40,18 @@ class PlanRepository(Protocol):
 class Replica(Protocol):
     async def upsert_account(self, account: Account) -> None: ...
     async def upsert_line(self, line: Line) -> None: ...
-    async def close_line(self, msisdn: str, account_id: str, closed_at: datetime) -> bool:
-        """Close that account's line of this number; False when the replica has none."""
-    async def line(self, msisdn: str) -> Line | None: ...
+    async def close_line(self, msisdn: str, account_id: str, closed_at: datetime) -> Line | None:
+        """Close that account's latest line of this number connected by ``closed_at``; the
+        line closed, None when the replica has none."""
+    async def line(self, msisdn: str) -> Line | None:
+        """The number's current line."""
+    async def held_by(self, msisdn: str, account_id: str) -> Line | None:
+        """The latest line of the number the account held (or holds)."""
     async def account(self, account_id: str) -> Account | None: ...
     async def lock_lines(self, msisdns: Collection[str]) -> dict[str, Line]:
-        """The known lines among ``msisdns``, row-locked in msisdn order until commit."""
+        """The current lines among ``msisdns``, row-locked in msisdn order until commit."""
+    async def lock_connections(self, msisdns: Collection[str]) -> dict[str, list[Line]]:
+        """Every line of these numbers, oldest connection first, row-locked until commit."""
 
     async def accounts(self, account_ids: Collection[str]) -> dict[str, Account]: ...
     async def add_plan_change(self, msisdn: str, change: PlanChange) -> None: ...
@@ -109,7 +115,8 @@ class UsageRepository(Protocol):
         """Insert the rated records in bulk (a record id stored already is skipped); return how
         many were inserted."""
 
-    async def page(self, query: UsageQuery) -> UsagePage: ...
+    async def page(self, query: UsageQuery, line: Line) -> UsagePage:
+        """The records rated to ``line`` (its account's, while it held the number)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,10 +190,13 @@ class ParkedUsage(Protocol):
 
 
 class BucketStore(Protocol):
-    async def used(self, msisdns: Collection[str], since: date) -> dict[BucketKey, int]:
-        """The buckets of these lines from period ``since`` on (call with the lines locked)."""
+    async def used(self, connections: Mapping[str, datetime], since: date) -> dict[BucketKey, int]:
+        """The buckets of these lines (number: its line's connection) from period ``since``
+        on (call with the lines locked)."""
 
-    async def save(self, used: Mapping[BucketKey, int]) -> None: ...
+    async def save(self, used: Mapping[BucketKey, int], connections: Mapping[str, datetime],
+                   ) -> None:
+        """Store the buckets, each under its number's line in ``connections``."""
 
 
 class PackageRepository(Protocol):
@@ -195,7 +205,11 @@ class PackageRepository(Protocol):
     async def of_codes(self, codes: Collection[str]) -> dict[str, Package]: ...
     async def listed(self) -> list[Package]: ...
     async def uses_of(self, msisdns: Collection[str]) -> dict[str, list[LinePackage]]:
-        """Each line's packages, switched on and off, oldest first."""
+        """Each current line's packages, switched on and off, oldest first."""
+
+    async def uses_under(self, connections: Mapping[str, datetime],
+                         ) -> dict[str, list[LinePackage]]:
+        """The packages of these lines (number: its line's connection), oldest first."""
 
     async def start(self, use: LinePackage) -> None: ...
     async def end(self, use: LinePackage, at: datetime) -> None: ...

@@ -87,8 +87,8 @@ async def line_allowances(uow: UnitOfWork, msisdn: str, account_id: str | None) 
         today = _today(uow, await uow.replica.account(line.account_id))
         code = line.plan_at(uow.clock.now())
         plan = version_on((await uow.plans.versions_of([code])).get(code, []), today)
-        used = await uow.buckets.used([msisdn], period_of(today))
-        grants = await line_grants(uow, [msisdn])
+        used = await uow.buckets.used({msisdn: line.connected_at}, period_of(today))
+        grants = await line_grants(uow, {msisdn: line})
     start, now = period_of(today), uow.clock.now()
     held = [(f"package:{g.code}:", g.code, a) for g in grants.get(msisdn, []) if g.on_at(now)
             for a in g.allowances]
@@ -98,11 +98,22 @@ async def line_allowances(uow: UnitOfWork, msisdn: str, account_id: str | None) 
     return LineAllowances(msisdn, code, start, end, left)
 
 
+async def _held(uow: UnitOfWork, msisdn: str, account_id: str | None) -> Line:
+    """The number's current line; for an account, the latest line of the number it held."""
+    if account_id is None:
+        return await _line(uow, msisdn, None)
+    line = await uow.replica.held_by(msisdn, account_id)
+    if line is None:
+        raise LineNotFound(f"line {msisdn} not found")
+    return line
+
+
 async def line_usage(uow: UnitOfWork, query: UsageQuery, account_id: str | None) -> UsagePage:
-    """One page of the line's rated records, oldest first; ``account_id`` restricts."""
+    """One page of the rated records of the line, oldest first: the number's current line, or
+    for ``account_id`` the latest line of the number that account held, so an earlier owner
+    reads their own records and a new owner none of theirs."""
     async with uow:
-        await _line(uow, query.msisdn, account_id)
-        return await uow.usage.page(query)
+        return await uow.usage.page(query, await _held(uow, query.msisdn, account_id))
 
 
 async def line_fees(uow: UnitOfWork, msisdn: str, account_id: str | None, first: date | None,
