@@ -2,18 +2,21 @@
 PostgreSQL, RabbitMQ and the sandbox gateway): when the account closes, when its payment mode
 changes so the mandate no longer fits, and when its holder switches autopay off
 (``DELETE /v1/accounts/{id}/autopay``); a redelivered event or a repeated DELETE announces
-nothing again."""
+nothing again. A charge still waiting for its attempt is cancelled with the mandate, so no
+card is tried and no failure told for it."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import UTC, date, datetime
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import httpx
 from payments.settings import PaymentsSettings
-from tarifa.messaging.catalogue import AccountClosed, AccountUpdated, EventData
+from tarifa.messaging.catalogue import AccountClosed, AccountUpdated, EventData, InvoiceIssued
 from tarifa.testing.audit import audit_rows
 from tarifa.testing.events import EventTap, publish_event, tap_events
 from tarifa.tokens import TokenSigner
@@ -21,6 +24,7 @@ from tarifa.tokens import TokenSigner
 from .world import open_account, registered_card, subscriber
 
 ENDED = "payments.autopay.ended"
+MakeServed = Callable[..., Awaitable[httpx.AsyncClient]]
 
 
 async def _with_mandate(client: httpx.AsyncClient, settings: PaymentsSettings,
@@ -103,3 +107,42 @@ async def test_switching_autopay_off_is_announced_once_as_cancelled(
              if r["action"] == "autopay.ended"]
     assert [(r["actor"], r["after"]["code"]) for r in ended] == [
         ({"subject": "test-subscriber", "role": "subscriber"}, "cancelled")]
+
+
+async def _scheduled(client: httpx.AsyncClient) -> str:
+    """The id of the one charge put on the schedule, once it is."""
+    for _ in range(100):
+        rows = await audit_rows(client, "autopay_charge")
+        if rows:
+            return str(rows[0]["target_id"])
+        await asyncio.sleep(0.1)
+    raise AssertionError("no autopay charge was scheduled")
+
+
+async def test_a_charge_waiting_for_its_attempt_is_cancelled_with_the_mandate(
+    make_payments: MakeServed, settings: PaymentsSettings, token_signer: TokenSigner
+) -> None:
+    served = await make_payments(autopay_days_before_due=3)
+    account_id, _card = await _with_mandate(served, settings, token_signer, "postpaid",
+                                            {"mode": "invoice"})
+    due = datetime.now(UTC).date() + timedelta(days=10)
+    keys = [ENDED, "payments.autopay.failed", "payments.payment.succeeded"]
+    async with tap_events(settings.amqp_url, keys) as tap:
+        await publish_event(settings.amqp_url, InvoiceIssued(
+            invoice_id=str(uuid.uuid4()), number="TF-1", account_id=account_id,
+            period_start=date(2026, 5, 1), period_end=date(2026, 5, 31),
+            total_charges=Decimal("30.00"), amount_due=Decimal("30.00"), due_date=due,
+            currency="RON"), subject=account_id)
+        charge_id = await _scheduled(served)
+        deleted = await served.delete(f"/v1/accounts/{account_id}/autopay",
+                                      headers=subscriber(token_signer, account_id))
+        await _once(tap, account_id)
+        moved = await served.put("/v1/test/clock?wait=true", json={"now": datetime.combine(
+            due, datetime.min.time(), tzinfo=UTC).isoformat()})
+        await asyncio.sleep(1.5)
+    assert (deleted.status_code, moved.status_code) == (204, 200)
+    assert [e.routing_key for e in tap.events if e.subject == account_id] == [ENDED]
+    trail = await audit_rows(served, "autopay_charge", charge_id)
+    assert [(r["action"], r["after"]["status"], r["after"].get("reason")) for r in trail] == [
+        ("autopay.scheduled", "scheduled", None), ("autopay.cancelled", "cancelled",
+                                                   "autopay_ended")]

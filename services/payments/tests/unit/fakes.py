@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from payments.domain.autopay import AutopayMandate, PaymentMethod
+from payments.domain.autopay_charge import AutopayCharge, ChargeStatus
 from payments.domain.payment import AccountRef, Payment, line_key
 from payments.domain.registry import EntryStatus, RegistryEntry, RegistryReport
 from tarifa.audit import Actor
@@ -129,6 +130,18 @@ class FakeMethods:
         self.mandates.pop(account_id, None)
 
 
+class FakeAutopayCharges:
+    def __init__(self) -> None:
+        self.rows: dict[str, AutopayCharge] = {}
+
+    async def scheduled_for(self, account_id: str) -> list[AutopayCharge]:
+        return [c for c in self.rows.values()
+                if c.account_id == account_id and c.status is ChargeStatus.SCHEDULED]
+
+    async def save(self, charge: AutopayCharge) -> None:
+        self.rows[charge.id] = charge
+
+
 class FakeUnitOfWork:
     """What the payments use cases touch; ``committed`` counts commits, ``events`` what left."""
 
@@ -138,6 +151,7 @@ class FakeUnitOfWork:
         self.payments = FakePayments()
         self.registries = FakeRegistries()
         self.methods = FakeMethods()
+        self.autopay = FakeAutopayCharges()
         self.trail = MemoryAuditTrail(self.clock)
         self.actor = Actor.system("payments")
         self.events: list[Any] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import RowMapping, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,6 +36,14 @@ class SqlAutopayCharges:
         await self._session.execute(autopay_charges.update().where(
             autopay_charges.c.id == charge.id).values(asdict(charge)))
 
+    async def scheduled_for(self, account_id: str) -> list[AutopayCharge]:
+        query = select(autopay_charges).where(
+            autopay_charges.c.account_id == account_id,
+            autopay_charges.c.status == ChargeStatus.SCHEDULED,
+        ).order_by(autopay_charges.c.created_at).with_for_update()
+        rows = (await self._session.execute(query)).mappings().all()
+        return [_charge(row) for row in rows]
+
     async def due(self, now: datetime, limit: int = 500) -> list[str]:
         query = select(autopay_charges.c.id).where(
             autopay_charges.c.status.in_(_OPEN), autopay_charges.c.next_attempt_at <= now,
@@ -60,6 +68,8 @@ class SqlAutopayCharges:
         query = select(autopay_charges).where(condition)  # type: ignore[arg-type]
         row = (await self._session.execute(
             query.with_for_update() if for_update else query)).mappings().first()
-        if row is None:
-            return None
-        return AutopayCharge(**{**dict(row), "status": ChargeStatus(row["status"])})
+        return None if row is None else _charge(row)
+
+
+def _charge(row: RowMapping) -> AutopayCharge:
+    return AutopayCharge(**{**dict(row), "status": ChargeStatus(row["status"])})

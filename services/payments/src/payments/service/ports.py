@@ -141,6 +141,9 @@ class AutopayCharges(Protocol):
     async def for_invoice(self, invoice_id: str) -> AutopayCharge | None: ...
     async def save(self, charge: AutopayCharge) -> None: ...
 
+    async def scheduled_for(self, account_id: str) -> list[AutopayCharge]:
+        """The account's charges waiting for an attempt, locked until the commit."""
+
     async def due(self, now: datetime) -> list[str]:
         """Ids of the charges to attempt, or to settle from the gateway's status, by ``now``."""
 
