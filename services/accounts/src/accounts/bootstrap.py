@@ -28,6 +28,7 @@ from accounts.entrypoints.http import accounts_router
 from accounts.entrypoints.lifecycle import lifecycle_router
 from accounts.entrypoints.logins import login_router
 from accounts.entrypoints.otp import otp_router
+from accounts.entrypoints.payment_mode import payment_mode_router
 from accounts.entrypoints.profile import profile_router
 from accounts.entrypoints.search import search_router
 from accounts.entrypoints.tokens import jwks_router, token_router
@@ -127,7 +128,7 @@ def build_app(settings: AccountsSettings) -> FastAPI:
     routers = [token_router(_clients(settings), signer), jwks_router(signer.jwks()),
                otp_router(new_uow, codes), login_router(new_uow, _logins(settings, signer)),
                accounts_router(new_uow), profile_router(new_uow), search_router(new_uow),
-               lifecycle_router(new_uow, policy),
+               lifecycle_router(new_uow, policy), payment_mode_router(new_uow),
                closing_router(new_uow, ClosingPolicy(
                    timedelta(days=settings.number_quarantine_days))),
                audit_router(new_uow, tag="accounts")]

@@ -52,6 +52,7 @@ TABLE = {
     "POST /v1/lines/{msisdn}/plan-change": Row(SUBSCRIBERS, 422),
     "POST /v1/lines/{msisdn}/closure": Row(OPERATOR, 422),
     "POST /v1/accounts/{account_id}/closure": Row(OPERATOR, 422),
+    "PUT /v1/accounts/{account_id}/payment-mode": Row(OPERATOR, 422),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -47,7 +48,8 @@ async def record_account(uow: UnitOfWork, consumer: str, event: CloudEvent) -> N
 
 def _updated(account: BillingAccount, data: AccountUpdated, at: datetime) -> BillingAccount:
     """The account with what the update announces, each part only if newer than the one held.
-    Only a profile (it names the customer) changes the customer details, in whole."""
+    Only a profile (it names the customer) changes the customer details, in whole; a new
+    payment mode decides the due date of the statements issued from then on."""
     if data.customer_name is not None:
         account = account.with_profile(data.customer_name, data.address or "",
                                        data.language or account.language, at)
@@ -55,6 +57,8 @@ def _updated(account: BillingAccount, data: AccountUpdated, at: datetime) -> Bil
         account = account.with_delivery(str(data.bill_delivery.get("medium", "ebill")),
                                         _delivery_address(data.bill_delivery, account.address),
                                         at)
+    if data.payment_mode in ("prepaid", "postpaid"):
+        account = replace(account, payment_mode=data.payment_mode)
     return account
 
 

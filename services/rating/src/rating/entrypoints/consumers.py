@@ -32,6 +32,7 @@ from rating.service.ingest import MAX_BATCH, Batch, ingest_usage
 from rating.service.ports import UnitOfWork
 from rating.service.replica import (
     record_account,
+    record_account_update,
     record_invoice,
     record_line,
     record_plan_change,
@@ -51,6 +52,7 @@ def _replica(policy: RatingPolicy) -> dict[str, tuple[str, UseCase]]:
         ACCOUNT_OPENED: ("accounts.account.opened", record_account),
         LINE_ACTIVATED: ("accounts.line.activated", functools.partial(record_line, policy=policy)),
         "rating.line-plan-changed": ("accounts.line.plan_changed", record_plan_change),
+        "rating.account-updated": ("accounts.account.updated", record_account_update),
         "rating.account-suspended": ("accounts.account.suspended", record_suspension),
         "rating.account-resumed": ("accounts.account.resumed", record_suspension),
         "rating.invoice-issued": ("invoicing.invoice.issued", record_invoice),

@@ -8,11 +8,13 @@ for.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 
 from tarifa.messaging.catalogue import (
     AccountOpened,
     AccountSuspended,
+    AccountUpdated,
     InvoiceIssued,
     LineActivated,
     LinePlanChanged,
@@ -25,8 +27,11 @@ from rating.domain.schedule import local_zone
 from rating.service.parked import settle_parked
 from rating.service.ports import UnitOfWork
 
-__all__ = ["record_account", "record_invoice", "record_line", "record_plan_change",
+__all__ = ["record_account", "record_account_update", "record_invoice", "record_line", "record_plan_change",
            "record_suspension"]
+
+
+PAYMENT_MODES = ("prepaid", "postpaid")
 
 
 def _aware(instant: datetime) -> datetime:
@@ -41,6 +46,18 @@ async def record_account(uow: UnitOfWork, consumer: str, event: CloudEvent) -> N
             await uow.replica.upsert_account(
                 Account(data.account_id, data.currency, data.payment_mode, data.timezone))
             await uow.commit()
+
+
+async def record_account_update(uow: UnitOfWork, consumer: str, event: CloudEvent) -> None:
+    """A new payment mode: the fees of the line's month are settled under it from then on
+    (a month begun prepaid and ended postpaid is charged daily, then its rest at once)."""
+    data = event.parse(AccountUpdated)
+    async with uow:
+        if await uow.first_time(consumer, event.id) and data.payment_mode in PAYMENT_MODES:
+            account = await uow.replica.account(data.account_id)
+            if account is not None and data.payment_mode is not None:
+                await uow.replica.upsert_account(replace(account, payment_mode=data.payment_mode))
+        await uow.commit()
 
 
 async def record_line(uow: UnitOfWork, consumer: str, event: CloudEvent,

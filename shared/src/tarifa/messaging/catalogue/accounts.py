@@ -34,9 +34,10 @@ class AccountOpened(EventData):
 
 
 class AccountUpdated(EventData):
-    """A change of the account's bill delivery, or of its customer's details: a profile change
-    carries the whole profile as it now stands (customer_name, customer_kind, email, phone,
-    address, language), so that a replica keeps the newest one by the event's time."""
+    """A change of the account's bill delivery, of its payment mode, or of its customer's
+    details: a profile change carries the whole profile as it now stands (customer_name,
+    customer_kind, email, phone, address, language), so that a replica keeps the newest one by
+    the event's time."""
 
     routing_key = "accounts.account.updated"
     account_id: str
@@ -47,6 +48,8 @@ class AccountUpdated(EventData):
     phone: str | None = None
     address: str | None = None
     language: str | None = None
+    payment_mode: str | None = None
+    """``prepaid`` or ``postpaid`` when an operator moved the account to that mode."""
 
 
 class LineActivated(EventData):
