@@ -1,4 +1,5 @@
-"""An autopay mandate that ends is announced once as ``payments.autopay.ended`` (real
+"""An autopay mandate set up or changed is announced as ``payments.autopay.set``; one that ends
+is announced once as ``payments.autopay.ended`` (real
 PostgreSQL, RabbitMQ and the sandbox gateway): when the account closes, when its payment mode
 changes so the mandate no longer fits, and when its holder switches autopay off
 (``DELETE /v1/accounts/{id}/autopay``); a redelivered event or a repeated DELETE announces
@@ -146,3 +147,24 @@ async def test_a_charge_waiting_for_its_attempt_is_cancelled_with_the_mandate(
     assert [(r["action"], r["after"]["status"], r["after"].get("reason")) for r in trail] == [
         ("autopay.scheduled", "scheduled", None), ("autopay.cancelled", "cancelled",
                                                    "autopay_ended")]
+
+
+async def test_setting_up_and_changing_autopay_is_announced_each_time(
+    served: httpx.AsyncClient, settings: PaymentsSettings, token_signer: TokenSigner
+) -> None:
+    keys = ["payments.autopay.set"]
+    async with tap_events(settings.amqp_url, keys) as tap:
+        account_id, card = await _with_mandate(
+            served, settings, token_signer, "prepaid",
+            {"mode": "threshold", "threshold": "20.00", "amount": "50.00"})
+        changed = await served.put(f"/v1/accounts/{account_id}/autopay", json={
+            "payment_method_id": card, "mode": "threshold", "threshold": "10.00",
+            "amount": "25.5"}, headers=subscriber(token_signer, account_id))
+        events = await tap.wait_for("payments.autopay.set", subject=account_id, count=2)
+    assert changed.status_code == 200, changed.text
+    seen = [{k: v for k, v in e.data.items() if k != "set_at"} for e in events]
+    common = {"account_id": account_id, "mode": "threshold", "payment_method_id": card}
+    assert seen == [common | {"threshold": "20.00", "amount": "50.00", "replaced": False},
+                    common | {"threshold": "10.00", "amount": "25.50", "replaced": True}]
+    assert datetime.fromisoformat(events[1].data["set_at"]) == datetime.fromisoformat(
+        changed.json()["updated_at"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tarifa.messaging.catalogue import (
     AutopayEnded,
     AutopayFailed,
+    AutopaySet,
     PaymentFailed,
     PaymentSucceeded,
     RefundSucceeded,
@@ -18,8 +19,8 @@ from payments.domain.refund import Refund
 __all__ = ["PUBLISHED", "failed", "refunded", "succeeded"]
 
 PUBLISHED = [PaymentSucceeded.routing_key, PaymentFailed.routing_key, RefundSucceeded.routing_key,
-             AutopayFailed.routing_key, AutopayEnded.routing_key, RegistryRowReturned.routing_key,
-             RegistryRowClosed.routing_key]
+             AutopayFailed.routing_key, AutopaySet.routing_key, AutopayEnded.routing_key,
+             RegistryRowReturned.routing_key, RegistryRowClosed.routing_key]
 
 
 def succeeded(payment: Payment) -> PaymentSucceeded:

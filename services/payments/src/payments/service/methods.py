@@ -1,4 +1,5 @@
-"""Stored cards and autopay mandates (P6): registration on the gateway's page, token by webhook."""
+"""Stored cards and autopay mandates (P6): registration on the gateway's page, token by webhook;
+a mandate set up or changed is announced as ``payments.autopay.set``."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import uuid
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from tarifa.messaging.catalogue import AutopaySet
 from tarifa.money import InvalidAmount, parse_amount
 
 from payments.domain.autopay import AutopayMandate, MethodStatus, PaymentMethod
@@ -84,8 +86,15 @@ async def set_autopay(uow: UnitOfWork, command: SetAutopay) -> AutopayMandate:
         await uow.methods.put_mandate(mandate)
         await uow.trail.record(uow.actor, "autopay.set", "account", command.account_id,
                                before=before, after=mandate)
+        uow.emit(_set(mandate, replaced=before is not None), subject=mandate.account_id)
         await uow.commit()
     return mandate
+
+
+def _set(mandate: AutopayMandate, *, replaced: bool) -> AutopaySet:
+    return AutopaySet(account_id=mandate.account_id, mode=mandate.mode,
+                      payment_method_id=mandate.payment_method_id, threshold=mandate.threshold,
+                      amount=mandate.amount, set_at=mandate.updated_at, replaced=replaced)
 
 
 async def _account(uow: UnitOfWork, account_id: str) -> AccountRef:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from tarifa.messaging.catalogue._base import EventData
 
 __all__ = [
-    "AUTOPAY_END_REASONS", "AutopayEnded", "AutopayFailed", "PaymentFailed", "PaymentSucceeded",
+    "AUTOPAY_END_REASONS", "AutopayEnded", "AutopayFailed", "AutopaySet", "PaymentFailed", "PaymentSucceeded",
     "RefundSucceeded", "RegistryRowClosed", "RegistryRowRejected", "RegistryRowReturned",
 ]
 
@@ -49,6 +49,22 @@ class AutopayFailed(EventData):
     reason: str
     amount: Decimal | None = None
     currency: str | None = None
+
+
+class AutopaySet(EventData):
+    """The account's autopay mandate was set up or changed (``PUT /v1/accounts/{id}/autopay``):
+    mode ``invoice`` pays each new invoice, ``threshold`` tops the balance up by ``amount``
+    when it falls below ``threshold`` (both absent for ``invoice``); ``replaced`` tells
+    whether a mandate stood before."""
+
+    routing_key = "payments.autopay.set"
+    account_id: str
+    mode: str
+    payment_method_id: str
+    threshold: Decimal | None = None
+    amount: Decimal | None = None
+    set_at: datetime
+    replaced: bool
 
 
 class AutopayEnded(EventData):
