@@ -1,4 +1,5 @@
-"""Card registration on the sandbox gateway (token by webhook) and autopay mandates (P6)."""
+"""Card registration on the sandbox gateway (token by webhook, the outcome announced once) and
+autopay mandates (P6)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 import httpx
 from payments.settings import PaymentsSettings
+from tarifa.testing.events import tap_events
 from tarifa.tokens import TokenSigner
 
 from .world import RETURN_URL, open_account, pay_on_page, subscriber
@@ -70,3 +72,24 @@ async def test_a_subscriber_reaches_only_its_own_cards(
                           headers=subscriber(token_signer, "nobody")),
     ]
     assert [r.status_code for r in answers] == [404, 404, 401, 404]
+
+
+async def test_a_settled_registration_is_announced_once(
+    served: httpx.AsyncClient, settings: PaymentsSettings, token_signer: TokenSigner
+) -> None:
+    keys = ["payments.payment_method.activated", "payments.payment_method.failed"]
+    account_id = await open_account(served, settings.amqp_url, token_signer)
+    me = subscriber(token_signer, account_id)
+    async with tap_events(settings.amqp_url, keys) as tap:
+        card = await _registered(served, account_id, me, "success")
+        refused = await _registered(served, account_id, me, "decline")
+        await tap.wait_for(keys[1], subject=account_id)
+        await asyncio.sleep(1.0)
+    seen = [(e.routing_key, e.data) for e in tap.events if e.subject == account_id]
+    common = {"account_id": account_id, "gateway": "sandbox"}
+    assert seen == [
+        (keys[0], common | {"payment_method_id": card["id"], "status": "active",
+                            "card_last4": "4242"}),
+        (keys[1], common | {"payment_method_id": refused["id"], "status": "failed",
+                            "card_last4": None}),
+    ]

@@ -7,6 +7,8 @@ from tarifa.messaging.catalogue import (
     AutopayFailed,
     AutopaySet,
     PaymentFailed,
+    PaymentMethodActivated,
+    PaymentMethodFailed,
     PaymentSucceeded,
     RefundSucceeded,
     RegistryRowClosed,
@@ -20,7 +22,8 @@ __all__ = ["PUBLISHED", "failed", "refunded", "succeeded"]
 
 PUBLISHED = [PaymentSucceeded.routing_key, PaymentFailed.routing_key, RefundSucceeded.routing_key,
              AutopayFailed.routing_key, AutopaySet.routing_key, AutopayEnded.routing_key,
-             RegistryRowReturned.routing_key, RegistryRowClosed.routing_key]
+             RegistryRowReturned.routing_key, RegistryRowClosed.routing_key,
+             PaymentMethodActivated.routing_key, PaymentMethodFailed.routing_key]
 
 
 def succeeded(payment: Payment) -> PaymentSucceeded:

@@ -1,5 +1,6 @@
 """Stored cards and autopay mandates (P6): registration on the gateway's page, token by webhook;
-a mandate set up or changed is announced as ``payments.autopay.set``."""
+a registration the gateway settled is announced as ``payments.payment_method.activated`` or
+``.failed``, a mandate set up or changed as ``payments.autopay.set``."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import uuid
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from tarifa.messaging.catalogue import AutopaySet
+from tarifa.messaging.catalogue import AutopaySet, PaymentMethodActivated, PaymentMethodFailed
 from tarifa.money import InvalidAmount, parse_amount
 
 from payments.domain.autopay import AutopayMandate, MethodStatus, PaymentMethod
@@ -56,6 +57,13 @@ async def apply_registration_outcome(uow: UnitOfWork, outcome: GatewayOutcome) -
         await uow.trail.record(uow.actor, f"payment_method.{changed.status}", "payment_method",
                                method.id, before={"status": method.status},
                                after={"status": changed.status})
+        uow.emit(_settled(changed), subject=changed.account_id)
+
+
+def _settled(method: PaymentMethod) -> PaymentMethodActivated | PaymentMethodFailed:
+    kind = PaymentMethodActivated if method.status is MethodStatus.ACTIVE else PaymentMethodFailed
+    return kind(payment_method_id=method.id, account_id=method.account_id, gateway=method.gateway,
+                status=method.status, card_last4=method.card_last4)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,5 @@
-"""The events of payments: payments, autopay, refunds and registry rows settled by hand."""
+"""The events of payments: payments, stored cards, autopay, refunds and registry rows settled
+by hand."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from decimal import Decimal
 from tarifa.messaging.catalogue._base import EventData
 
 __all__ = [
-    "AUTOPAY_END_REASONS", "AutopayEnded", "AutopayFailed", "AutopaySet", "PaymentFailed", "PaymentSucceeded",
+    "AUTOPAY_END_REASONS", "AutopayEnded", "AutopayFailed", "AutopaySet", "PaymentFailed",
+    "PaymentMethodActivated", "PaymentMethodFailed", "PaymentMethodSettled", "PaymentSucceeded",
     "RefundSucceeded", "RegistryRowClosed", "RegistryRowRejected", "RegistryRowReturned",
 ]
 
@@ -49,6 +51,29 @@ class AutopayFailed(EventData):
     reason: str
     amount: Decimal | None = None
     currency: str | None = None
+
+
+class PaymentMethodSettled(EventData):
+    """A card registration the gateway settled (the data of ``payments.payment_method.activated``
+    and ``payments.payment_method.failed``); ``card_last4`` when the gateway gives it."""
+
+    payment_method_id: str
+    account_id: str
+    gateway: str
+    status: str
+    card_last4: str | None = None
+
+
+class PaymentMethodActivated(PaymentMethodSettled):
+    """The card was registered: its token is kept, autopay may use it."""
+
+    routing_key = "payments.payment_method.activated"
+
+
+class PaymentMethodFailed(PaymentMethodSettled):
+    """The cardholder did not complete the registration, or the gateway refused the card."""
+
+    routing_key = "payments.payment_method.failed"
 
 
 class AutopaySet(EventData):
