@@ -103,11 +103,12 @@ class SqlFees:
         rows = (await self._session.execute(_ADD_CHARGE, [_row(c, now) for c in charges])).all()
         return {(r.msisdn, r.kind, r.period_date) for r in rows}
 
-    async def listed(self, msisdn: str, first: date | None,
+    async def listed(self, line: Line, first: date | None,
                      last: date | None) -> list[Mapping[str, object]]:
         table = fee_charges
         columns = [c for c in table.c if c.name != "connected_at"]
-        statement = select(*columns).where(table.c.msisdn == msisdn, of_current_line(table))
+        statement = select(*columns).where(table.c.msisdn == line.msisdn,
+                                           table.c.connected_at == line.connected_at)
         if first:
             statement = statement.where(table.c.period_date >= first)
         if last:

@@ -232,9 +232,9 @@ class FeeRepository(Protocol):
         of its plan, or of the charges whose kind starts with ``kinds`` (a package's)."""
 
     async def looked_at_many(self, days: Mapping[str, date]) -> None: ...
-    async def listed(self, msisdn: str, first: date | None,
+    async def listed(self, line: Line, first: date | None,
                      last: date | None) -> list[Mapping[str, object]]:
-        """The line's fee charges by period date, oldest first."""
+        """The line's fee charges (under its connection) by period date, oldest first."""
 
 
 class ReratingRepository(Protocol):

@@ -118,10 +118,10 @@ async def line_usage(uow: UnitOfWork, query: UsageQuery, account_id: str | None)
 
 async def line_fees(uow: UnitOfWork, msisdn: str, account_id: str | None, first: date | None,
                     last: date | None) -> list[Mapping[str, object]]:
-    """The recurring fees charged to the line (``from``/``to`` by period date, inclusive)."""
+    """The recurring fees charged to the line (``from``/``to`` by period date, inclusive): the
+    number's current line, or for ``account_id`` the latest line of the number it held."""
     async with uow:
-        await _line(uow, msisdn, account_id)
-        return await uow.fees.listed(msisdn, first, last)
+        return await uow.fees.listed(await _held(uow, msisdn, account_id), first, last)
 
 
 async def usage_rejections(uow: UnitOfWork, query: RejectionQuery) -> RejectionPage:
