@@ -6,17 +6,17 @@ diacritics (ăâîșț) and Cyrillic render on any reader.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterable
+import re
 from pathlib import Path
 
-import segno
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.units import inch, mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+
+from ._qr import qr_rows
 
 __all__ = ["BOLD", "REGULAR", "draw_code128", "draw_qr", "register_fonts", "wrap"]
 
@@ -29,6 +29,7 @@ _MAX_BAR = 0.5 * mm
 _GRID = inch / 100
 _QUIET = 10  # modules of blank space on each side of a Code 128 symbol
 _QR_BORDER = 4  # modules of quiet zone around a QR symbol
+_DARK_RUN = re.compile("1+")
 
 
 def register_fonts(directory: Path) -> None:
@@ -71,27 +72,15 @@ def draw_code128(canvas: Canvas, value: str, x: float, y: float, width: float, h
 def draw_qr(canvas: Canvas, value: str, x: float, y: float, size: float) -> None:
     """A QR code of ``value`` (error correction M, with its quiet border) in a ``size`` square.
 
-    segno encodes (about half the time of reportlab's encoder, mask chosen by the standard's
-    penalty rules); the symbol is drawn as one path of dark runs straight on the canvas, several
-    times faster than reportlab's QR widget (a shape object with checked attributes per module).
+    The symbol is segno's (mask chosen by the standard's penalty rules, see ``_qr``), drawn as
+    one path of dark runs straight on the canvas, several times faster than reportlab's QR
+    widget (a shape object with checked attributes per module).
     """
-    code = segno.make_qr(value, error="m", boost_error=False)
-    box = size / (code.symbol_size(border=0)[0] + 2 * _QR_BORDER)
+    rows = qr_rows(value)
+    box = size / (len(rows) + 2 * _QR_BORDER)
     path = canvas.beginPath()
-    for row, modules in enumerate(code.matrix_iter(border=0)):
+    for row, modules in enumerate(rows):
         top = y + size - (row + _QR_BORDER + 1) * box
-        for start, length in _dark_runs(modules):
-            path.rect(x + (start + _QR_BORDER) * box, top, length * box, box)
+        for run in _DARK_RUN.finditer(modules):
+            path.rect(x + (run.start() + _QR_BORDER) * box, top, (run.end() - run.start()) * box, box)
     canvas.drawPath(path, stroke=0, fill=1)
-
-
-def _dark_runs(modules: Iterable[bool | int]) -> list[tuple[int, int]]:
-    """(start, length) of each run of dark modules in a row."""
-    runs: list[tuple[int, int]] = []
-    column = 0
-    for dark, group in itertools.groupby(modules, key=bool):
-        length = len(list(group))
-        if dark:
-            runs.append((column, length))
-        column += length
-    return runs
