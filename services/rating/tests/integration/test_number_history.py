@@ -171,7 +171,11 @@ async def test_a_record_parked_before_the_new_lines_connection_is_not_given_to_i
     assert parked.json()["parked"] == 2, parked.text
     new = await _give(settings, msisdn, code, "2026-12-01T00:00:00+00:00")
     assert await _bill(client, token_signer, new) == {"after": (60, Decimal("0"), 1)}
-    refused = await client.get("/v1/usage/rejections", headers=bearer(token_signer),
-                               params={"reason": "before_connection"})
-    assert "before" in [r["record_id"] for r in refused.json()["items"]], refused.text
     assert await _listed(client, token_signer, msisdn, new) == ["after"]
+    # the earlier owner's activation, come late, releases the record of its time to it
+    old = await _give(settings, msisdn, code, "2026-11-01T00:00:00+00:00")
+    assert await _bill(client, token_signer, old) == {"before": (60, Decimal("0"), 1)}
+    assert await _bill(client, token_signer, new) == {"after": (60, Decimal("0"), 1)}
+    allowances = await client.get(f"/v1/lines/{msisdn}/allowances", headers=bearer(
+        token_signer, Role.SUBSCRIBER, account_id=new))
+    assert [a["used"] for a in allowances.json()["allowances"]] == [60], allowances.text

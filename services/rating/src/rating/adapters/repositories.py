@@ -150,8 +150,13 @@ class SqlReplica:
         held = await self._lock(select(lines).where(among(lines.c.msisdn, msisdns), current()))
         return {msisdn: found[-1] for msisdn, found in held.items()}
 
-    async def lock_connections(self, msisdns: Collection[str]) -> dict[str, list[Line]]:
-        return await self._lock(select(lines).where(among(lines.c.msisdn, msisdns)))
+    async def lock_connections(self, msisdns: Collection[str],
+                               since: datetime | None = None) -> dict[str, list[Line]]:
+        statement = select(lines).where(among(lines.c.msisdn, msisdns))
+        if since is not None:
+            statement = statement.where(or_(lines.c.replaced_at.is_(None),
+                                            lines.c.replaced_at > since))
+        return await self._lock(statement)
 
     async def _lock(self, statement: Select[Any]) -> dict[str, list[Line]]:
         """The lines found, row-locked in number and connection order, oldest first."""

@@ -1,15 +1,15 @@
 """Rating a set of valid records inside an open unit of work: the step ingest and the parked
 records share.
 
-The lines the records name (every connection of their numbers) are row-locked (in msisdn order)
-until the transaction ends, so two consumers never rate the same line at once and never spend
-an allowance twice. Each record is rated to the line that held its number when it started
+The lines the records name (the connections of their numbers from the batch's earliest record
+on, the current ones always among them) are row-locked (in msisdn order) until the transaction
+ends, so two consumers never rate the same line at once and never spend an allowance twice.
+Each record is rated to the line that held its number when it started
 (``rating.domain.connections``): an earlier owner's late record goes to the earlier owner's
-line, account, plan, buckets and packages. A record of a
-line the replica does not know yet is set apart to be parked; one that cannot be rated is set
-apart with its reason. The rated records are inserted in bulk with ``ON CONFLICT (id) DO
-NOTHING`` as a last guard, and one ``rating.usage.rated`` event carries the charges of every
-account they touched.
+line, account, plan, buckets and packages. A record of a line the replica does not know yet is
+set apart to be parked; one that cannot be rated is set apart with its reason. The rated
+records are inserted in bulk with ``ON CONFLICT (id) DO NOTHING`` as a last guard, and one
+``rating.usage.rated`` event carries the charges of every account they touched.
 """
 
 from __future__ import annotations
@@ -54,10 +54,13 @@ class Outcome:
 
 
 async def lock_lines(uow: UnitOfWork, records: Sequence[UsageRecord]) -> Connections:
-    """Every line of the numbers of ``records``, row-locked until commit: take them before
-    looking up which records are stored already, so a concurrent batch of the same lines is
-    seen whole."""
-    return await uow.replica.lock_connections({r.msisdn for r in records}) if records else {}
+    """The lines of the numbers of ``records`` that held them from the earliest record's start
+    on, row-locked until commit: take them before looking up which records are stored already,
+    so a concurrent batch of the same lines is seen whole."""
+    if not records:
+        return {}
+    since = min(r.started_at for r in records)
+    return await uow.replica.lock_connections({r.msisdn for r in records}, since)
 
 
 async def _context(uow: UnitOfWork, records: Sequence[UsageRecord], lines: dict[str, Line],

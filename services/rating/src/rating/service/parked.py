@@ -5,8 +5,8 @@ waits in ``parked_usage``. When the line event is handled, the line's parked rec
 in usage order in the same transaction as the line and the event's inbox row, and leave the
 parking; so each is rated once. A record is rated to the line that held its number when it
 started: one from before the new line's connection is never given to it (it goes to the
-number's earlier line, or is refused as ``before_connection`` when there is none). The late
-window was checked when a record arrived and is not checked again.
+number's earlier line, or, when the replica knows none yet, waits for it like a record of an
+unknown number). The late window was checked when a record arrived and is not checked again.
 
 A periodic sweep settles the lines whose records could not be rated on arrival (a batch parked
 them while the line event was being handled) and rejects, as ``unknown_line``, records whose
@@ -32,6 +32,8 @@ from rating.service.ports import ParkedRecord, RejectedRecord, UnitOfWork
 __all__ = ["settle_line", "settle_parked", "sweep_parked"]
 
 JOB = "rating-parked"
+_EARLY = "before_connection"
+"""A record from before every known line of its number: it waits for the line of its time."""
 
 
 def _rejected(parked: ParkedRecord, error: RecordError) -> RejectedRecord:
@@ -76,10 +78,11 @@ async def settle_parked(uow: UnitOfWork, msisdn: str, policy: RatingPolicy) -> i
         return 0
     records, refused = _readable(list(taken.values()))
     outcome = await _rate(uow, records, lines, policy)
-    refused += [_rejected(taken[r.id], exc) for r, exc in outcome.refused]
-    refused += _expired(outcome.unknown_line, taken, policy, uow.clock.now())
+    early = [r for r, exc in outcome.refused if exc.code == _EARLY]
+    refused += [_rejected(taken[r.id], exc) for r, exc in outcome.refused if exc.code != _EARLY]
+    refused += _expired(outcome.unknown_line + early, taken, policy, uow.clock.now())
     await uow.rejections.add(refused)
-    waiting = {r.id for r in outcome.unknown_line} - {r.record_id for r in refused}
+    waiting = {r.id for r in outcome.unknown_line + early} - {r.record_id for r in refused}
     await uow.parked.remove(set(taken) - waiting)
     return len(taken) - len(waiting)
 

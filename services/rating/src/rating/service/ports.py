@@ -50,8 +50,10 @@ class Replica(Protocol):
     async def account(self, account_id: str) -> Account | None: ...
     async def lock_lines(self, msisdns: Collection[str]) -> dict[str, Line]:
         """The current lines among ``msisdns``, row-locked in msisdn order until commit."""
-    async def lock_connections(self, msisdns: Collection[str]) -> dict[str, list[Line]]:
-        """Every line of these numbers, oldest connection first, row-locked until commit."""
+    async def lock_connections(self, msisdns: Collection[str],
+                               since: datetime | None = None) -> dict[str, list[Line]]:
+        """The lines of these numbers, oldest connection first, row-locked until commit: every
+        one, or those still holding their number at ``since`` or later."""
 
     async def accounts(self, account_ids: Collection[str]) -> dict[str, Account]: ...
     async def add_plan_change(self, msisdn: str, change: PlanChange) -> None: ...

@@ -149,7 +149,7 @@ async def rerate_usage(uow: UnitOfWork, request: RerateRequest) -> ReratingRun:
     """Re-rate the request's window within ``uow`` (entered by the caller, who commits)."""
     window = Window.around(request.start, request.end)
     named = request.msisdns if request.msisdns is not None else await uow.rerating.all_lines()
-    held = await uow.replica.lock_connections(named)
+    held = await uow.replica.lock_connections(named, window.started_between()[0])
     stored = await uow.rerating.records(list(held), window)
     scope = in_scope(stored, request.plan_code)
     parts = _parts([s for s in stored if s.record.msisdn in scope], held)
