@@ -1,4 +1,5 @@
-"""A registry row an operator rejects is announced once (real PostgreSQL and RabbitMQ):
+"""A registry file reconciled is announced as ``payments.registry.imported`` with its counts; a
+registry row an operator rejects is announced once (real PostgreSQL and RabbitMQ):
 ``payments.registry_row.returned`` when the channel gives the money back to its payer,
 ``payments.registry_row.closed`` when nothing is paid or returned, with the row, its amount
 (absent when the row's is none), the registry's sender, the operator and the account the row
@@ -21,6 +22,7 @@ from tarifa.tokens import TokenSigner
 from .world import open_account
 
 RETURNED, CLOSED = "payments.registry_row.returned", "payments.registry_row.closed"
+IMPORTED = "payments.registry.imported"
 HEADER = "reference,account_or_msisdn,amount,currency,paid_at"
 
 
@@ -41,7 +43,7 @@ async def _reject(client: httpx.AsyncClient, secret: TokenSigner, registry_id: s
 
 def _seen(tap: EventTap, registry_id: str) -> list[tuple[str, dict[str, Any]]]:
     found = [(e.routing_key, dict(e.data), e.subject) for e in tap.events
-             if e.data.get("registry_id") == registry_id]
+             if e.data.get("registry_id") == registry_id and e.routing_key != IMPORTED]
     for _key, data, subject in found:
         assert datetime.fromisoformat(data.pop("resolved_at")).tzinfo is not None
         assert subject == data["account_id"]
@@ -53,10 +55,11 @@ async def test_rejected_rows_are_announced_once_with_what_an_integrator_needs(
 ) -> None:
     account = await open_account(client, settings.amqp_url, token_signer, currency="MDL")
     tag = uuid.uuid4().hex[:8]
-    async with tap_events(settings.amqp_url, [RETURNED, CLOSED]) as tap:
+    async with tap_events(settings.amqp_url, [RETURNED, CLOSED, IMPORTED]) as tap:
         registry_id = await _upload(client, token_signer, [
             f"{tag}-1,nobody,15.50,MDL,", f"{tag}-2,{account},20.00,EUR,",
-            f"{tag}-3,nobody,abc,MDL,"])
+            f"{tag}-3,nobody,abc,MDL,", f"{tag}-4,{account},3.00,MDL,"])
+        [imported] = await tap.wait_for(IMPORTED, registry_id=registry_id)
         first = await _reject(client, token_signer, registry_id, 1, "return", "payer unknown")
         again = await _reject(client, token_signer, registry_id, 1, "return", "payer unknown")
         await _reject(client, token_signer, registry_id, 2, "return", "wrong currency")
@@ -65,6 +68,9 @@ async def test_rejected_rows_are_announced_once_with_what_an_integrator_needs(
         await tap.wait_for(RETURNED, count=2, registry_id=registry_id)
         await asyncio.sleep(1.0)  # time for a second announcement of row 1, if any
     assert again.json() == first.json()
+    assert datetime.fromisoformat(imported.data.pop("imported_at")).tzinfo is not None
+    assert imported.data == {"registry_id": registry_id, "submitted_by": "partner:test-partner",
+                             "rows": 4, "matched": 1, "duplicates": 0, "unmatched": 3}
     common = {"registry_id": registry_id, "channel": "registry", "sender": "partner:test-partner",
               "resolved_by": "operator:test-operator"}
     assert _seen(tap, registry_id) == [

@@ -11,6 +11,7 @@ from tarifa.messaging.catalogue import (
     PaymentMethodFailed,
     PaymentSucceeded,
     RefundSucceeded,
+    RegistryImported,
     RegistryRowClosed,
     RegistryRowReturned,
 )
@@ -22,7 +23,8 @@ __all__ = ["PUBLISHED", "failed", "refunded", "succeeded"]
 
 PUBLISHED = [PaymentSucceeded.routing_key, PaymentFailed.routing_key, RefundSucceeded.routing_key,
              AutopayFailed.routing_key, AutopaySet.routing_key, AutopayEnded.routing_key,
-             RegistryRowReturned.routing_key, RegistryRowClosed.routing_key,
+             RegistryImported.routing_key, RegistryRowReturned.routing_key,
+             RegistryRowClosed.routing_key,
              PaymentMethodActivated.routing_key, PaymentMethodFailed.routing_key]
 
 

@@ -1,4 +1,5 @@
-"""Reconciling payment registry files (P5): rows to accounts, each reference paid once."""
+"""Reconciling payment registry files (P5): rows to accounts, each reference paid once; each
+file reconciled is announced as ``payments.registry.imported`` with its counts."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
+from tarifa.messaging.catalogue import RegistryImported
 from tarifa.money import InvalidAmount, parse_amount
 from tarifa.sanity import InsaneInput, check_instant
 
@@ -53,8 +55,16 @@ async def import_registry(uow: UnitOfWork, command: ImportRegistry) -> RegistryR
                                after={"rows": report.rows, "matched": report.matched,
                                       "duplicates": report.duplicates,
                                       "unmatched": len(report.unmatched)})
+        uow.emit(_imported(report))
         await uow.commit()
     return report
+
+
+def _imported(report: RegistryReport) -> RegistryImported:
+    return RegistryImported(registry_id=report.id, submitted_by=report.submitted_by,
+                            rows=report.rows, matched=report.matched,
+                            duplicates=report.duplicates, unmatched=len(report.unmatched),
+                            imported_at=report.created_at)
 
 
 def _count(entries: list[RegistryEntry], status: EntryStatus) -> int:

@@ -11,7 +11,8 @@ from tarifa.messaging.catalogue._base import EventData
 __all__ = [
     "AUTOPAY_END_REASONS", "AutopayEnded", "AutopayFailed", "AutopaySet", "PaymentFailed",
     "PaymentMethodActivated", "PaymentMethodFailed", "PaymentMethodSettled", "PaymentSucceeded",
-    "RefundSucceeded", "RegistryRowClosed", "RegistryRowRejected", "RegistryRowReturned",
+    "RefundSucceeded", "RegistryImported", "RegistryRowClosed", "RegistryRowRejected",
+    "RegistryRowReturned",
 ]
 
 AUTOPAY_END_REASONS = ("account_closed", "mode_unsuitable", "cancelled")
@@ -104,6 +105,21 @@ class AutopayEnded(EventData):
     ended_at: datetime
     payment_method_id: str | None = None
     payment_mode: str | None = None
+
+
+class RegistryImported(EventData):
+    """A payment registry file was reconciled: ``matched`` rows paid (each announced as its
+    ``payments.payment.succeeded``), ``duplicates`` skipped as paid before, ``unmatched``
+    kept for an operator to assign or reject."""
+
+    routing_key = "payments.registry.imported"
+    registry_id: str
+    submitted_by: str
+    rows: int
+    matched: int
+    duplicates: int
+    unmatched: int
+    imported_at: datetime
 
 
 class RegistryRowRejected(EventData):
