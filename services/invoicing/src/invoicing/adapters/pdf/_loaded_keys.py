@@ -62,6 +62,11 @@ class LoadedKeySigner(signers.Signer):
         self._template: SignatureTemplate | None = None
         self._measured = False
 
+    @property
+    def assembles(self) -> bool:
+        """Whether PAdES containers are assembled from the template (made by a first signature)."""
+        return self._template is not None
+
     async def async_sign(self, data_digest: bytes, digest_algorithm: str, dry_run: bool = False,
                          use_pades: bool = False, timestamper: TimeStamper | None = None,
                          signed_attr_settings: Any = None, is_pdf_sig: bool = True,

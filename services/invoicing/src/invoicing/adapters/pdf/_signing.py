@@ -8,13 +8,18 @@ and timestamped in a single pass.
 
 from __future__ import annotations
 
+import asyncio
 import re
+from datetime import UTC, datetime
 from io import BytesIO
 
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.timestamps import TimeStamper
+
+from ._incremental import signed_document
+from ._loaded_keys import LoadedKeySigner
 
 __all__ = ["DocumentSigner", "signature_metadata"]
 
@@ -32,10 +37,28 @@ class DocumentSigner:
 
     def __init__(self, signer: signers.Signer, timestamper: TimeStamper) -> None:
         self._pdf_signer = signers.PdfSigner(signature_metadata(), signer, timestamper=timestamper)
+        self._signer, self._timestamper = signer, timestamper
         self._reserved: int | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def sign(self, pdf: bytes) -> bytes:
         """The signed and timestamped PDF: ``pdf`` with one incremental update."""
+        signed = self._assembled(pdf)
+        return signed if signed is not None else self._signed_by_pyhanko(pdf)
+
+    def _assembled(self, pdf: bytes) -> bytes | None:
+        templated = isinstance(self._signer, LoadedKeySigner) and self._signer.assembles
+        if self._reserved is None or not templated:
+            return None
+        return signed_document(pdf, datetime.now(UTC), self._reserved, self._container)
+
+    def _container(self, digest: bytes) -> bytes:
+        if self._loop is None:
+            self._loop = asyncio.new_event_loop()
+        signing = self._signer.async_sign(digest, "sha256", use_pades=True, timestamper=self._timestamper)
+        return bytes(self._loop.run_until_complete(signing).dump())
+
+    def _signed_by_pyhanko(self, pdf: bytes) -> bytes:
         try:
             signed = self._sign(pdf, self._reserved)
         except SigningError:
