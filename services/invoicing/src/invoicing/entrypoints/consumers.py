@@ -37,15 +37,22 @@ CONSUMERS: dict[str, tuple[str, UseCase]] = {
 }
 
 
-def _handler(queue: str, use_case: UseCase,
-             new_uow: Callable[[], UnitOfWork]) -> Callable[[CloudEvent], Awaitable[None]]:
+Handle = Callable[[CloudEvent], Awaitable[None]]
+
+
+def _refusing(run: Handle) -> Handle:
+    """``run``, with what the ledger refuses dead-lettered with its reason."""
     async def handle(event: CloudEvent) -> None:
         try:
-            await use_case(new_uow(), queue, event)
+            await run(event)
         except LedgerError as exc:
             raise PoisonMessage(str(exc)) from exc
 
     return handle
+
+
+def _handler(queue: str, use_case: UseCase, new_uow: Callable[[], UnitOfWork]) -> Handle:
+    return _refusing(lambda event: use_case(new_uow(), queue, event))
 
 
 BatchUseCase = Callable[[UnitOfWork, str, Sequence[CloudEvent]], Awaitable[None]]
@@ -53,10 +60,9 @@ BATCHED: dict[str, BatchUseCase] = {"invoicing.usage-rated": record_usages}
 """Consumers whose deliveries waiting together are handled in one transaction."""
 
 
-def _batched(queue: str, use_case: BatchUseCase,
-             new_uow: Callable[[], UnitOfWork]) -> Callable[[CloudEvent], Awaitable[None]]:
+def _batched(queue: str, use_case: BatchUseCase, new_uow: Callable[[], UnitOfWork]) -> Handle:
     batches = UsageBatches(lambda events: use_case(new_uow(), queue, events))
-    return _handler(queue, lambda _uow, _queue, event: batches.handle(event), new_uow)
+    return _refusing(batches.handle)
 
 
 def register_consumers(runtime: Runtime, new_uow: Callable[[], UnitOfWork]) -> None:
