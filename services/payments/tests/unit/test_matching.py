@@ -82,7 +82,10 @@ async def test_an_assigned_row_pays_once_dated_by_the_row() -> None:
     payment = uow.payments.rows[row.payment_id or ""]
     assert (payment.amount, payment.payer, payment.paid_at) == (
         Decimal("10.50"), "partner:bank", datetime(2026, 5, 30, 6, tzinfo=UTC))
-    assert [(e.payment_id, e.amount) for e in uow.events] == [(payment.id, Decimal("10.50"))]
+    imported, paid = uow.events
+    assert (imported.routing_key, imported.unmatched) == ("payments.registry.imported", 1)
+    assert (paid.routing_key, paid.payment_id, paid.amount) == (
+        "payments.payment.succeeded", payment.id, Decimal("10.50"))
     assert uow.trail.actions.count("registry_row.assigned") == 1
     with pytest.raises(RowSettled):
         await assign_row(uow, AssignRow(report.id, 1, "operator:o", account_id="a1"))
@@ -104,6 +107,8 @@ async def test_a_rejected_row_is_returned_once_and_then_settled() -> None:
     with pytest.raises(RowSettled):
         await assign_row(uow, AssignRow(report.id, 1, "operator:o", account_id="a1"))
     assert uow.payments.rows == {} and uow.trail.actions.count("registry_row.rejected") == 1
+    assert [e.routing_key for e in uow.events] == ["payments.registry.imported",
+                                                   "payments.registry_row.returned"]
 
 
 def _offline(**change: Any) -> RegisterOfflinePayment:
