@@ -1,6 +1,7 @@
 """What a rendering worker process holds: fonts registered, key and TSA client loaded, once.
 
-``start_worker`` is the initializer of each process of the pool; ``render_and_sign`` is the job.
+``start_worker`` is the initializer of each process of the pool; ``render_and_sign_each`` is the job
+(a chunk of statements), ``render_and_sign`` what it does for each.
 The same functions serve in the calling process when no pool is used. A worker whose service
 process dies (killed, with no chance to stop its pool) exits by itself: it holds the operator's
 key and would otherwise outlive the service for good.
@@ -22,7 +23,7 @@ from ._drawing import register_fonts
 from ._signing import DocumentSigner
 from .credentials import SigningConfig, load_signer, load_timestamper
 
-__all__ = ["WorkerSetup", "render_and_sign", "render_batch", "start_worker"]
+__all__ = ["WorkerSetup", "render_and_sign", "render_and_sign_each", "render_batch", "start_worker"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,11 @@ def render_and_sign(statement: Statement) -> bytes:
     """The signed e-bill of ``statement``: rendered once, signed and timestamped once."""
     state = _started()
     return state.signer.sign(render_statement(statement, state.operator))
+
+
+def render_and_sign_each(statements: tuple[Statement, ...]) -> list[bytes]:
+    """The signed e-bills of a chunk of ``statements``, in order: one job, one round trip."""
+    return [render_and_sign(statement) for statement in statements]
 
 
 def render_batch(statements: tuple[Statement, ...], title: str) -> bytes:
