@@ -7,7 +7,7 @@ from email.message import EmailMessage
 
 import pytest
 from aiosmtplib.email import flatten_message
-from notifications.adapters.mime import mime_message, wire_bytes
+from notifications.adapters.mime import data_bytes, mime_message, wire_bytes
 from notifications.domain.message import Attachment, OutgoingEmail
 
 PDF = b"%PDF-1.7\n" + bytes(range(256)) * 300 + b"\n%%EOF\n"
@@ -52,3 +52,20 @@ def test_wire_bytes_end_every_line_with_crlf() -> None:
     data = wire_bytes(_email(Attachment("TF-1.pdf", "application/pdf", PDF)), "billing@tarifa.local")
     assert b"\n" not in data.replace(b"\r\n", b"") and b"\r" not in data.replace(b"\r\n", b"")
     assert max(len(line) for line in data.split(b"\r\n")) <= 78
+
+
+def _unstuffed(data: bytes) -> bytes:
+    return b"\r\n".join(line[1:] if line.startswith(b".") else line for line in data.split(b"\r\n"))
+
+
+@pytest.mark.parametrize("cte_type", ["8bit", "7bit"])
+def test_data_bytes_are_the_wire_bytes_dot_stuffed(cte_type: str) -> None:
+    email = OutgoingEmail("client@example.md", "Factura", ".Suma\n..de plată\r\n.\nlei.",
+                          "<e-1.email@tarifa.local>", (Attachment("TF-1.pdf", "application/pdf", PDF),))
+    data = data_bytes(email, "billing@tarifa.local", cte_type=cte_type)
+    assert data.endswith(b"\r\n") and b"\r\n.\r\n" not in data
+    assert b"\n" not in data.replace(b"\r\n", b"") and b"\r" not in data.replace(b"\r\n", b"")
+    ours = _read(_unstuffed(data))
+    body = ours.get_body()
+    assert body is not None and body.get_content().replace("\r\n", "\n") == ".Suma\n..de plată\n.\nlei.\n"
+    assert _parts(ours) == [("TF-1.pdf", "application/pdf", PDF)]

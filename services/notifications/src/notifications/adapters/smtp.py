@@ -7,8 +7,9 @@ import asyncio
 import contextlib
 
 import aiosmtplib
+from aiosmtplib.typing import SMTPStatus
 
-from notifications.adapters.mime import mime_message, wire_bytes
+from notifications.adapters.mime import data_bytes, mime_message
 from notifications.domain.message import OutgoingEmail
 from notifications.service.ports import SendFailed
 
@@ -20,15 +21,41 @@ def _ascii(*addresses: str) -> bool:
 
 
 async def _hand_over(client: aiosmtplib.SMTP, email: OutgoingEmail, sender: str) -> None:
-    """Send ``email`` on ``client``: its wire bytes as they are, or (non-ASCII addresses, which
+    """Send ``email`` on ``client``: its DATA bytes as they are, or (non-ASCII addresses, which
     need SMTPUTF8) the MIME message as aiosmtplib flattens it."""
     if not _ascii(sender, email.recipient):
         await client.send_message(mime_message(email, sender))
         return
     eight_bit = client.supports_extension("8bitmime")
-    await client.sendmail(sender, [email.recipient],
-                          wire_bytes(email, sender, cte_type="8bit" if eight_bit else "7bit"),
-                          mail_options=["BODY=8BITMIME"] if eight_bit else [])
+    data = data_bytes(email, sender, cte_type="8bit" if eight_bit else "7bit")
+    options = ["BODY=8BITMIME"] if eight_bit else []
+    if client.supports_extension("size"):
+        options.insert(0, f"SIZE={len(data)}")
+    try:
+        await _transaction(client, sender, email.recipient, data, options)
+    except aiosmtplib.SMTPResponseException:
+        with contextlib.suppress(ConnectionError, aiosmtplib.SMTPResponseException):
+            await client.rset()  # the envelope is reset for the next message, as sendmail does
+        raise
+
+
+async def _transaction(client: aiosmtplib.SMTP, sender: str, recipient: str, data: bytes,
+                       options: list[str]) -> None:
+    """MAIL, RCPT and DATA with ``data`` already in its DATA form (``data_bytes``): written as
+    it is, not normalised and dot-stuffed again as ``SMTP.sendmail`` would, line by line."""
+    await client.mail(sender, options=options)
+    await client.rcpt(recipient)
+    started = await client.execute_command(b"DATA")
+    if started.code != SMTPStatus.start_input:
+        raise aiosmtplib.SMTPDataError(started.code, started.message)
+    protocol = client.protocol
+    if protocol is None:
+        raise aiosmtplib.SMTPServerDisconnected("Connection lost")
+    protocol.write(data)
+    protocol.write(b".\r\n")
+    done = await protocol.read_response(timeout=client.timeout)
+    if done.code != SMTPStatus.completed:
+        raise aiosmtplib.SMTPDataError(done.code, done.message)
 
 
 _UNREACHABLE = (aiosmtplib.SMTPConnectError, aiosmtplib.SMTPServerDisconnected,
