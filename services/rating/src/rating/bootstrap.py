@@ -34,6 +34,7 @@ from rating.settings import RatingSettings
 __all__ = ["MIGRATIONS", "build_app"]
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+YOUNG = 50_000
 PUBLISHES = ["rating.plan.published", "rating.usage.rated", "rating.fee.charged",
              "rating.allowance.exhausted", "rating.usage.rerated", "rating.package.published",
              "rating.package.switched_on", "rating.package.switched_off"]
@@ -78,9 +79,13 @@ async def _settle_heap() -> None:
     """Move what the started service holds for good (modules, app, engine, caches) out of the
     collector's reach: a rated batch allocates tens of thousands of objects, and each full
     collection would otherwise walk the whole heap again (about a quarter of the CPU of a batch).
-    Garbage made of cycles is still collected; only what lives now is never scanned again."""
+    Garbage made of cycles is still collected; only what lives now is never scanned again. The
+    youngest generation is collected after ``YOUNG`` allocations instead of 700, so a batch's
+    records, alive until it commits, are not scanned and promoted again and again while it is
+    rated (almost all of its objects are freed by their reference counts anyway)."""
     gc.collect()
     gc.freeze()
+    gc.set_threshold(YOUNG, *gc.get_threshold()[1:])
 
 
 def _policy(settings: RatingSettings) -> RatingPolicy:
