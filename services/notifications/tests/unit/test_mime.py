@@ -8,6 +8,7 @@ from email.message import EmailMessage
 import pytest
 from aiosmtplib.email import flatten_message
 from notifications.adapters.mime import data_bytes, mime_message, wire_bytes
+from notifications.adapters.mime_head import plain
 from notifications.domain.message import Attachment, OutgoingEmail
 
 PDF = b"%PDF-1.7\n" + bytes(range(256)) * 300 + b"\n%%EOF\n"
@@ -69,3 +70,48 @@ def test_data_bytes_are_the_wire_bytes_dot_stuffed(cte_type: str) -> None:
     body = ours.get_body()
     assert body is not None and body.get_content().replace("\r\n", "\n") == ".Suma\n..de plată\n.\nlei.\n"
     assert _parts(ours) == [("TF-1.pdf", "application/pdf", PDF)]
+
+
+@pytest.mark.parametrize("subject", [
+    "Factura", "Factura nr. TF-2026/000001 pentru luna mai 2026, contul 1234567, suma 69,60 MDL",
+    "Счёт " * 30, "Factura =?utf-8?q?x?= nr. 1", "Plată — ș ț ă î â", "", "ab 😀 " * 5, " padded "])
+@pytest.mark.parametrize("body", ["", "Suma: 1,00 lei", "Сумма " * 40 + "\nend", ("x" * 100 + "\n") * 3,
+                                  "a\r\nb\rc\n\n.d\u2028e"])
+@pytest.mark.parametrize("cte_type", ["8bit", "7bit"])
+def test_plain_emails_are_written_as_the_email_package_reads_them(subject: str, body: str,
+                                                                  cte_type: str) -> None:
+    email = OutgoingEmail("client@example.md", subject, body, "<e-1.email@tarifa.local>",
+                          (Attachment("TF-1.pdf", "application/pdf", PDF),))
+    assert plain(email, "billing@tarifa.local")
+    data = wire_bytes(email, "billing@tarifa.local", cte_type=cte_type)
+    assert max(len(line) for line in data.split(b"\r\n")) <= 78
+    if cte_type == "7bit":
+        assert data.isascii()
+    ours = _read(data)
+    theirs = _read(flatten_message(mime_message(email, "billing@tarifa.local"), cte_type=cte_type))
+    ours_body, their_body = ours.get_body(), theirs.get_body()
+    assert ours_body is not None and their_body is not None
+    # the same text; it may have chosen quoted-printable, whose lines decode ended by CRLF
+    assert ours_body.get_content().replace("\r\n", "\n") == \
+        their_body.get_content().replace("\r\n", "\n")
+    assert ours["Subject"] == subject
+    for header in ("From", "To", "Message-ID", "MIME-Version", "Content-Type"):
+        assert str(ours[header]).split(";")[0] == str(theirs[header]).split(";")[0]
+    assert ours["Date"].datetime.tzinfo is not None
+    assert _parts(ours) == _parts(theirs)
+    assert not ours.defects and all(not part.defects for part in ours.walk())
+
+
+@pytest.mark.parametrize("email", [
+    OutgoingEmail("clientă@example.md", "S", "B", "<e-1@tarifa.local>"),
+    OutgoingEmail("client@example.md", "a\u2028b", "B", "<e-1@tarifa.local>"),
+    OutgoingEmail("client@example.md", "a\nBcc: x@y.md", "B", "<e-1@tarifa.local>"),
+    OutgoingEmail("Ion <client@example.md>", "S", "B", "<e-1@tarifa.local>"),
+    OutgoingEmail("client@example.md\r\nBcc: x@y.md", "S", "B", "<e-1@tarifa.local>"),
+    OutgoingEmail("client@example.md", "S", "B", "e-1@tarifa.local"),
+    OutgoingEmail("client@example.md", "S", "B", "<e-1@tarifa.local>",
+                  (Attachment("factură.pdf", "application/pdf", PDF),)),
+    OutgoingEmail("client@example.md", "S", "B", "<e-1@tarifa.local>",
+                  (Attachment('a".pdf', "application/pdf", PDF),))])
+def test_emails_that_need_quoting_are_left_to_the_email_package(email: OutgoingEmail) -> None:
+    assert not plain(email, "billing@tarifa.local")

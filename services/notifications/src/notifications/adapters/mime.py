@@ -3,9 +3,11 @@
 Flattening an attachment with the ``email`` package writes its base64 one 76-character line at
 a time, most of the CPU an e-bill costs. ``wire_bytes`` flattens the message with a marker in
 each attachment's place and puts the attachment's base64 (encoded at once, in C) there.
-``data_bytes`` is the same message as the SMTP ``DATA`` command carries it: the small flattened
-part normalised and dot-stuffed, then the base64 put in (its lines are CRLF-ended and never
-start with a dot), so the ~100 KB of an e-bill are not scanned again line by line.
+An email that needs no quoting beyond its subject is flattened by ``mime_head`` instead of the
+``email`` package. ``data_bytes`` is the same message as the SMTP ``DATA`` command carries it:
+the small flattened part normalised and dot-stuffed, then the base64 put in (its lines are
+CRLF-ended and never start with a dot), so the ~100 KB of an e-bill are not scanned again line
+by line.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from email.utils import formatdate
 
 from aiosmtplib.email import flatten_message
 
+from notifications.adapters.mime_head import plain, written
 from notifications.domain.message import Attachment, OutgoingEmail
 
 __all__ = ["data_bytes", "mime_message", "wire_bytes"]
@@ -62,8 +65,10 @@ def _base64_lines(data: bytes) -> bytes:
 
 def _skeleton(email: OutgoingEmail, sender: str, cte_type: str) -> tuple[bytes, list[str]]:
     """The message flattened for SMTP with a marker in each attachment's place."""
-    message = _headed(email, sender)
     markers = [f"tarifa-attachment-{uuid.uuid4().hex}" for _ in email.attachments]
+    if plain(email, sender):
+        return written(email, sender, cte_type, markers), markers
+    message = _headed(email, sender)
     if email.attachments:
         message.make_mixed()
     for attachment, marker in zip(email.attachments, markers, strict=True):
