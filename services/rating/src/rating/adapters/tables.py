@@ -23,6 +23,7 @@ from sqlalchemy import (
     bindparam,
     exists,
     false,
+    func,
     select,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
@@ -227,8 +228,23 @@ allowance_buckets = Table(
 )
 
 
+_SEPARATOR = "\x1f"
+"""The unit separator, which no id, number or code of the replica holds (they refuse control
+characters)."""
+
+
+def _joinable(values: Collection[Any]) -> bool:
+    return all(isinstance(v, str) and v and _SEPARATOR not in v for v in values)
+
+
 def among(column: ColumnElement[Any], values: Collection[Any]) -> ColumnElement[bool]:
-    """``column = ANY(:values)``: one array parameter, however many values."""
+    """``column = ANY(:values)``: one parameter, however many values. Texts go as one text split
+    by the server (``string_to_array``), which the driver sends as it is, where an array of a
+    thousand texts costs it half a millisecond of CPU to encode; other values (or a text that
+    holds the separator, or an empty one) go as an array."""
+    if values and _joinable(values):
+        joined = bindparam(None, _SEPARATOR.join(values), type_=Text)
+        return column == any_(func.string_to_array(joined, _SEPARATOR, type_=ARRAY(Text)))
     return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
 
 
