@@ -23,15 +23,28 @@ _CONTACT_FIELDS = ("language", "medium", "bill_email", "email", "customer_name",
                    "timezone")
 
 
+_GET_CONTACT = select(*(column for column in contacts.c
+                        if column.name not in ("updated_at", "changed_at"))).where(
+    contacts.c.account_id == bindparam("account_id"))
+_NEXT_DUE = (select(deliveries)
+             .where(deliveries.c.status == DeliveryStatus.PENDING,
+                    deliveries.c.next_attempt_at <= bindparam("now", type_=DateTime(timezone=True)))
+             .order_by(deliveries.c.next_attempt_at).limit(1)
+             .with_for_update(skip_locked=True))
+_GET_TEMPLATE = select(templates.c.body, templates.c.subject).where(
+    templates.c.event == bindparam("event"), templates.c.channel == bindparam("channel"),
+    templates.c.language == bindparam("language"))
+"""The statements the dispatcher runs per message, built once (values go in as parameters)."""
+
+
 class SqlContacts:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def get(self, account_id: str) -> Contact | None:
         row = (await self._session.execute(
-            select(contacts).where(contacts.c.account_id == account_id))).mappings().first()
-        return Contact(**{k: v for k, v in row.items()
-                          if k not in ("updated_at", "changed_at")}) if row else None
+            _GET_CONTACT, {"account_id": account_id})).mappings().first()
+        return Contact(**row) if row else None
 
     async def opened(self, contact: Contact) -> None:
         """Fill what is empty, and nothing an update already changed (even to empty)."""
@@ -95,12 +108,7 @@ class SqlDeliveries:
         return (await self._session.execute(_ADD_DELIVERY, asdict(delivery))).first() is not None
 
     async def next_due(self, now: datetime) -> Delivery | None:
-        statement = (select(deliveries)
-                     .where(deliveries.c.status == DeliveryStatus.PENDING,
-                            deliveries.c.next_attempt_at <= now)
-                     .order_by(deliveries.c.next_attempt_at).limit(1)
-                     .with_for_update(skip_locked=True))
-        row = (await self._session.execute(statement)).mappings().first()
+        row = (await self._session.execute(_NEXT_DUE, {"now": now})).mappings().first()
         return _delivery(row) if row else None
 
     async def save(self, delivery: Delivery) -> None:
@@ -156,9 +164,7 @@ class SqlTemplates:
         self._session = session
 
     async def get(self, key: TemplateKey) -> MessageTemplate | None:
-        row = (await self._session.execute(select(templates).where(
-            templates.c.event == key.event, templates.c.channel == key.channel,
-            templates.c.language == key.language))).first()
+        row = (await self._session.execute(_GET_TEMPLATE, asdict(key))).first()
         return MessageTemplate(row.body, row.subject) if row else None
 
     async def put(self, key: TemplateKey, template: MessageTemplate) -> None:
