@@ -15,6 +15,7 @@ from notifications.domain.message import OutgoingEmail, OutgoingSms
 from notifications.domain.templates import MessageTemplate, TemplateError, TemplateKey
 from notifications.service.contacts import record_account_opened, record_account_updated
 from notifications.service.dispatch import Sending, deliver_next
+from notifications.service.notices import plan_batch
 from notifications.service.notices import plan_notices as plan_invoice_email
 from notifications.service.ports import ContactChanges, SendFailed
 from notifications.service.templates import set_template
@@ -208,6 +209,19 @@ async def test_an_issued_invoice_is_planned_once_and_sent_with_its_pdf() -> None
     assert email.message_id == f"<{event.id}.email@tarifa.local>"
     assert [(a.filename, a.data) for a in email.attachments] == [("TF-1.pdf", b"%PDF i-1")]
     assert [e.routing_key for e in uow.emitted] == ["notifications.message.sent"]
+
+
+async def test_invoices_planned_together_are_one_commit_and_each_planned_once() -> None:
+    uow, mailer = await _uow_with_ebill_account(), FakeMailer()
+    first, second = _issued(), _issued()
+    commits = uow.commits
+    assert await plan_batch(uow, "c", [first, second, first]) is True
+    assert uow.commits == commits + 1
+    assert await plan_batch(uow, "c", [second, first]) is False
+    while await deliver_next(uow, _sending(mailer)) is not None:
+        pass
+    assert sorted(email.message_id for email in mailer.sent) == sorted(
+        f"<{event.id}.email@tarifa.local>" for event in (first, second))
 
 
 async def test_a_missing_pdf_and_a_down_server_are_retried_after_the_backoff() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
 from tarifa.messaging.consumer import EventHandler
@@ -12,8 +12,10 @@ from tarifa.runtime import Runtime
 from notifications.domain.balance import LOW_BALANCE
 from notifications.domain.catalogue import NOTIFIED_EVENTS
 from notifications.domain.otp import EVENT as OTP_EVENT
+from notifications.domain.routing import INVOICE_ISSUED
+from notifications.entrypoints.notice_batches import NoticeBatches
 from notifications.service.contacts import record_account_opened, record_account_updated
-from notifications.service.notices import plan_notices
+from notifications.service.notices import plan_batch, plan_notices
 from notifications.service.ports import UnitOfWork
 
 __all__ = ["NOTICE_QUEUES", "register_consumers"]
@@ -41,6 +43,20 @@ def _notices(new_uow: Callable[[], UnitOfWork], queue: str, wake_dispatcher: Cal
     return on_event
 
 
+BATCHED = frozenset({_queue(INVOICE_ISSUED)})
+"""Notice queues whose deliveries waiting together are planned in one transaction (a billing
+run's invoices); the others, balance changes among them, are planned one event at a time."""
+
+
+def _batched(new_uow: Callable[[], UnitOfWork], queue: str, wake_dispatcher: Callable[[], None],
+             low_balance: Mapping[str, Decimal]) -> EventHandler:
+    async def plan(events: Sequence[CloudEvent]) -> None:
+        if await plan_batch(new_uow(), queue, events, low_balance):
+            wake_dispatcher()
+
+    return NoticeBatches(plan).handle
+
+
 def register_consumers(runtime: Runtime, new_uow: Callable[[], UnitOfWork],
                        wake_dispatcher: Callable[[], None],
                        low_balance: Mapping[str, Decimal] | None = None) -> None:
@@ -53,5 +69,6 @@ def register_consumers(runtime: Runtime, new_uow: Callable[[], UnitOfWork],
     runtime.subscribe(ACCOUNT_OPENED, "accounts.account.opened", on_account_opened)
     runtime.subscribe(ACCOUNT_UPDATED, "accounts.account.updated", on_account_updated)
     for routing_key, queue in NOTICE_QUEUES.items():
+        handler = _batched if queue in BATCHED else _notices
         runtime.subscribe(queue, routing_key,
-                          _notices(new_uow, queue, wake_dispatcher, low_balance or {}))
+                          handler(new_uow, queue, wake_dispatcher, low_balance or {}))

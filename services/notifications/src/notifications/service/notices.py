@@ -7,7 +7,7 @@ so the back office sees why nothing went; a contact not known yet is resolved wh
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -22,7 +22,7 @@ from notifications.domain.ending_notices import told
 from notifications.domain.routing import route
 from notifications.service.ports import UnitOfWork
 
-__all__ = ["BALANCE_CHANGED", "plan_notices"]
+__all__ = ["BALANCE_CHANGED", "plan_batch", "plan_notices"]
 
 BALANCE_CHANGED = BalanceChanged.routing_key
 
@@ -79,14 +79,31 @@ async def plan_notices(uow: UnitOfWork, consumer: str, event: CloudEvent,
                        low_balance: Mapping[str, Decimal] | None = None) -> bool:
     """Record the deliveries of ``event`` once; True when one of them waits to be sent.
     ``low_balance``: per currency, the balance below which a low-balance notice is told."""
+    return await plan_batch(uow, consumer, [event], low_balance)
+
+
+async def plan_batch(uow: UnitOfWork, consumer: str, events: Sequence[CloudEvent],
+                     low_balance: Mapping[str, Decimal] | None = None) -> bool:
+    """``plan_notices`` for each of ``events`` in one transaction; True when a delivery waits."""
     thresholds = low_balance or {}
-    notified_event(event.routing_key)  # an event no message is sent for is refused first
-    payload = event.parse(CATALOGUE[event.routing_key]).model_dump(mode="json")
+    payloads = [_parsed(event) for event in events]  # an event no message is sent for is refused
     async with uow:
-        if not await uow.first_time(consumer, event.id):
-            return False
-        kind = await _kind(uow, event, payload, thresholds)
-        added = await _plan_all(uow, event, kind, _payload(payload, kind, thresholds)) \
-            if kind else []
+        pending = [await _plan_event(uow, consumer, event, payload, thresholds)
+                   for event, payload in zip(events, payloads, strict=True)]
         await uow.commit()
+    return any(pending)
+
+
+def _parsed(event: CloudEvent) -> dict[str, object]:
+    notified_event(event.routing_key)
+    return event.parse(CATALOGUE[event.routing_key]).model_dump(mode="json")
+
+
+async def _plan_event(uow: UnitOfWork, consumer: str, event: CloudEvent,
+                      payload: dict[str, object], thresholds: Mapping[str, Decimal]) -> bool:
+    if not await uow.first_time(consumer, event.id):
+        return False
+    kind = await _kind(uow, event, payload, thresholds)
+    added = await _plan_all(uow, event, kind, _payload(payload, kind, thresholds)) \
+        if kind else []
     return any(delivery.status is DeliveryStatus.PENDING for delivery in added)
