@@ -208,6 +208,14 @@ async def _checks(conn: asyncpg.Connection, mailbox: _Mailbox) -> str:
             f"{inbox} events in the inbox")
 
 
+async def _idle_share(pid: int, seconds: float = 3.0) -> float:
+    """The share of a core the notifications process uses with nothing to send (its pollers)."""
+    await asyncio.sleep(1.0)  # the replica's last commits
+    cpu = _cpu_seconds(pid)
+    await asyncio.sleep(seconds)
+    return (_cpu_seconds(pid) - cpu) / seconds
+
+
 def _outgoing(pdf: bytes, count: int) -> list[OutgoingEmail]:
     return [OutgoingEmail(recipient=f"ebill{n}@example.md", subject=f"Factura TF-2026/{n:06d}",
                           body="Factura", message_id=f"<baseline-{uuid.uuid4()}@tarifa.local>",
@@ -244,9 +252,11 @@ async def _run(count: int, baseline_count: int, pdf: bytes, smtp_port: int,
                 conn = await asyncpg.connect(database_url)
                 try:
                     await _seed(conn, amqp_url, count)
+                    idle = await _idle_share(pid)
                     seconds, cpu = await _emails(amqp_url, mailbox, count, pid)
                     await asyncio.sleep(0.5)  # the last attempts' commits
-                    checks = await _checks(conn, mailbox)
+                    checks = (await _checks(conn, mailbox)
+                              + f"; with nothing to send it used {idle:.1%} of a core")
                 finally:
                     await conn.close()
         baseline = await _baseline(smtp_port, pdf, baseline_count)
