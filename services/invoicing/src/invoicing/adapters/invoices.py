@@ -33,7 +33,8 @@ INVOICE_DOCUMENT = "invoice"
 _OPEN = [status.value for status in OPEN]
 _UNPAID = [InvoiceStatus.ISSUED.value, InvoiceStatus.PARTIALLY_PAID.value]
 _RECEIVED = [EntryKind.PAYMENT.value, EntryKind.CREDIT.value, EntryKind.REFUND.value]
-_FIELDS = [c for c in invoices.c if c.name not in ("customer", "document_ready", "reminded_on")]
+_FIELDS = [c for c in invoices.c if c.name not in ("customer", "document_ready", "reminded_on",
+                                                       "document_failure")]
 
 
 def _customer(account: BillingAccount) -> dict[str, str]:
@@ -136,7 +137,8 @@ class SqlInvoices:
 
     async def pending_documents(self, limit: int) -> list[str]:
         rows = await self._session.scalars(
-            select(invoices.c.id).where(invoices.c.document_ready.is_(False))
+            select(invoices.c.id).where(invoices.c.document_ready.is_(False),
+                                        invoices.c.document_failure.is_(None))
             .order_by(invoices.c.issued_at, invoices.c.number).limit(limit))
         return list(rows)
 

@@ -148,6 +148,7 @@ invoices = Table(
     Column("document_ready", Boolean, nullable=False, server_default=text("false")),
     Column("vat_breakdown", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
     Column("reminded_on", Date),
+    Column("document_failure", Text),
     UniqueConstraint("account_id", "period_end", name="invoices_one_per_period"),
 )
 Index("invoices_account_period", invoices.c.account_id, invoices.c.period_end)

@@ -9,6 +9,7 @@ from tarifa.uow import SqlUnitOfWork
 from invoicing.adapters.carries import SqlCarries
 from invoicing.adapters.corrections import SqlCreditNotes, SqlDetailedBills
 from invoicing.adapters.detailed_bill_subscriptions import SqlDetailedBillSubscriptions
+from invoicing.adapters.document_failures import SqlDocumentFailures
 from invoicing.adapters.documents import SqlDocuments
 from invoicing.adapters.invoices import SqlInvoices
 from invoicing.adapters.repositories import SqlAccountsReplica, SqlBillingRuns, SqlLedger
@@ -29,6 +30,7 @@ class InvoicingUnitOfWork(SqlUnitOfWork):
         self.schedule = SqlRunSchedule(session)
         self.statements = SqlStatements(session)
         self.documents = SqlDocuments(session)
+        self.document_failures = SqlDocumentFailures(session)
         self.credit_notes = SqlCreditNotes(session)
         self.detailed_bills = SqlDetailedBills(session)
         self.subscriptions = SqlDetailedBillSubscriptions(session)

@@ -26,13 +26,13 @@ from invoicing.domain.schedule import ListedRun
 from invoicing.domain.statement import Statement, StatementLine
 from invoicing.domain.statistics import LedgerSum
 from invoicing.domain.usage_record import UsageRecord
+from invoicing.service.document_ports import DocumentFailures
 from invoicing.service.usage_ports import UsagePostings
 
-__all__ = ["AccountsReplica", "BillingRuns", "Carries", "Credit", "CreditNotes", "DetailedBillSubscriptions",
-           "DetailedBills",
-           "DocumentRenderer", "DocumentVerifier", "Documents", "Invoices", "Ledger",
-           "LedgerStatistics", "ProgressBoard", "RatedUsage", "RecordsUnavailable", "RunSchedule",
-           "StatementChunks",
+__all__ = ["AccountsReplica", "BillingRuns", "Carries", "Credit", "CreditNotes",
+           "DetailedBillSubscriptions", "DetailedBills", "DocumentFailures", "DocumentRenderer",
+           "DocumentVerifier", "Documents", "Invoices", "Ledger", "LedgerStatistics",
+           "ProgressBoard", "RatedUsage", "RecordsUnavailable", "RunSchedule", "StatementChunks",
            "UnitOfWork", "UsagePostings", "Verdict"]
 
 Credit = tuple[str, Decimal]
@@ -271,6 +271,9 @@ class UnitOfWork(BaseUnitOfWork, Protocol):
 
     @property
     def documents(self) -> Documents: ...
+
+    @property
+    def document_failures(self) -> DocumentFailures: ...
 
     @property
     def credit_notes(self) -> CreditNotes: ...

@@ -33,9 +33,16 @@ RUNNER = Actor.system("invoicing.billing-run")
 """Who executes a run an operator started (the invoices and the run's end are audited so)."""
 
 
-def _not_billed(failed: list[str], named: int = 20) -> str:
-    more = f" and {len(failed) - named} more" if len(failed) > named else ""
-    return f"accounts not billed: {', '.join(failed[:named])}{more} (see the run's failures)"
+def _named(what: str, accounts: list[str], named: int = 20) -> str:
+    more = f" and {len(accounts) - named} more" if len(accounts) > named else ""
+    return f"{what}: {', '.join(accounts[:named])}{more}"
+
+
+def _unfinished(failed: list[str], undocumented: list[str]) -> str:
+    """Which accounts the run could not bill, or billed without their document."""
+    parts = ([_named("accounts not billed", failed)] if failed else []) + (
+        [_named("documents not made", undocumented)] if undocumented else [])
+    return f"{'; '.join(parts)} (see the run's failures)"
 
 
 def _reason(exc: Exception) -> str:
@@ -115,15 +122,16 @@ class BillingRunner:
             await self.finish_documents()
             if run is not None:
                 await make_print_batch(self._new_uow, self._renderer, run)
+            undocumented = await self._undocumented(run_id)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
             log.error("billing_run_failed", run_id=run_id, error=repr(exc), exc_info=True)
             await self._finish(run_id, RunStatus.FAILED, repr(exc))
             return
-        if failed:
+        if failed or undocumented:
             # The other accounts are billed; starting the run again bills these (idempotently).
-            await self._finish(run_id, RunStatus.FAILED, _not_billed(failed))
+            await self._finish(run_id, RunStatus.FAILED, _unfinished(failed, undocumented))
             return
         await self._finish(run_id, RunStatus.COMPLETED)
         log.info("billing_run_completed", run_id=run_id)
@@ -182,6 +190,10 @@ class BillingRunner:
             await uow.runs.set_accounts(run_id, len(account_ids))
             await uow.commit()
         return run, account_ids
+
+    async def _undocumented(self, run_id: str) -> list[str]:
+        async with self._new_uow() as uow:
+            return await uow.document_failures.of_run(run_id)
 
     async def _finish(self, run_id: str, status: RunStatus, error: str | None = None) -> None:
         async with self._new_uow().acting(RUNNER) as uow:
