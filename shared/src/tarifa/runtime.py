@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from tarifa.clock import Clock, ControllableClock, SystemClock
 from tarifa.db import create_engine, sessionmaker_for
+from tarifa.heap import settle_heap
 from tarifa.jwks import RemoteKeys
 from tarifa.logging import configure_logging, get_logger
 from tarifa.messaging.backlog import record_backlog
@@ -120,6 +121,9 @@ async def _lifespan(runtime: Runtime) -> AsyncIterator[None]:
         try:
             for hook in runtime.on_start:
                 await hook()
+            if not runtime.settings.test_mode:
+                # tests start and stop many apps in one process: frozen, their cycles would stay
+                settle_heap()
             yield
         finally:
             await _stop_all(runtime.on_stop)

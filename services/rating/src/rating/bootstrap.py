@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -34,7 +33,6 @@ from rating.settings import RatingSettings
 __all__ = ["MIGRATIONS", "build_app"]
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
-YOUNG = 50_000
 PUBLISHES = ["rating.plan.published", "rating.usage.rated", "rating.fee.charged",
              "rating.allowance.exhausted", "rating.usage.rerated", "rating.package.published",
              "rating.package.switched_on", "rating.package.switched_off"]
@@ -75,19 +73,6 @@ def _jobs(runtime: Runtime, settings: RatingSettings, policy: RatingPolicy,
               settings.parked_interval)
 
 
-async def _settle_heap() -> None:
-    """Move what the started service holds for good (modules, app, engine, caches) out of the
-    collector's reach: a rated batch allocates tens of thousands of objects, and each full
-    collection would otherwise walk the whole heap again (about a quarter of the CPU of a batch).
-    Garbage made of cycles is still collected; only what lives now is never scanned again. The
-    youngest generation is collected after ``YOUNG`` allocations instead of 700, so a batch's
-    records, alive until it commits, are not scanned and promoted again and again while it is
-    rated (almost all of its objects are freed by their reference counts anyway)."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(YOUNG, *gc.get_threshold()[1:])
-
-
 def _policy(settings: RatingSettings) -> RatingPolicy:
     return RatingPolicy(late_usage=timedelta(days=settings.late_usage_days),
                         parked_usage=timedelta(hours=settings.parked_usage_hours))
@@ -106,9 +91,6 @@ def build_app(settings: RatingSettings) -> FastAPI:
     _jobs(runtime, settings, policy, new_uow)
     runtime.publishes(PUBLISHES)
     _document_batch_processed(runtime)
-    if not settings.test_mode:
-        # tests start and stop many apps in one process: frozen, their cycles would never go
-        runtime.on_start.append(_settle_heap)
 
     def records_uow() -> RecordsUnitOfWork:
         return RecordsUnitOfWork(runtime.sessions, service="rating", clock=runtime.clock,
