@@ -75,13 +75,12 @@ def _policy(settings: NotificationsSettings) -> RetryPolicy:
 
 
 def _sending(settings: NotificationsSettings, runtime: Runtime, sms: SmppSender) -> Sending:
-    client = httpx.AsyncClient(base_url=settings.invoicing_url, timeout=settings.invoicing_timeout)
-    runtime.on_stop.append(client.aclose)
-
-    credentials = ClientCredentials(settings.accounts_url, settings.client_id,
-                                    settings.client_secret.get_secret_value())
-    return Sending(mailer=_mailer(settings, runtime),
-                   documents=HttpInvoiceDocuments(client, credentials.token),
+    documents = HttpInvoiceDocuments(settings.invoicing_url, settings.invoicing_timeout,
+                                     ClientCredentials(settings.accounts_url, settings.client_id,
+                                                       settings.client_secret.get_secret_value()
+                                                       ).token)
+    runtime.on_stop.append(documents.close)
+    return Sending(mailer=_mailer(settings, runtime), documents=documents,
                    policy=_policy(settings), mail_domain=settings.smtp_from.rpartition("@")[2],
                    sms=sms)
 
