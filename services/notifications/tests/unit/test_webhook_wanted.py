@@ -3,6 +3,7 @@ after it or at once after ``forget``."""
 
 from __future__ import annotations
 
+import asyncio
 from types import TracebackType
 from typing import Any, cast
 
@@ -18,6 +19,7 @@ class _Endpoints:
 
     async def wanted_types(self) -> set[str]:
         self.reads += 1
+        await asyncio.sleep(0)  # a round trip: other events run meanwhile
         types = set(self.types)
         if self.during_read:
             self.during_read()
@@ -73,3 +75,15 @@ async def test_forget_reads_again_at_once_and_a_read_under_way_is_not_kept() -> 
     endpoints.types = set()
     assert not await wanted.wanted(_uow(endpoints), "payments.payment.received")
     assert endpoints.reads == 3
+
+
+async def test_events_that_find_the_types_out_of_date_together_share_one_read() -> None:
+    endpoints, clock = _Endpoints(), _Clock()
+    wanted = WantedTypes(1.0, clock)
+    endpoints.types = {"invoicing.invoice.issued"}
+    answers = await asyncio.gather(*(wanted.wanted(_uow(endpoints), "invoicing.invoice.issued")
+                                     for _ in range(20)))
+    assert all(answers) and endpoints.reads == 1
+    clock.now += 1.0
+    await asyncio.gather(*(wanted.wanted(_uow(endpoints), "x") for _ in range(5)))
+    assert endpoints.reads == 2
