@@ -105,7 +105,7 @@ def build_runtime(settings: ServiceSettings, *, verifier: TokenVerifier | None =
     clock: Clock = ControllableClock() if settings.test_mode else SystemClock()
     return Runtime(
         settings=settings, engine=engine, sessions=sessions,
-        broker=FailoverBroker(settings.amqp_url, logger=None),
+        broker=FailoverBroker(settings.amqp_url, logger=None, apply_types=False),
         relay=OutboxRelay(sessions, settings.amqp_url, interval=settings.relay_interval),
         clock=clock, tokens=verifier or _verifier(settings),
     )

@@ -14,6 +14,7 @@ from faststream import AckPolicy
 from faststream.rabbit.annotations import RabbitMessage
 from pydantic import ValidationError
 from tarifa.logging import get_logger
+from tarifa.messaging.consumer import delivery
 from tarifa.messaging.topology import quorum_queue
 from tarifa.runtime import Runtime
 
@@ -51,4 +52,4 @@ def register_code_consumer(runtime: Runtime, new_uow: Callable[[], UnitOfWork],
 
     runtime.broker.subscriber(
         quorum_queue(OTP_QUEUE, ttl_ms=OTP_TTL_MS), ack_policy=AckPolicy.NACK_ON_ERROR,
-        title=OTP_QUEUE, description="one-time codes to send by SMS at once")(on_code)
+        decoder=delivery, title=OTP_QUEUE, description="one-time codes to send by SMS at once")(on_code)

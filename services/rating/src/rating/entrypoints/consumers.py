@@ -21,6 +21,7 @@ from faststream import AckPolicy
 from faststream.rabbit.annotations import RabbitMessage
 from tarifa.correlation import accepted, correlated
 from tarifa.logging import get_logger
+from tarifa.messaging.consumer import delivery
 from tarifa.messaging.envelope import CloudEvent
 from tarifa.messaging.retry import retry_transient
 from tarifa.messaging.topology import quorum_queue
@@ -99,6 +100,7 @@ def _subscribe_ingest(runtime: Runtime, new_uow: Callable[[], UnitOfWork],
 
     runtime.broker.subscriber(
         quorum_queue(INGEST_QUEUE), ack_policy=AckPolicy.NACK_ON_ERROR, title=INGEST_QUEUE,
+        decoder=delivery,
         description="usage batches from mediation: {\"records\": [...]}",
     )(on_batch)
     runtime.queues.append(INGEST_QUEUE)
