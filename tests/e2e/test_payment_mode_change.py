@@ -75,6 +75,11 @@ async def test_a_prepaid_account_moves_to_postpaid_in_the_middle_of_a_month(suit
         assert (await _move(http, suite, op, account_id))["payment_mode"] == "postpaid"
         await move_clocks(http, suite, "2026-06-11T09:00:00+00:00")
         await move_clocks(http, suite, "2026-07-01T06:00:00+00:00")
+        # every fee is in the ledger before the month is stated: 100.00 - 70.00 - July's 90.00
+        balance = await eventually(
+            lambda: http.get(f"{suite.url('invoicing')}/v1/accounts/{account_id}/balance",
+                             headers=op), lambda r: r.json().get("balance") == "-60.00")
+        assert balance.json()["currency"] == "MDL"
         invoice = await _run(http, suite, op, account_id)
         # June 11 to 30 on the postpaid plan: 20 days of 3.00. The pass of June 11 charges it at
         # once when rating has heard of the new mode by then, else the next pass does.
@@ -86,7 +91,3 @@ async def test_a_prepaid_account_moves_to_postpaid_in_the_middle_of_a_month(suit
             "2026-07-01", "monthly", "90.00")  # charged in advance, as a postpaid month
         assert Decimal(invoice["total_charges"]) == Decimal("70.00"), invoice
         assert invoice["due_date"] == "2026-07-16", invoice
-        balance = await eventually(
-            lambda: http.get(f"{suite.url('invoicing')}/v1/accounts/{account_id}/balance",
-                             headers=op), lambda r: r.json().get("balance") == "-60.00")
-        assert balance.json()["currency"] == "MDL"
