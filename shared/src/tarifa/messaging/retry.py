@@ -20,12 +20,19 @@ from aiormq.exceptions import AMQPConnectionError
 
 from tarifa.logging import get_logger
 
-__all__ = ["backoff_delay", "is_transient", "retry_transient"]
+__all__ = ["NotYet", "backoff_delay", "is_transient", "retry_transient"]
 
 T = TypeVar("T")
 log = get_logger(__name__)
 
+class NotYet(Exception):
+    """The message needs another one handled first (an account's opening before its line):
+    handled again a little later it succeeds, so it waits like a server's outage instead of
+    spending the delivery limit while the other one is on its way."""
+
+
 TRANSIENT_TYPES: tuple[type[BaseException], ...] = (
+    NotYet,
     OSError,  # connection refused/reset, unreachable host, socket timeouts
     asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
     asyncpg.SerializationError, asyncpg.DeadlockDetectedError,

@@ -8,6 +8,7 @@ from typing import Any
 
 from tarifa.messaging.catalogue import AccountOpened, AccountUpdated, LineActivated
 from tarifa.messaging.envelope import CloudEvent
+from tarifa.messaging.retry import NotYet
 
 from invoicing.domain.account import BillingAccount, local_date
 from invoicing.domain.ledger import ledger_currency
@@ -16,8 +17,8 @@ from invoicing.service.ports import UnitOfWork
 __all__ = ["AccountNotKnownYet", "record_account", "record_account_update", "record_line"]
 
 
-class AccountNotKnownYet(Exception):
-    """An update of an account whose opening has not arrived yet: try again later."""
+class AccountNotKnownYet(NotYet):
+    """An update or a line of an account whose opening has not arrived yet: try again later."""
 
 
 def _delivery_address(delivery: dict[str, Any], fallback: str) -> str:
@@ -84,6 +85,9 @@ async def record_line(uow: UnitOfWork, consumer: str, event: CloudEvent) -> None
     async with uow:
         if await uow.first_time(consumer, event.id):
             account = await uow.accounts.get(data.account_id)
+            if account is None:  # its connection day is a day where the account lives
+                raise AccountNotKnownYet(f"line {data.msisdn}: account {data.account_id} "
+                                         "is not known yet")
             await uow.accounts.add_line(data.msisdn, data.account_id,
                                         local_date(account, data.connected_at))
             await uow.commit()
