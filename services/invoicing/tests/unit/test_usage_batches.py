@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 from invoicing.domain.ledger import LedgerError
-from invoicing.entrypoints.usage_batches import UsageBatches
+from tarifa.messaging.batches import DeliveryBatches as UsageBatches
 from tarifa.messaging.envelope import CloudEvent, new_event
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import pytest
-from notifications.entrypoints.notice_batches import NoticeBatches
+from tarifa.messaging.batches import DeliveryBatches as NoticeBatches
 from tarifa.messaging.envelope import CloudEvent, new_event
 
 

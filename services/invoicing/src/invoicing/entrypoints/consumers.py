@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 
+from tarifa.messaging.batches import DeliveryBatches
 from tarifa.messaging.envelope import CloudEvent, PoisonMessage
 from tarifa.runtime import Runtime
 
 from invoicing.domain.ledger import LedgerError
-from invoicing.entrypoints.usage_batches import UsageBatches
 from invoicing.service.bonus import record_bonus_credit
 from invoicing.service.charges import record_fee, record_rerating
 from invoicing.service.payments import record_payment
@@ -61,7 +61,7 @@ BATCHED: dict[str, BatchUseCase] = {"invoicing.usage-rated": record_usages}
 
 
 def _batched(queue: str, use_case: BatchUseCase, new_uow: Callable[[], UnitOfWork]) -> Handle:
-    batches = UsageBatches(lambda events: use_case(new_uow(), queue, events))
+    batches = DeliveryBatches(lambda events: use_case(new_uow(), queue, events), name="usage-batches")
     return _refusing(batches.handle)
 
 

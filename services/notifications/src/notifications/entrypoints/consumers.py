@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
+from tarifa.messaging.batches import DeliveryBatches
 from tarifa.messaging.consumer import EventHandler
 from tarifa.messaging.envelope import CloudEvent
 from tarifa.runtime import Runtime
@@ -13,7 +14,6 @@ from notifications.domain.balance import LOW_BALANCE
 from notifications.domain.catalogue import NOTIFIED_EVENTS
 from notifications.domain.otp import EVENT as OTP_EVENT
 from notifications.domain.routing import INVOICE_ISSUED
-from notifications.entrypoints.notice_batches import NoticeBatches
 from notifications.service.contacts import record_account_opened, record_account_updated
 from notifications.service.notices import plan_batch, plan_notices
 from notifications.service.ports import UnitOfWork
@@ -54,7 +54,7 @@ def _batched(new_uow: Callable[[], UnitOfWork], queue: str, wake_dispatcher: Cal
         if await plan_batch(new_uow(), queue, events, low_balance):
             wake_dispatcher()
 
-    return NoticeBatches(plan).handle
+    return DeliveryBatches(plan, most=32, name="notice-batches").handle
 
 
 def register_consumers(runtime: Runtime, new_uow: Callable[[], UnitOfWork],

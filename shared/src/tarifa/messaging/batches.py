@@ -1,10 +1,9 @@
-"""Deliveries of ``rating.usage.rated`` posted together: those that arrive while a posting runs
-wait for it, then up to ``most`` of them go into the ledger in one transaction
-(``record_usages``). Each delivery is settled when its transaction is: it is acked once its
-batch is durable, so a crash loses nothing and a redelivery finds the event in the inbox.
-
-If the transaction of several fails, each of them is posted alone, so a batch the ledger
-refuses (``LedgerError``) is refused by itself and the others are posted.
+"""Deliveries handled together: those that arrive while a batch is handled wait for it, then
+up to ``most`` of them are handled in one transaction. Each delivery is settled when its
+transaction is: it is acked once its batch is durable, so a crash loses nothing and a
+redelivery finds the event in the inbox. If the transaction of several fails, each of them is
+handled alone, so an event refused is refused by itself and the others go on. Invoicing posts
+``rating.usage.rated`` so, notifications plans ``invoicing.invoice.issued`` so.
 """
 
 from __future__ import annotations
@@ -14,24 +13,24 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from tarifa.messaging.envelope import CloudEvent
 
-__all__ = ["UsageBatches"]
+__all__ = ["DeliveryBatches"]
 
-Post = Callable[[Sequence[CloudEvent]], Awaitable[None]]
+Handle = Callable[[Sequence[CloudEvent]], Awaitable[None]]
 _Waiting = tuple[CloudEvent, "asyncio.Future[None]"]
 
 
-class UsageBatches:
-    def __init__(self, post: Post, *, most: int = 16) -> None:
-        self._post, self._most = post, most
+class DeliveryBatches:
+    def __init__(self, post: Handle, *, most: int = 16, name: str = "delivery-batches") -> None:
+        self._post, self._most, self._name = post, most, name
         self._waiting: list[_Waiting] = []
         self._draining: asyncio.Task[None] | None = None
 
     async def handle(self, event: CloudEvent) -> None:
-        """Post ``event`` with those waiting beside it; raise what posting it alone raised."""
+        """Handle ``event`` with those waiting beside it; raise what handling it alone raised."""
         settled: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiting.append((event, settled))
         if self._draining is None or self._draining.done():
-            self._draining = asyncio.create_task(self._drain(), name="usage-batches")
+            self._draining = asyncio.create_task(self._drain(), name=self._name)
         await settled
 
     async def _drain(self) -> None:
