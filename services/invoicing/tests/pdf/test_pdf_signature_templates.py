@@ -25,7 +25,8 @@ from .conftest import DocumentSettingsDouble, make_statement
 
 def _container(pdf: bytes) -> cms.ContentInfo:
     contents = re.findall(rb"/Contents\s*<([0-9a-fA-F]+)>", pdf)[-1]
-    return cms.ContentInfo.load(bytes.fromhex(contents.decode()).rstrip(b"\0"))
+    # the container is zero-padded to its reserved size and may itself end in a zero byte
+    return cms.ContentInfo.load(bytes.fromhex(contents.decode()), strict=False)
 
 
 def _sign_three(settings: DocumentSettingsDouble,
