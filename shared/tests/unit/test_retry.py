@@ -6,8 +6,9 @@ import asyncpg
 import pytest
 import sqlalchemy.exc
 from aiormq.exceptions import AMQPConnectionError
+from tarifa.messaging import retry
 from tarifa.messaging.envelope import PoisonMessage
-from tarifa.messaging.retry import backoff_delay, is_transient, retry_transient
+from tarifa.messaging.retry import NotYet, backoff_delay, is_transient, retry_transient
 
 
 def _wrapped(orig: BaseException) -> sqlalchemy.exc.DBAPIError:
@@ -97,3 +98,31 @@ async def test_a_content_error_is_raised_at_once() -> None:
     with pytest.raises(PoisonMessage):
         await retry_transient(call, what="sample", base=0.001, cap=0.002)
     assert tries == [1]
+
+
+async def test_a_message_waiting_for_another_stops_waiting_after_its_patience(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(retry, "NOT_YET_PATIENCE", 0.05)
+    tries: list[int] = []
+
+    async def call() -> str:
+        tries.append(1)
+        raise NotYet("the account is not known yet")
+
+    with pytest.raises(NotYet):
+        await retry_transient(call, what="test", base=0.01, cap=0.02)
+    assert len(tries) >= 2
+
+
+async def test_a_server_outage_is_waited_out_past_the_patience_for_other_messages(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(retry, "NOT_YET_PATIENCE", 0.0)
+    tries: list[int] = []
+
+    async def call() -> str:
+        tries.append(1)
+        if len(tries) < 4:
+            raise ConnectionRefusedError(111, "Connect call failed")
+        return "done"
+
+    assert await retry_transient(call, what="test", base=0.01, cap=0.02) == "done"

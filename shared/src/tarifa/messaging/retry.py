@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from typing import TypeVar
 
@@ -28,7 +29,13 @@ log = get_logger(__name__)
 class NotYet(Exception):
     """The message needs another one handled first (an account's opening before its line):
     handled again a little later it succeeds, so it waits like a server's outage instead of
-    spending the delivery limit while the other one is on its way."""
+    spending the delivery limit while the other one is on its way. The wait is bounded
+    (``NOT_YET_PATIENCE``): a message whose first one never comes (it was refused) is then
+    handled as a failure and, past the delivery limit, set aside in the dead-letter queue."""
+
+
+NOT_YET_PATIENCE = 120.0
+"""Seconds a message waits in-process for the one it needs before it counts as failed."""
 
 
 TRANSIENT_TYPES: tuple[type[BaseException], ...] = (
@@ -85,6 +92,12 @@ def backoff_delay(attempt: int, *, base: float = 0.2, cap: float = 10.0) -> floa
     return ceiling / 2 + random.uniform(0, ceiling / 2)  # jitter, not secrecy
 
 
+def _waited_enough(exc: BaseException, started: float) -> bool:
+    """A message still waiting for another after ``NOT_YET_PATIENCE`` stops waiting."""
+    return (time.monotonic() - started > NOT_YET_PATIENCE
+            and any(isinstance(e, NotYet) for e in _chain(exc)))
+
+
 async def retry_transient(call: Callable[[], Awaitable[T]], *, what: str,
                           base: float = 0.2, cap: float = 10.0,
                           on_retry: Callable[[], None] | None = None) -> T:
@@ -93,12 +106,12 @@ async def retry_transient(call: Callable[[], Awaitable[T]], *, what: str,
     ``call`` must build its unit of work afresh each time, so a retry never reuses a session
     whose connection died with the server. ``on_retry`` is told of each transient failure.
     """
-    attempt = 0
+    attempt, started = 0, time.monotonic()
     while True:
         try:
             return await call()
         except Exception as exc:
-            if not is_transient(exc):
+            if not is_transient(exc) or _waited_enough(exc, started):
                 raise
             delay = backoff_delay(attempt, base=base, cap=cap)
             log.warning("transient_failure", what=what, attempt=attempt + 1,

@@ -18,12 +18,9 @@ from tarifa.messaging.envelope import CloudEvent
 from invoicing.domain.invoice import Invoice
 from invoicing.service.billing import BillingPolicy, issue_invoice
 from invoicing.service.ports import UnitOfWork
+from invoicing.service.replica import AccountNotKnownYet
 
-__all__ = ["AccountNotKnownYet", "issue_final_invoice"]
-
-
-class AccountNotKnownYet(Exception):
-    """The closing of an account the replica has not heard of: try again later."""
+__all__ = ["issue_final_invoice"]
 
 
 async def issue_final_invoice(uow: UnitOfWork, policy: BillingPolicy, consumer: str,
