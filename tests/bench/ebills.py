@@ -58,6 +58,7 @@ from pydantic import SecretStr
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
 from pyhanko.sign.timestamps import DummyTimeStamper
+from tarifa.testing.cpu import cpu_seconds
 
 DEFAULT_COUNT = 200
 BASELINE_COUNT = 60  # the baseline's rate is steady; more statements only make the run longer
@@ -126,15 +127,9 @@ class _Run(NamedTuple):
     workers_ms: float  # CPU milliseconds per document in the worker processes, together
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User and system CPU time of process ``pid`` so far (from /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def _workers_cpu(renderer: PdfRenderer) -> float:
     pool = renderer._pool  # the bench looks inside: the engine does not expose its processes
-    return sum(_cpu_seconds(pid) for pid in (pool._processes if pool else {}))  # type: ignore[attr-defined]
+    return sum(cpu_seconds(pid) for pid in (pool._processes if pool else {}))  # type: ignore[attr-defined]
 
 
 async def _engine(statements: list[Statement], settings: _Settings) -> _Run:

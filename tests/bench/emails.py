@@ -45,6 +45,7 @@ from notifications.domain.message import Attachment, OutgoingEmail
 from tarifa.messaging.catalogue import AccountOpened, EventData, InvoiceIssued
 from tarifa.messaging.envelope import new_event
 from tarifa.messaging.topology import EVENTS_EXCHANGE, declare_base
+from tarifa.testing.cpu import cpu_seconds
 from tarifa.testing.keys import TEST_SIGNER
 from tarifa.testing.servers import amqp_server, create_vhost, delete_vhost, drop_database, new_database
 
@@ -105,12 +106,6 @@ async def _ready(port: int, process: asyncio.subprocess.Process) -> None:
                     return
             await asyncio.sleep(0.25)
     raise TimeoutError("the notifications process never became ready")
-
-
-def _cpu_seconds(pid: int) -> float:
-    """User and system CPU the process has used so far (Linux ``/proc``)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 @asynccontextmanager
@@ -192,10 +187,10 @@ async def _emails(amqp_url: str, mailbox: _Mailbox, count: int, pid: int) -> tup
     async def received() -> bool:
         return mailbox.count >= count
 
-    started, cpu = time.perf_counter(), _cpu_seconds(pid)
+    started, cpu = time.perf_counter(), cpu_seconds(pid)
     await _publish(amqp_url, _invoices(count))
     await _until("the e-bill emails", received, timeout=600)
-    return time.perf_counter() - started, _cpu_seconds(pid) - cpu
+    return time.perf_counter() - started, cpu_seconds(pid) - cpu
 
 
 async def _checks(conn: asyncpg.Connection, mailbox: _Mailbox) -> str:
@@ -211,9 +206,9 @@ async def _checks(conn: asyncpg.Connection, mailbox: _Mailbox) -> str:
 async def _idle_share(pid: int, seconds: float = 3.0) -> float:
     """The share of a core the notifications process uses with nothing to send (its pollers)."""
     await asyncio.sleep(1.0)  # the replica's last commits
-    cpu = _cpu_seconds(pid)
+    cpu = cpu_seconds(pid)
     await asyncio.sleep(seconds)
-    return (_cpu_seconds(pid) - cpu) / seconds
+    return (cpu_seconds(pid) - cpu) / seconds
 
 
 def _outgoing(pdf: bytes, count: int) -> list[OutgoingEmail]:

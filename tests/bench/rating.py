@@ -48,6 +48,7 @@ from tarifa.messaging.catalogue import AccountOpened, EventData, LineActivated  
 from tarifa.messaging.envelope import new_event  # noqa: E402
 from tarifa.messaging.topology import EVENTS_EXCHANGE, declare_base  # noqa: E402
 from tarifa.testing.apps import bearer, running_client  # noqa: E402
+from tarifa.testing.cpu import cpu_seconds, server_cpu_seconds  # noqa: E402
 from tarifa.testing.keys import TEST_SIGNER  # noqa: E402
 from tarifa.testing.servers import amqp_server, create_vhost, delete_vhost, drop_database, new_database  # noqa: E402
 
@@ -135,12 +136,19 @@ async def _count(conn: asyncpg.Connection, table: str, wanted: int, timeout: flo
         await asyncio.sleep(0.05)
 
 
-async def _seed(client: httpx.AsyncClient, conn: asyncpg.Connection, amqp_url: str, lines: int) -> None:
+async def _seed(client: httpx.AsyncClient, conn: asyncpg.Connection, amqp_url: str, lines: int,
+                ledger_url: str) -> None:
+    """The plan, and the lines known to rating and to invoicing's replica before the clock runs."""
     response = await client.put("/v1/plans/bench", json=PLAN, headers=bearer(TEST_SIGNER, Role.OPERATOR))
     response.raise_for_status()
     events = [new_event("bench", e.routing_key, e, now=datetime.now(UTC)) for e in _line_events(lines)]
     await _publish(amqp_url, [(e.routing_key, e.model_dump_json().encode()) for e in events])
     await _count(conn, "lines", lines, timeout=120)
+    ledger = await asyncpg.connect(ledger_url)
+    try:
+        await _count(ledger, "lines", lines, timeout=300)
+    finally:
+        await ledger.close()
 
 
 async def _rate(conn: asyncpg.Connection, amqp_url: str, records: int, per_message: int,
@@ -183,8 +191,9 @@ async def _ready(port: int, process: asyncio.subprocess.Process) -> None:
 
 
 @asynccontextmanager
-async def _processes(service: str, count: int, env: dict[str, str]) -> AsyncIterator[None]:
-    """``count`` processes of ``service`` (``python -m <service> serve``) with ``env``."""
+async def _processes(service: str, count: int, env: dict[str, str]) -> AsyncIterator[list[int]]:
+    """``count`` processes of ``service`` (``python -m <service> serve``) with ``env``; their
+    process ids."""
     started: list[asyncio.subprocess.Process] = []
     try:
         for _ in range(count):
@@ -193,7 +202,7 @@ async def _processes(service: str, count: int, env: dict[str, str]) -> AsyncIter
                 sys.executable, "-m", service, "serve", env=dict(os.environ, **env),
                 stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL))
             await _ready(int(port), started[-1])
-        yield
+        yield [process.pid for process in started]
     finally:
         for process in started:
             process.terminate()
@@ -240,6 +249,27 @@ async def _exactness(conn: asyncpg.Connection, ledger_url: str) -> str:
     return f"rated {rated:.4f} MDL exact, the ledger charged {charged} ({carries} carries)"
 
 
+class _Cpu:
+    """CPU seconds used so far by this process (the in-process rating app, the publisher),
+    the other processes started, and the servers."""
+
+    def __init__(self, pids: dict[str, list[int]]) -> None:
+        self.pids = pids
+        self.used = self._now()
+
+    def _now(self) -> dict[str, float]:
+        used = {"rating (in-process, with the publisher)": time.process_time()}
+        for name, pids in self.pids.items():
+            used[name] = sum(cpu_seconds(pid) for pid in pids)
+        return used | server_cpu_seconds()
+
+    def per_record(self, records: int) -> str:
+        """Microseconds of CPU per record since the start, per process."""
+        now = self._now()
+        return ", ".join(f"{name} {(now[name] - self.used.get(name, 0.0)) * 1e6 / records:.0f}"
+                         for name in now)
+
+
 async def _run(records: int, per_message: int, lines: int, processes: int) -> tuple[float, ...]:
     """CDR/s through ``processes`` rating processes, CDR/s to invoicing's ledger, and rows/s of
     the COPY baseline."""
@@ -254,13 +284,15 @@ async def _run(records: int, per_message: int, lines: int, processes: int) -> tu
             # the other rating processes start before the lines exist, so their first fee pass
             # charges nothing and the figures are usage alone
             async with running_client(build_app(settings)) as client, \
-                    _ledger(ledger_url, amqp_url, tempfile.mkdtemp(prefix="bench-ledger-")), \
-                    _more_consumers(processes - 1, settings):
-                await _seed(client, conn, amqp_url, lines)
+                    _ledger(ledger_url, amqp_url, tempfile.mkdtemp(prefix="bench-ledger-")) as ledger, \
+                    _more_consumers(processes - 1, settings) as others:
+                await _seed(client, conn, amqp_url, lines, ledger_url)
+                cpu = _Cpu({"invoicing": ledger, "other rating processes": others})
                 started = time.perf_counter()
                 rating_seconds = await _rate(conn, amqp_url, records, per_message, lines)
                 await _posted(ledger_url, -(-records // per_message))
                 ledger_seconds = time.perf_counter() - started
+                spent = cpu.per_record(records)
             exactness = await _exactness(conn, ledger_url)
             copied, copy_seconds = await _baseline(conn)
         finally:
@@ -269,6 +301,7 @@ async def _run(records: int, per_message: int, lines: int, processes: int) -> tu
           f"{lines} lines: rated in {rating_seconds:.1f} s, {records / rating_seconds:,.0f} CDR/s; "
           f"in the ledger in {ledger_seconds:.1f} s, {records / ledger_seconds:,.0f} CDR/s; "
           f"{exactness}")
+    print(f"  CPU µs per CDR: {spent}")
     return records / rating_seconds, records / ledger_seconds, copied / copy_seconds
 
 

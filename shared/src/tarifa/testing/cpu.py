@@ -1,0 +1,52 @@
+"""CPU time of processes, read from Linux ``/proc``, for benchmarks that say where time goes.
+
+On a shared machine a wall-clock rate follows the load; the CPU each process spends on a piece
+of work does not, so benchmarks print it beside their rates.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+__all__ = ["cpu_seconds", "server_cpu_seconds"]
+
+SERVERS = {"postgres": "postgresql", "beam.smp": "rabbitmq"}
+"""Executable names of the servers, and what they are called in figures."""
+
+
+def _stat(pid: int | str) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+
+
+def _ticks(fields: list[str]) -> float:
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU that process ``pid`` has used so far."""
+    return _ticks(_stat(pid))
+
+
+def _server_of(pid: str) -> str | None:
+    try:
+        name = Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return None
+    return next((server for prefix, server in SERVERS.items() if name.startswith(prefix)), None)
+
+
+def server_cpu_seconds() -> dict[str, float]:
+    """CPU used so far by every PostgreSQL and RabbitMQ process of the machine, per server.
+
+    A PostgreSQL backend that ends between two readings takes its time with it, so the figures
+    are lower bounds; the benchmarks keep their connections open while they measure.
+    """
+    used = dict.fromkeys(SERVERS.values(), 0.0)
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        server = _server_of(pid)
+        with contextlib.suppress(OSError):
+            if server:
+                used[server] += _ticks(_stat(pid))
+    return used
