@@ -6,6 +6,8 @@ import json
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import pytest
+from pydantic import ValidationError
 from tarifa.messaging.catalogue import PlanPublished
 from tarifa.messaging.envelope import CloudEvent, new_event
 
@@ -29,3 +31,14 @@ def test_decimals_in_bulk_data_are_written_as_decimal_strings() -> None:
     written = json.loads(event.to_json())
     assert written["subject"] == "a1"
     assert written["data"]["accounts"][0]["totals"]["net"] == "0.0208333333"
+
+
+def test_from_json_reads_what_pydantic_reads_and_refuses_what_it_refuses() -> None:
+    event = new_event("rating", "rating.usage.rated", {"batch_id": "b", "accounts": []}, now=NOW,
+                      subject="a1", correlation_id="work-1")
+    body = event.to_json().encode()
+    assert CloudEvent.from_json(body) == CloudEvent.model_validate_json(body) == event
+    for bad in (b"{not json", b"[1, 2]", b'{"id": "x"}', b'"\xff"',
+                body.replace(b'"time":', b'"time": [],"old":')):
+        with pytest.raises(ValidationError):
+            CloudEvent.from_json(bad)

@@ -49,7 +49,7 @@ def subscribe_event(broker: RabbitBroker, queue_name: str, routing_key: str,
 
     async def on_message(message: RabbitMessage) -> None:
         try:
-            event = CloudEvent.model_validate_json(message.body)
+            event = CloudEvent.from_json(message.body)
         except ValidationError:
             log.warning("message_rejected", queue=queue_name, reason="not a CloudEvent")
             count_failure(queue_name, "dead-lettered")

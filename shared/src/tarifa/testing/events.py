@@ -59,7 +59,7 @@ class EventTap:
 
     async def on_message(self, message: AbstractIncomingMessage) -> None:
         async with message.process():
-            event = CloudEvent.model_validate_json(message.body)
+            event = CloudEvent.from_json(message.body)
         problem = refusal(message)
         async with self._arrived:
             if problem:
