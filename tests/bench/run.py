@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-BENCHES = ("rating", "mixed", "fees", "ebills", "statements", "daily_jobs", "emails")
+BENCHES = ("rating", "mixed", "fees", "ebills", "statements", "daily_jobs", "emails",
+           "month_end")
 
 
 def _load(name: str) -> ModuleType:
