@@ -20,10 +20,8 @@ twice. Nothing is asserted on time. Run: ``python tests/bench/month_end.py [N]``
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import importlib.util
 import os
-import socket
 import sys
 import tempfile
 import time
@@ -44,8 +42,9 @@ from tarifa.messaging.catalogue import AccountOpened
 from tarifa.messaging.envelope import new_event
 from tarifa.messaging.topology import EVENTS_EXCHANGE, declare_base
 from tarifa.testing.apps import bearer
-from tarifa.testing.cpu import server_cpu_seconds
+from tarifa.testing.cpu import family_cpu_seconds, server_cpu_seconds
 from tarifa.testing.keys import TEST_SIGNER
+from tarifa.testing.processes import free_port, serving
 from tarifa.testing.servers import amqp_server, create_vhost, delete_vhost, drop_database, new_database
 
 DEFAULT_COUNT = 2_000
@@ -74,44 +73,6 @@ class _Sink:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.recipients.extend(envelope.rcpt_tos)
         return str(await self.box.handle_DATA(server, session, envelope))
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _tail(log: Path) -> str:
-    return log.read_text()[-2000:]
-
-
-async def _ready(port: int, process: asyncio.subprocess.Process, log: Path) -> None:
-    async with httpx.AsyncClient() as client:
-        for _ in range(240):
-            if process.returncode is not None:
-                raise RuntimeError(f"a process exited at start: {_tail(log)}")
-            with contextlib.suppress(httpx.HTTPError):
-                if (await client.get(f"http://127.0.0.1:{port}/health/ready")).status_code == 200:
-                    return
-            await asyncio.sleep(0.25)
-    raise TimeoutError(f"a process never became ready: {_tail(log)}")
-
-
-@asynccontextmanager
-async def _serving(service: str, env: dict[str, str], folder: Path) -> AsyncIterator[tuple[int, int]]:
-    """One ``python -m <service> serve`` process with ``env``; its process id and HTTP port."""
-    port, log = _free_port(), folder / f"{service}.log"
-    with log.open("wb") as out:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", service, "serve", stdout=out, stderr=out,
-            env=dict(os.environ, **env, **{f"{service.upper()}_PORT": str(port)}))
-    try:
-        await _ready(port, process, log)
-        yield process.pid, port
-    finally:
-        process.terminate()
-        await asyncio.wait_for(process.wait(), timeout=60)
 
 
 @asynccontextmanager
@@ -148,7 +109,7 @@ def _notifications_env(database_url: str, amqp_url: str, smtp_port: int, invoici
     return _common_env(amqp_url) | {
         "NOTIFICATIONS_DATABASE_URL": database_url, "NOTIFICATIONS_SMTP_PORT": str(smtp_port),
         "NOTIFICATIONS_INVOICING_URL": invoicing_url, "NOTIFICATIONS_ACCOUNTS_URL": token_url,
-        "NOTIFICATIONS_CLIENT_SECRET": PEERS.SECRET, "NOTIFICATIONS_SMPP_PORT": str(_free_port()),
+        "NOTIFICATIONS_CLIENT_SECRET": PEERS.SECRET, "NOTIFICATIONS_SMPP_PORT": str(free_port()),
         "NOTIFICATIONS_RELAY_INTERVAL": "0.05"}
 
 
@@ -215,24 +176,8 @@ async def _seed(invoicing_url: str, notifications_url: str, amqp_url: str, count
         await conn.close()
 
 
-def _stat(pid: int | str) -> list[int]:
-    with contextlib.suppress(OSError):
-        return [int(f) for f in Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[1:]]
-    return [0] * 20
-
-
-def _family_cpu(pid: int) -> float:
-    """CPU of ``pid``, of its live descendants (the signing workers) and of those it reaped."""
-    parents = {int(child): _stat(child)[0] for child in filter(str.isdigit, os.listdir("/proc"))}
-    family, more = {pid}, {pid}
-    while more:
-        more = {child for child, parent in parents.items() if parent in more}
-        family |= more
-    return sum(sum(_stat(p)[10:14]) for p in family) / os.sysconf("SC_CLK_TCK")
-
-
 def _cpu(pids: dict[str, int]) -> dict[str, float]:
-    used = {name: _family_cpu(pid) for name, pid in pids.items()}
+    used = {name: family_cpu_seconds(pid) for name, pid in pids.items()}
     return used | {"this process": time.process_time()} | server_cpu_seconds()
 
 
@@ -291,11 +236,12 @@ async def _email_checks(sink: _Sink, count: int) -> str:
 async def _run(count: int, sink: _Sink, smtp_port: int) -> tuple[dict[str, Any], str]:
     with PEERS.invoicing_server(b"") as token_url, tempfile.TemporaryDirectory() as folder:
         async with _servers() as (invoicing_db, notifications_db, amqp_url):
-            env = _invoicing_env(invoicing_db, amqp_url, Path(folder) / "documents")
-            async with _serving("invoicing", env, Path(folder)) as (invoicing, port):
+            logs = Path(folder)
+            env = _invoicing_env(invoicing_db, amqp_url, logs / "documents")
+            async with serving("invoicing", env, logs / "invoicing.log") as (invoicing, port):
                 url = f"http://127.0.0.1:{port}"
                 env = _notifications_env(notifications_db, amqp_url, smtp_port, url, token_url)
-                async with _serving("notifications", env, Path(folder)) as (notifications, _), \
+                async with serving("notifications", env, logs / "notifications.log") as (notifications, _), \
                         httpx.AsyncClient(base_url=url, timeout=30) as client:
                     await _seed(invoicing_db, notifications_db, amqp_url, count)
                     pids = {"invoicing": invoicing, "notifications": notifications}
@@ -330,7 +276,7 @@ def _report(count: int, ends: dict[str, Any], checks: str) -> None:
 
 def main(count: int = DEFAULT_COUNT) -> dict[str, float]:
     """Run the benchmark; print per stage and return the seconds each stage ended after the start."""
-    sink, port = _Sink(), _free_port()
+    sink, port = _Sink(), free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
     try:

@@ -10,7 +10,7 @@ import contextlib
 import os
 from pathlib import Path
 
-__all__ = ["cpu_seconds", "server_cpu_seconds"]
+__all__ = ["cpu_seconds", "family_cpu_seconds", "server_cpu_seconds"]
 
 SERVERS = {"postgres": "postgresql", "beam.smp": "rabbitmq"}
 """Executable names of the servers, and what they are called in figures."""
@@ -50,3 +50,27 @@ def server_cpu_seconds() -> dict[str, float]:
             if server:
                 used[server] += _ticks(_stat(pid))
     return used
+
+
+def _parent(pid: str) -> int:
+    with contextlib.suppress(OSError):
+        return int(_stat(pid)[1])
+    return 0
+
+
+def _with_reaped(pid: int) -> float:
+    """CPU of ``pid`` and of the children it has waited for."""
+    with contextlib.suppress(OSError):
+        fields = _stat(pid)
+        return (sum(int(f) for f in fields[11:15])) / os.sysconf("SC_CLK_TCK")
+    return 0.0
+
+
+def family_cpu_seconds(pid: int) -> float:
+    """CPU of ``pid``, of its live descendants (a worker pool) and of those they reaped."""
+    parents = {int(child): _parent(child) for child in filter(str.isdigit, os.listdir("/proc"))}
+    family, more = {pid}, {pid}
+    while more:
+        more = {child for child, parent in parents.items() if parent in more}
+        family |= more
+    return sum(_with_reaped(member) for member in family)
