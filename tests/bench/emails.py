@@ -18,26 +18,19 @@ Prints the figures; asserts nothing on time. Servers come from ``TARIFA_TEST_DAT
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import importlib.util
 import os
-import socket
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from types import ModuleType
 from typing import Any, Protocol
 
 import aio_pika
 import aiosmtplib
 import asyncpg
-import httpx
 from aiosmtpd.controller import Controller
 from notifications.adapters.mime import mime_message
 from notifications.adapters.smtp import SmtpMailer
@@ -47,30 +40,16 @@ from tarifa.messaging.envelope import new_event
 from tarifa.messaging.topology import EVENTS_EXCHANGE, declare_base
 from tarifa.testing.cpu import cpu_seconds
 from tarifa.testing.keys import TEST_SIGNER
-from tarifa.testing.servers import amqp_server, create_vhost, delete_vhost, drop_database, new_database
+from tarifa.testing.modules import beside
+from tarifa.testing.processes import free_port, serving
+from tarifa.testing.servers import fresh_servers
 
 DEFAULT_COUNT = 2_000
 BASELINE_COUNT = 400  # the baseline's rate is steady; more messages only make the run longer
 SENDER = "billing@tarifa.local"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _peers() -> ModuleType:
-    """``emails_peers.py`` beside this file (the benches are loaded by path, not as a package)."""
-    path = Path(__file__).with_name("emails_peers.py")
-    spec = importlib.util.spec_from_file_location("bench_emails_peers", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-PEERS = _peers()
+PEERS = beside(__file__, "emails_peers")
 
 
 class _Mailbox(Protocol):
@@ -81,56 +60,13 @@ class _Mailbox(Protocol):
     with_pdf: int
 
 
-@asynccontextmanager
-async def _servers() -> AsyncIterator[tuple[str, str]]:
-    """A fresh notifications database URL and a vhost URL; both removed at the end."""
-    database_server = os.environ.get("TARIFA_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432")
-    with amqp_server(os.environ.get("TARIFA_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")) \
-            as (amqp_url, ctl):
-        vhost_url, vhost = create_vhost(amqp_url, ctl)
-        database_url = await new_database(database_server.rstrip("/"), "bench_notifications")
-        try:
-            yield database_url, vhost_url
-        finally:
-            await drop_database(database_url)
-            delete_vhost(vhost, ctl)
-
-
-async def _ready(port: int, process: asyncio.subprocess.Process) -> None:
-    async with httpx.AsyncClient() as client:
-        for _ in range(240):
-            if process.returncode is not None:
-                raise RuntimeError("the notifications process exited at start")
-            with contextlib.suppress(httpx.HTTPError):
-                if (await client.get(f"http://127.0.0.1:{port}/health/ready")).status_code == 200:
-                    return
-            await asyncio.sleep(0.25)
-    raise TimeoutError("the notifications process never became ready")
-
-
-@asynccontextmanager
-async def _notifications(env: dict[str, str], log: Path) -> AsyncIterator[int]:
-    """One ``python -m notifications serve`` process with ``env``, its output in ``log``."""
-    port = _free_port()
-    with log.open("wb") as out:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "notifications", "serve", stdout=out, stderr=out,
-            env=dict(os.environ, **env, NOTIFICATIONS_PORT=str(port)))
-    try:
-        await _ready(port, process)
-        yield process.pid
-    finally:
-        process.terminate()
-        await asyncio.wait_for(process.wait(), timeout=30)
-
-
 def _env(database_url: str, amqp_url: str, smtp_port: int, invoicing_url: str) -> dict[str, str]:
     return {"NOTIFICATIONS_DATABASE_URL": database_url, "TARIFA_AMQP_URL": amqp_url,
             "TARIFA_JWT_PUBLIC_KEY": TEST_SIGNER.public_pem(), "TARIFA_LOG_LEVEL": "warning",
             "TARIFA_LOG_JSON": "true", "NOTIFICATIONS_SMTP_PORT": str(smtp_port),
             "NOTIFICATIONS_INVOICING_URL": invoicing_url,
             "NOTIFICATIONS_ACCOUNTS_URL": invoicing_url, "NOTIFICATIONS_CLIENT_SECRET": PEERS.SECRET,
-            "NOTIFICATIONS_SMPP_PORT": str(_free_port()), "NOTIFICATIONS_RELAY_INTERVAL": "0.05"}
+            "NOTIFICATIONS_SMPP_PORT": str(free_port()), "NOTIFICATIONS_RELAY_INTERVAL": "0.05"}
 
 
 def _accounts(count: int) -> list[EventData]:
@@ -241,9 +177,9 @@ async def _mailer_alone(port: int, pdf: bytes, count: int) -> float:
 async def _run(count: int, baseline_count: int, pdf: bytes, smtp_port: int,
                mailbox: _Mailbox) -> tuple[float, float, float, float, str]:
     with PEERS.invoicing_server(pdf) as invoicing_url, tempfile.TemporaryDirectory() as folder:
-        async with _servers() as (database_url, amqp_url):
+        async with fresh_servers("bench_notifications") as ((database_url,), amqp_url):
             env = _env(database_url, amqp_url, smtp_port, invoicing_url)
-            async with _notifications(env, Path(folder) / "notifications.log") as pid:
+            async with serving("notifications", env, Path(folder) / "notifications.log") as (pid, _):
                 conn = await asyncpg.connect(database_url)
                 try:
                     await _seed(conn, amqp_url, count)
@@ -260,7 +196,7 @@ async def _run(count: int, baseline_count: int, pdf: bytes, smtp_port: int,
 
 
 def main(count: int = DEFAULT_COUNT, baseline_count: int = BASELINE_COUNT) -> dict[str, float]:
-    pdf, mailbox, port = PEERS.signed_pdf(), PEERS.MailBox(), _free_port()
+    pdf, mailbox, port = PEERS.signed_pdf(), PEERS.MailBox(), free_port()
     controller = Controller(mailbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:

@@ -7,7 +7,6 @@ Used by ``emails.py``; the PDF is a real signed e-bill from the document engine.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
 import tempfile
 import threading
@@ -21,6 +20,7 @@ from typing import Any
 from invoicing.adapters.pdf import build_renderer
 from tarifa.auth import Principal, Role
 from tarifa.testing.keys import TEST_SIGNER
+from tarifa.testing.modules import beside
 
 SECRET = "bench-notifications-secret"
 
@@ -41,10 +41,7 @@ class MailBox:
 
 def signed_pdf() -> bytes:
     """One signed e-bill as the document engine makes it (development CA and TSA)."""
-    spec = importlib.util.spec_from_file_location("bench_ebills", Path(__file__).with_name("ebills.py"))
-    assert spec is not None and spec.loader is not None
-    ebills = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(ebills)
+    ebills = beside(__file__, "ebills")
 
     async def render(folder: str) -> bytes:
         renderer = build_renderer(ebills._Settings(documents_dir=Path(folder), signing_workers=1))

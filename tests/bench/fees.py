@@ -11,23 +11,13 @@ figures; asserts nothing on time. Run: ``python tests/bench/fees.py [lines]``.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
-from types import ModuleType
 
+from tarifa.testing.modules import beside
 
-def _rating_bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_rating", Path(__file__).with_name("rating.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _rating_bench()  # takes this folder off sys.path before the service imports below
+bench = beside(__file__, "rating")  # takes this folder off sys.path before the service imports below
 
 import asyncpg  # noqa: E402
 from rating.adapters.uow import RatingUnitOfWork  # noqa: E402
@@ -38,6 +28,7 @@ from tarifa.db import prepare_database  # noqa: E402
 from tarifa.runtime import Runtime  # noqa: E402
 from tarifa.testing.apps import running_client  # noqa: E402
 from tarifa.testing.keys import TEST_SIGNER  # noqa: E402
+from tarifa.testing.servers import fresh_servers  # noqa: E402
 
 
 def _uow_factory(runtime: Runtime) -> Callable[[], RatingUnitOfWork]:
@@ -59,7 +50,7 @@ async def _baseline(conn: asyncpg.Connection, new_uow: Callable[[], RatingUnitOf
 
 
 async def main(lines: int = 10_000, baseline_lines: int = 1_000) -> dict[str, float]:
-    async with bench._servers() as (database_url, _ledger_url, amqp_url):
+    async with fresh_servers(*bench.DATABASES) as ((database_url, _ledger_url), amqp_url):
         settings = RatingSettings(database_url=database_url, amqp_url=amqp_url,
                                   jwt_public_key=TEST_SIGNER.public_pem(), relay_interval=0.05,
                                   log_json=True, log_level="warning", fees_interval=3600)

@@ -12,8 +12,6 @@ Run: ``python tests/bench/mixed.py [seconds]``.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
-import os
 import statistics
 import sys
 import tempfile
@@ -22,7 +20,6 @@ import uuid
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType
 
 import asyncpg
 import httpx
@@ -30,7 +27,9 @@ from tarifa.auth import Role
 from tarifa.messaging.envelope import new_event
 from tarifa.testing.apps import bearer
 from tarifa.testing.keys import TEST_SIGNER
-from tarifa.testing.servers import amqp_server, create_vhost, delete_vhost, drop_database, new_database
+from tarifa.testing.modules import beside
+from tarifa.testing.processes import serving
+from tarifa.testing.servers import fresh_servers
 
 PAYMENTS_PER_S = 200
 CDR_PER_S = 20_000
@@ -39,16 +38,7 @@ LINES = 1_000
 SERVICES = ("rating", "invoicing", "payments")
 
 
-def _sibling(name: str) -> ModuleType:
-    """The rating bench, whose plan, lines, records and process starter this one shares."""
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", Path(__file__).with_name(f"{name}.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-RATING = _sibling("rating")
+RATING = beside(__file__, "rating")  # its plan, lines and records
 
 
 def _env(service: str, database_url: str, amqp_url: str) -> dict[str, str]:
@@ -156,26 +146,26 @@ async def _mixed(urls: dict[str, str], ports: dict[str, str], amqp_url: str,
           f"({sent * PER_MESSAGE / (seconds + drained):,.0f} CDR/s over the whole)")
 
 
+async def _started(stack: AsyncExitStack, urls: dict[str, str], amqp_url: str) -> dict[str, str]:
+    """Each service as a process on its database, until ``stack`` closes; their ports."""
+    logs = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-mixed-logs-")))
+    ports: dict[str, str] = {}
+    for s in SERVICES:
+        env = _env(s, urls[s], amqp_url)
+        _pid, port = await stack.enter_async_context(serving(s, env, logs / f"{s}.log"))
+        ports[s] = str(port)
+    return ports
+
+
 async def main(seconds: float = 15.0) -> None:
-    server = os.environ.get("TARIFA_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432")
-    with amqp_server(os.environ.get("TARIFA_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")) \
-            as (amqp_url, ctl):
-        vhost_url, vhost = create_vhost(amqp_url, ctl)
-        urls = {s: await new_database(server.rstrip("/"), f"bench_mixed_{s}") for s in SERVICES}
-        try:
-            async with AsyncExitStack() as stack:
-                envs = {s: _env(s, urls[s], vhost_url) for s in SERVICES}
-                for service in SERVICES:
-                    await stack.enter_async_context(RATING._processes(service, 1, envs[service]))
-                ports = {s: envs[s][f"{s.upper()}_PORT"] for s in SERVICES}
-                await _seed(urls, ports, vhost_url)
-                print(f"baseline: payments alone for 5 s: "
-                      f"{_figures(await _payments(ports['payments'], 5))}")
-                await _mixed(urls, ports, vhost_url, seconds)
-        finally:
-            for url in urls.values():
-                await drop_database(url)
-            delete_vhost(vhost, ctl)
+    prefixes = [f"bench_mixed_{s}" for s in SERVICES]
+    async with fresh_servers(*prefixes) as (databases, vhost_url), AsyncExitStack() as stack:
+        urls = dict(zip(SERVICES, databases, strict=True))
+        ports = await _started(stack, urls, vhost_url)
+        await _seed(urls, ports, vhost_url)
+        print(f"baseline: payments alone for 5 s: "
+              f"{_figures(await _payments(ports['payments'], 5))}")
+        await _mixed(urls, ports, vhost_url, seconds)
 
 
 if __name__ == "__main__":

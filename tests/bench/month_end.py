@@ -20,17 +20,13 @@ twice. Nothing is asserted on time. Run: ``python tests/bench/month_end.py [N]``
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import os
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import aio_pika
@@ -44,24 +40,17 @@ from tarifa.messaging.topology import EVENTS_EXCHANGE, declare_base
 from tarifa.testing.apps import bearer
 from tarifa.testing.cpu import family_cpu_seconds, server_cpu_seconds
 from tarifa.testing.keys import TEST_SIGNER
+from tarifa.testing.modules import beside
 from tarifa.testing.processes import free_port, serving
-from tarifa.testing.servers import amqp_server, create_vhost, delete_vhost, drop_database, new_database
+from tarifa.testing.servers import fresh_servers
 
 DEFAULT_COUNT = 2_000
 MILLION = 1_000_000
 STAGES = ("issued", "documents", "delivered", "emailed")
+DATABASES = ("bench_month_end_invoicing", "bench_month_end_notifications")
 
 
-def _load(name: str) -> ModuleType:
-    """A bench beside this one (the benches are loaded by path, not as a package)."""
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", Path(__file__).with_name(f"{name}.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-PEERS, STATEMENTS = _load("emails_peers"), _load("statements")
+PEERS, STATEMENTS = beside(__file__, "emails_peers"), beside(__file__, "statements")
 
 
 class _Sink:
@@ -73,24 +62,6 @@ class _Sink:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.recipients.extend(envelope.rcpt_tos)
         return str(await self.box.handle_DATA(server, session, envelope))
-
-
-@asynccontextmanager
-async def _servers() -> AsyncIterator[tuple[str, str, str]]:
-    """Fresh invoicing and notifications database URLs and a vhost URL; all removed at the end."""
-    server = os.environ.get("TARIFA_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432")
-    with amqp_server(os.environ.get("TARIFA_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")) \
-            as (amqp_url, ctl):
-        vhost_url, vhost = create_vhost(amqp_url, ctl)
-        urls: list[str] = []
-        try:
-            for prefix in ("bench_month_end_invoicing", "bench_month_end_notifications"):
-                urls.append(await new_database(server.rstrip("/"), prefix))
-            yield urls[0], urls[1], vhost_url
-        finally:
-            for url in urls:
-                await drop_database(url)
-            delete_vhost(vhost, ctl)
 
 
 def _common_env(amqp_url: str) -> dict[str, str]:
@@ -235,7 +206,7 @@ async def _email_checks(sink: _Sink, count: int) -> str:
 
 async def _run(count: int, sink: _Sink, smtp_port: int) -> tuple[dict[str, Any], str]:
     with PEERS.invoicing_server(b"") as token_url, tempfile.TemporaryDirectory() as folder:
-        async with _servers() as (invoicing_db, notifications_db, amqp_url):
+        async with fresh_servers(*DATABASES) as ((invoicing_db, notifications_db), amqp_url):
             logs = Path(folder)
             env = _invoicing_env(invoicing_db, amqp_url, logs / "documents")
             async with serving("invoicing", env, logs / "invoicing.log") as (invoicing, port):

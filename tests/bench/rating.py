@@ -18,16 +18,11 @@ Run: ``python tests/bench/rating.py [records]``.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
-import os
-import socket
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -50,9 +45,12 @@ from tarifa.messaging.topology import EVENTS_EXCHANGE, declare_base  # noqa: E40
 from tarifa.testing.apps import bearer, running_client  # noqa: E402
 from tarifa.testing.cpu import cpu_seconds, server_cpu_seconds  # noqa: E402
 from tarifa.testing.keys import TEST_SIGNER  # noqa: E402
-from tarifa.testing.servers import amqp_server, create_vhost, delete_vhost, drop_database, new_database  # noqa: E402
+from tarifa.testing.processes import serving_many  # noqa: E402
+from tarifa.testing.servers import fresh_servers  # noqa: E402
 
 QUEUE = "rating.usage.ingest"
+DATABASES = ("bench_rating", "bench_ledger")
+"""Rating's and invoicing's databases' prefixes."""
 START = (datetime.now(UTC) - timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
 """Yesterday: the records lie well inside the late window of the default settings."""
 PLAN = {
@@ -70,23 +68,6 @@ PLAN = {
         {"type": "data", "direction": "*", "zone": "*", "unit_price": "0.10", "unit": "MiB"},
     ],
 }
-
-
-@asynccontextmanager
-async def _servers() -> AsyncIterator[tuple[str, str, str]]:
-    """Fresh rating and invoicing database URLs and a vhost URL; all removed at the end."""
-    database_server = os.environ.get("TARIFA_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432")
-    with amqp_server(os.environ.get("TARIFA_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")) \
-            as (amqp_url, ctl):
-        vhost_url, vhost = create_vhost(amqp_url, ctl)
-        database_url = await new_database(database_server.rstrip("/"), "bench_rating")
-        ledger_url = await new_database(database_server.rstrip("/"), "bench_ledger")
-        try:
-            yield database_url, ledger_url, vhost_url
-        finally:
-            await drop_database(database_url)
-            await drop_database(ledger_url)
-            delete_vhost(vhost, ctl)
 
 
 def _line_events(lines: int) -> list[EventData]:
@@ -172,59 +153,23 @@ async def _baseline(conn: asyncpg.Connection) -> tuple[int, float]:
     return len(rows), time.perf_counter() - started
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-async def _ready(port: int, process: asyncio.subprocess.Process) -> None:
-    async with httpx.AsyncClient() as client:
-        for _ in range(240):
-            if process.returncode is not None:
-                raise RuntimeError("a rating consumer process exited at start")
-            with contextlib.suppress(httpx.HTTPError):
-                if (await client.get(f"http://127.0.0.1:{port}/health/ready")).status_code == 200:
-                    return
-            await asyncio.sleep(0.25)
-    raise TimeoutError("a rating consumer process never became ready")
-
-
-@asynccontextmanager
-async def _processes(service: str, count: int, env: dict[str, str]) -> AsyncIterator[list[int]]:
-    """``count`` processes of ``service`` (``python -m <service> serve``) with ``env``; their
-    process ids."""
-    started: list[asyncio.subprocess.Process] = []
-    try:
-        for _ in range(count):
-            env[f"{service.upper()}_PORT"] = port = str(_free_port())
-            started.append(await asyncio.create_subprocess_exec(
-                sys.executable, "-m", service, "serve", env=dict(os.environ, **env),
-                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL))
-            await _ready(int(port), started[-1])
-        yield [process.pid for process in started]
-    finally:
-        for process in started:
-            process.terminate()
-            await asyncio.wait_for(process.wait(), timeout=30)
-
-
 def _common_env(amqp_url: str) -> dict[str, str]:
     return {"TARIFA_AMQP_URL": amqp_url, "TARIFA_JWT_PUBLIC_KEY": TEST_SIGNER.public_pem(),
             "TARIFA_LOG_LEVEL": "warning"}
 
 
-def _more_consumers(count: int, settings: RatingSettings) -> Any:
+def _more_consumers(count: int, settings: RatingSettings, logs: Path) -> Any:
     """``count`` more rating processes on the same database, competing for the ingest queue."""
-    return _processes("rating", count, _common_env(settings.amqp_url) | {
-        "RATING_DATABASE_URL": str(settings.database_url), "RATING_FEES_INTERVAL": "3600"})
+    return serving_many("rating", count, _common_env(settings.amqp_url) | {
+        "RATING_DATABASE_URL": str(settings.database_url), "RATING_FEES_INTERVAL": "3600"}, logs)
 
 
-def _ledger(database_url: str, amqp_url: str, documents: str) -> Any:
+def _ledger(database_url: str, amqp_url: str, logs: Path) -> Any:
     """One invoicing process posting what rating rates into its ledger."""
-    return _processes("invoicing", 1, _common_env(amqp_url) | {
-        "INVOICING_DATABASE_URL": database_url, "INVOICING_DOCUMENTS_DIR": documents,
-        "INVOICING_RELAY_INTERVAL": "0.05"})
+    return serving_many("invoicing", 1, _common_env(amqp_url) | {
+        "INVOICING_DATABASE_URL": database_url,
+        "INVOICING_DOCUMENTS_DIR": tempfile.mkdtemp(prefix="bench-ledger-"),
+        "INVOICING_RELAY_INTERVAL": "0.05"}, logs)
 
 
 async def _posted(ledger_url: str, batches: int) -> None:
@@ -253,8 +198,8 @@ class _Cpu:
     """CPU seconds used so far by this process (the in-process rating app, the publisher),
     the other processes started, and the servers."""
 
-    def __init__(self, pids: dict[str, list[int]]) -> None:
-        self.pids = pids
+    def __init__(self, processes: dict[str, list[tuple[int, int]]]) -> None:
+        self.pids = {name: [pid for pid, _port in started] for name, started in processes.items()}
         self.used = self._now()
 
     def _now(self) -> dict[str, float]:
@@ -273,19 +218,20 @@ class _Cpu:
 async def _run(records: int, per_message: int, lines: int, processes: int) -> tuple[float, ...]:
     """CDR/s through ``processes`` rating processes, CDR/s to invoicing's ledger, and rows/s of
     the COPY baseline."""
-    async with _servers() as (database_url, ledger_url, amqp_url):
+    async with fresh_servers(*DATABASES) as ((database_url, ledger_url), amqp_url):
         settings = RatingSettings(database_url=database_url, amqp_url=amqp_url,
                                   jwt_public_key=TEST_SIGNER.public_pem(),
                                   relay_interval=0.05, log_json=True, log_level="warning",
                                   fees_interval=3600)
         await prepare_database(MIGRATIONS, settings.dsn)
         conn = await asyncpg.connect(database_url)
+        logs = tempfile.TemporaryDirectory(prefix="bench-rating-logs-")
         try:
             # the other rating processes start before the lines exist, so their first fee pass
             # charges nothing and the figures are usage alone
             async with running_client(build_app(settings)) as client, \
-                    _ledger(ledger_url, amqp_url, tempfile.mkdtemp(prefix="bench-ledger-")) as ledger, \
-                    _more_consumers(processes - 1, settings) as others:
+                    _ledger(ledger_url, amqp_url, Path(logs.name)) as ledger, \
+                    _more_consumers(processes - 1, settings, Path(logs.name)) as others:
                 await _seed(client, conn, amqp_url, lines, ledger_url)
                 cpu = _Cpu({"invoicing": ledger, "other rating processes": others})
                 started = time.perf_counter()
@@ -297,6 +243,7 @@ async def _run(records: int, per_message: int, lines: int, processes: int) -> tu
             copied, copy_seconds = await _baseline(conn)
         finally:
             await conn.close()
+            logs.cleanup()
     print(f"rating, {processes} process(es): {records} CDRs in messages of {per_message} over "
           f"{lines} lines: rated in {rating_seconds:.1f} s, {records / rating_seconds:,.0f} CDR/s; "
           f"in the ledger in {ledger_seconds:.1f} s, {records / ledger_seconds:,.0f} CDR/s; "

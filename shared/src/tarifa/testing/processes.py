@@ -8,12 +8,12 @@ import os
 import socket
 import sys
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
 import httpx
 
-__all__ = ["free_port", "serving"]
+__all__ = ["free_port", "serving", "serving_many"]
 
 
 def free_port() -> int:
@@ -54,3 +54,13 @@ async def serving(service: str, env: dict[str, str], log: Path) -> AsyncIterator
     finally:
         process.terminate()
         await asyncio.wait_for(process.wait(), timeout=60)
+
+
+@asynccontextmanager
+async def serving_many(service: str, count: int, env: dict[str, str],
+                       log_dir: Path) -> AsyncIterator[list[tuple[int, int]]]:
+    """``count`` processes of ``service`` as :func:`serving` starts them, one after the other, the
+    output of the n-th in ``log_dir/<service>-<n>.log``; their process ids and ports."""
+    async with AsyncExitStack() as stack:
+        yield [await stack.enter_async_context(serving(service, env, log_dir / f"{service}-{n}.log"))
+               for n in range(count)]

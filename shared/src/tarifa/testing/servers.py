@@ -8,10 +8,11 @@ is available. Each test run gets its own databases and its own RabbitMQ vhost.
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import uuid
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -23,8 +24,13 @@ __all__ = [
     "delete_vhost",
     "drop_database",
     "drop_databases",
+    "fresh_servers",
     "new_database",
 ]
+
+LOCAL_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432"
+LOCAL_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
+"""The servers a benchmark uses when ``TARIFA_TEST_*_URL`` name none (``make run``'s)."""
 
 
 @contextmanager
@@ -108,3 +114,22 @@ async def drop_databases(database_urls: Iterable[str], *, at_once: int = 8) -> N
     for result in results:
         if isinstance(result, BaseException):
             raise result
+
+
+@asynccontextmanager
+async def fresh_servers(*database_prefixes: str) -> AsyncIterator[tuple[tuple[str, ...], str]]:
+    """For a benchmark: a fresh database per prefix on ``TARIFA_TEST_DATABASE_URL``'s server and a
+    fresh vhost on ``TARIFA_TEST_AMQP_URL``'s broker (local ones by default); the databases' URLs,
+    in the prefixes' order, and the vhost's URL. All removed at the end."""
+    server = os.environ.get("TARIFA_TEST_DATABASE_URL", LOCAL_DATABASE_URL).rstrip("/")
+    with amqp_server(os.environ.get("TARIFA_TEST_AMQP_URL", LOCAL_AMQP_URL)) as (amqp_url, ctl):
+        vhost_url, vhost = create_vhost(amqp_url, ctl)
+        urls: list[str] = []
+        try:
+            for prefix in database_prefixes:
+                urls.append(await new_database(server, prefix))
+            yield tuple(urls), vhost_url
+        finally:
+            for url in urls:
+                await drop_database(url)
+            delete_vhost(vhost, ctl)
