@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Text, all_, any_, func, literal, select, update
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from invoicing.adapters.tables import (
@@ -28,6 +29,8 @@ from invoicing.domain.statement import Statement, StatementLine, StatementPaymen
 from invoicing.domain.vat import VatAmount
 
 __all__ = ["SqlInvoices"]
+
+T = TypeVar("T")
 
 INVOICE_DOCUMENT = "invoice"
 _OPEN = [status.value for status in OPEN]
@@ -57,6 +60,26 @@ def _breakdown(stored: list[dict[str, Any]]) -> tuple[VatAmount, ...]:
     return tuple(VatAmount(None if t["rate"] is None else Decimal(t["rate"]), t["included"],
                            Decimal(t["net"]), Decimal(t["vat"]), Decimal(t["gross"]))
                  for t in stored)
+
+
+def _texts(values: Iterable[str]) -> Any:
+    """``values`` as one array parameter (``= ANY``), however many they are."""
+    return literal(list(values), ARRAY(Text))
+
+
+def _grouped(pairs: Iterable[tuple[str, T]]) -> dict[str, list[T]]:
+    grouped: dict[str, list[T]] = {}
+    for key, value in pairs:
+        grouped.setdefault(key, []).append(value)
+    return grouped
+
+
+def _statement(row: Any, lines: list[StatementLine],
+               payments: list[StatementPayment]) -> Statement:
+    values = {key: row[key] for key in Statement.__dataclass_fields__ if key in row}
+    values["vat_breakdown"] = _breakdown(row["vat_breakdown"])
+    return Statement(**values, **row["customer"], lines=tuple(lines), payments=tuple(payments),
+                     invoice_id=row["id"])
 
 
 class SqlInvoices:
@@ -135,41 +158,47 @@ class SqlInvoices:
         await self._session.execute(update(invoices).where(invoices.c.id == invoice_id)
                                     .values(status=status.value))
 
-    async def pending_documents(self, limit: int) -> list[str]:
+    async def pending_documents(self, limit: int, excluding: Sequence[str] = ()) -> list[str]:
         rows = await self._session.scalars(
             select(invoices.c.id).where(invoices.c.document_ready.is_(False),
-                                        invoices.c.document_failure.is_(None))
+                                        invoices.c.document_failure.is_(None),
+                                        invoices.c.id != all_(_texts(excluding)))
             .order_by(invoices.c.issued_at, invoices.c.number).limit(limit))
         return list(rows)
 
-    async def _payments(self, invoice_id: str) -> tuple[StatementPayment, ...]:
+    async def _lines_of(self, ids: list[str]) -> dict[str, list[StatementLine]]:
+        rows = await self._session.execute(select(invoice_lines).where(
+            invoice_lines.c.invoice_id == any_(_texts(ids))).order_by(invoice_lines.c.invoice_id,
+                                                          invoice_lines.c.position))
+        return _grouped((row.invoice_id, _line(row)) for row in rows)
+
+    async def _payments_of(self, ids: list[str]) -> dict[str, list[StatementPayment]]:
         rows = await self._session.execute(
-            select(ledger.c.created_at, ledger.c.channel, ledger.c.reference, ledger.c.amount)
-            .where(ledger.c.invoice_id == invoice_id, ledger.c.kind.in_(_RECEIVED))
-            .order_by(ledger.c.created_at, ledger.c.id))
-        return tuple(StatementPayment(*row) for row in rows)
+            select(ledger.c.invoice_id, ledger.c.created_at, ledger.c.channel, ledger.c.reference,
+                   ledger.c.amount)
+            .where(ledger.c.invoice_id == any_(_texts(ids)), ledger.c.kind.in_(_RECEIVED))
+            .order_by(ledger.c.invoice_id, ledger.c.created_at, ledger.c.id))
+        return _grouped((row[0], StatementPayment(*row[1:])) for row in rows)
 
-    async def statement(self, invoice_id: str) -> Statement | None:
-        row = (await self._session.execute(
-            select(invoices).where(invoices.c.id == invoice_id))).mappings().first()
-        if row is None:
-            return None
-        values = {key: row[key] for key in Statement.__dataclass_fields__ if key in row}
-        values["vat_breakdown"] = _breakdown(row["vat_breakdown"])
-        return Statement(**values, **row["customer"], lines=await self._lines(invoice_id),
-                         payments=await self._payments(invoice_id), invoice_id=invoice_id)
+    async def statements(self, invoice_ids: Sequence[str]) -> list[Statement]:
+        ids = list(dict.fromkeys(invoice_ids))
+        rows = (await self._session.execute(
+            select(invoices).where(invoices.c.id == any_(_texts(ids))))).mappings().all()
+        found = {row["id"]: row for row in rows}
+        lines, payments = await self._lines_of(ids), await self._payments_of(ids)
+        return [_statement(found[i], lines.get(i, []), payments.get(i, [])) for i in ids if i in found]
 
-    async def store_document(self, invoice_id: str, content: bytes, now: datetime) -> bool:
-        claimed = await self._session.execute(
-            update(invoices).where(invoices.c.id == invoice_id,
+    async def store_documents(self, contents: Mapping[str, bytes], now: datetime) -> set[str]:
+        claimed = set(await self._session.scalars(
+            update(invoices).where(invoices.c.id == any_(_texts(contents)),
                                    invoices.c.document_ready.is_(False))
-            .values(document_ready=True).returning(invoices.c.id))
-        if claimed.first() is None:
-            return False
-        await self._session.execute(documents.insert().values(
-            owner_id=invoice_id, kind=INVOICE_DOCUMENT, content=content,
-            sha256=hashlib.sha256(content).hexdigest(), created_at=now))
-        return True
+            .values(document_ready=True).returning(invoices.c.id)))
+        if claimed:
+            await self._session.execute(documents.insert(), [
+                {"owner_id": invoice_id, "kind": INVOICE_DOCUMENT, "content": content,
+                 "sha256": hashlib.sha256(content).hexdigest(), "created_at": now}
+                for invoice_id, content in contents.items() if invoice_id in claimed])
+        return claimed
 
     async def document(self, invoice_id: str) -> bytes | None:
         content: bytes | None = await self._session.scalar(select(documents.c.content).where(

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, select, text, tuple_, update
+from sqlalchemy import Label, Select, func, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -89,6 +89,21 @@ class SqlAccountsReplica:
         return list(rows)
 
 
+def _remaining() -> Label[Any]:
+    """What is left of a ledger movement once its allocations and refunds are taken off."""
+    allocated = (select(func.coalesce(func.sum(allocations.c.amount), 0))
+                 .where(allocations.c.entry_id == ledger.c.id).scalar_subquery())
+    refunds = ledger.alias("refunds")
+    refunded = (select(func.coalesce(-func.sum(refunds.c.amount), 0))
+                .where(refunds.c.reverses == ledger.c.id).scalar_subquery())
+    return (ledger.c.amount - allocated - refunded).label("remaining")
+
+
+def _unallocated(remaining: Label[Any]) -> tuple[Any, ...]:
+    """Unstated payments and credits with something left."""
+    return ledger.c.kind.in_(_RECEIVED), ledger.c.invoice_id.is_(None), remaining > 0
+
+
 def _entry(row: Any) -> LedgerEntry:
     values = dict(row)
     values["kind"] = EntryKind(values["kind"])
@@ -159,16 +174,15 @@ class SqlLedger:
         return -Decimal(total or _ZERO)
 
     async def unallocated_credits(self, account_id: str) -> list[Credit]:
-        allocated = (select(func.coalesce(func.sum(allocations.c.amount), 0))
-                     .where(allocations.c.entry_id == ledger.c.id).scalar_subquery())
-        refunds = ledger.alias("refunds")
-        refunded = (select(func.coalesce(-func.sum(refunds.c.amount), 0))
-                    .where(refunds.c.reverses == ledger.c.id).scalar_subquery())
-        remaining = (ledger.c.amount - allocated - refunded).label("remaining")
+        remaining = _remaining()
         query = (select(ledger.c.id, remaining).where(
-            ledger.c.account_id == account_id, ledger.c.kind.in_(_RECEIVED),
-            ledger.c.invoice_id.is_(None), remaining > 0).order_by(ledger.c.created_at))
+            ledger.c.account_id == account_id, *_unallocated(remaining)).order_by(ledger.c.created_at))
         return [(row.id, Decimal(row.remaining)) for row in await self._session.execute(query)]
+
+    async def with_unallocated_credits(self, account_ids: Sequence[str]) -> set[str]:
+        query = select(ledger.c.account_id).distinct().where(
+            ledger.c.account_id.in_(list(account_ids)), *_unallocated(_remaining()))
+        return set(await self._session.scalars(query))
 
 
     async def usage(self, account_id: str, since: date, until: date,

@@ -87,6 +87,7 @@ ledger = Table(
 Index("ledger_account_day", ledger.c.account_id, ledger.c.occurred_on)
 Index("ledger_reverses", ledger.c.reverses, postgresql_where=ledger.c.reverses.is_not(None))
 Index("ledger_unstated", ledger.c.account_id, postgresql_where=ledger.c.invoice_id.is_(None))
+Index("ledger_stated", ledger.c.invoice_id, postgresql_where=ledger.c.invoice_id.is_not(None))
 
 invoice_counters = Table(
     "invoice_counters", metadata,

@@ -98,9 +98,10 @@ async def _render_pending(new_uow: Callable[[], UnitOfWork], renderer: DocumentR
                           batch: int) -> int:
     async with new_uow() as uow:
         notes = await uow.credit_notes.pending_documents(batch)
-        invoices = [await uow.invoices.statement(note.invoice_id) for note in notes]
-    pairs = [(note, credit_statement(note, invoice))
-             for note, invoice in zip(notes, invoices, strict=True) if invoice is not None]
+        invoices = {s.invoice_id: s for s in await uow.invoices.statements(
+            [note.invoice_id for note in notes])}
+    pairs = [(note, credit_statement(note, invoices[note.invoice_id]))
+             for note in notes if note.invoice_id in invoices]
     contents = await renderer.render([statement for _, statement in pairs]) if pairs else []
     for (note, _), content in zip(pairs, contents, strict=True):
         async with new_uow() as uow:

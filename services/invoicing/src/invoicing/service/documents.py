@@ -1,8 +1,9 @@
 """Phase two of issuing: render the invoices' documents, store them, announce the invoices.
 
-Each document is stored in the same transaction as the ``invoicing.invoice.issued`` event; the
-advances the account already holds are allocated to the invoice then. A document stored once
-is never replaced, so the bytes served are the same every time.
+A batch's documents are stored in one transaction with their ``invoicing.invoice.issued``
+events; the advances their accounts already hold are allocated to the invoices then. A document
+stored once is never replaced, so the bytes served are the same every time. The next batch is
+rendered while one is stored.
 
 When a batch cannot be rendered, its statements are rendered one by one: one that still fails is
 set aside with its reason (and named among its run's failures), so it no longer holds back the
@@ -12,6 +13,7 @@ worker pool broken) sets nothing aside: the documents stay pending for the next 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from concurrent.futures import BrokenExecutor
 
@@ -37,22 +39,28 @@ def _issued(statement: Statement) -> InvoiceIssued:
         currency=statement.currency)
 
 
-async def _pending(uow: UnitOfWork, batch: int) -> list[Statement]:
+async def _pending(uow: UnitOfWork, batch: int, excluding: Sequence[Statement] = ()) -> list[Statement]:
+    """Up to ``batch`` invoices waiting for their document, not counting those of ``excluding``."""
     async with uow:
-        ids = await uow.invoices.pending_documents(batch)
-        statements = [await uow.invoices.statement(invoice_id) for invoice_id in ids]
-    return [statement for statement in statements if statement is not None]
+        ids = await uow.invoices.pending_documents(batch, [s.invoice_id for s in excluding])
+        return await uow.invoices.statements(ids)
 
 
-async def _store(uow: UnitOfWork, statement: Statement, content: bytes) -> bool:
+async def _store(uow: UnitOfWork, made: Sequence[tuple[Statement, bytes]]) -> int:
+    """Keep a batch's documents and announce their invoices in one transaction; the advances
+    of their accounts are allocated then. The number stored (not stored before)."""
+    accounts = sorted({statement.account_id for statement, _ in made})
     async with uow:
-        await uow.ledger.lock(statement.account_id)
-        if not await uow.invoices.store_document(statement.invoice_id, content, uow.clock.now()):
-            return False
-        uow.emit(_issued(statement), subject=statement.account_id)
-        await apply_advances(uow, statement.account_id)
+        await uow.statements.lock(accounts)
+        stored = await uow.invoices.store_documents(
+            {statement.invoice_id: content for statement, content in made}, uow.clock.now())
+        for statement, _ in made:
+            if statement.invoice_id in stored:
+                uow.emit(_issued(statement), subject=statement.account_id)
+        for account_id in sorted(await uow.ledger.with_unallocated_credits(accounts)):
+            await apply_advances(uow, account_id)
         await uow.commit()
-        return True
+    return len(stored)
 
 
 async def _alone(renderer: DocumentRenderer, statement: Statement) -> Rendered:
@@ -90,14 +98,35 @@ async def _set_aside(uow: UnitOfWork, statement: Statement, exc: Exception) -> N
         await uow.commit()
 
 
+async def _settle(new_uow: Callable[[], UnitOfWork], statements: Sequence[Statement],
+                  rendered: Sequence[Rendered]) -> int:
+    """Store what was made and set aside what could not be; the number stored."""
+    made = []
+    for statement, document in zip(statements, rendered, strict=True):
+        if isinstance(document, Exception):
+            await _set_aside(new_uow(), statement, document)
+        else:
+            made.append((statement, document))
+    return await _store(new_uow(), made) if made else 0
+
+
 async def issue_documents(new_uow: Callable[[], UnitOfWork], renderer: DocumentRenderer,
                           batch: int = 100) -> int:
-    """Render every invoice still waiting for its document, ``batch`` at a time."""
-    issued = 0
-    while statements := await _pending(new_uow(), batch):
-        for statement, made in zip(statements, await _render(renderer, statements), strict=True):
-            if isinstance(made, Exception):
-                await _set_aside(new_uow(), statement, made)
-            else:
-                issued += await _store(new_uow(), statement, made)
+    """Render every invoice still waiting for its document, ``batch`` at a time: the next batch
+    is being rendered while the one before is stored, so the workers never wait for the database."""
+    issued, statements = 0, await _pending(new_uow(), batch)
+    rendering = asyncio.ensure_future(_render(renderer, statements))
+    in_flight = {rendering}
+    try:
+        while statements:
+            following = await _pending(new_uow(), batch, excluding=statements)
+            ahead = asyncio.ensure_future(_render(renderer, following))
+            in_flight.add(ahead)
+            rendered = await rendering
+            in_flight.discard(rendering)
+            issued += await _settle(new_uow, statements, rendered)
+            statements, rendering = following, ahead
+    finally:
+        for task in in_flight:
+            task.cancel()
     return issued

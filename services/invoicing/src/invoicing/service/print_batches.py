@@ -20,8 +20,7 @@ async def _paper_statements(uow: UnitOfWork, run_id: str) -> list[Statement] | N
         if await uow.documents.get(run_id, PRINT_BATCH) is not None:
             return None
         ids = await uow.invoices.of_run(run_id, PAPER)
-        found = [await uow.invoices.statement(invoice_id) for invoice_id in ids]
-    return [statement for statement in found if statement is not None]
+        return await uow.invoices.statements(ids)
 
 
 async def make_print_batch(new_uow: Callable[[], UnitOfWork], renderer: DocumentRenderer,
