@@ -59,7 +59,7 @@ async def main(lines: int = 10_000, baseline_lines: int = 1_000) -> dict[str, fl
         try:
             app = build_app(settings)
             async with running_client(app) as client:
-                await bench._seed(client, conn, amqp_url, lines)
+                await bench._seed_rating(client, conn, amqp_url, lines)
                 new_uow = _uow_factory(app.state.runtime)
                 started = time.perf_counter()
                 made = await charge_fees(new_uow)

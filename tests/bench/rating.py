@@ -117,14 +117,20 @@ async def _count(conn: asyncpg.Connection, table: str, wanted: int, timeout: flo
         await asyncio.sleep(0.05)
 
 
-async def _seed(client: httpx.AsyncClient, conn: asyncpg.Connection, amqp_url: str, lines: int,
-                ledger_url: str) -> None:
-    """The plan, and the lines known to rating and to invoicing's replica before the clock runs."""
+async def _seed_rating(client: httpx.AsyncClient, conn: asyncpg.Connection, amqp_url: str,
+                       lines: int) -> None:
+    """The plan, and the lines known to rating."""
     response = await client.put("/v1/plans/bench", json=PLAN, headers=bearer(TEST_SIGNER, Role.OPERATOR))
     response.raise_for_status()
     events = [new_event("bench", e.routing_key, e, now=datetime.now(UTC)) for e in _line_events(lines)]
     await _publish(amqp_url, [(e.routing_key, e.model_dump_json().encode()) for e in events])
     await _count(conn, "lines", lines, timeout=120)
+
+
+async def _seed(client: httpx.AsyncClient, conn: asyncpg.Connection, amqp_url: str, lines: int,
+                ledger_url: str) -> None:
+    """The plan, and the lines known to rating and to invoicing's replica before the clock runs."""
+    await _seed_rating(client, conn, amqp_url, lines)
     ledger = await asyncpg.connect(ledger_url)
     try:
         await _count(ledger, "lines", lines, timeout=300)
