@@ -200,10 +200,13 @@ class SqlInvoices:
                 for invoice_id, content in contents.items() if invoice_id in claimed])
         return claimed
 
-    async def document(self, invoice_id: str) -> bytes | None:
-        content: bytes | None = await self._session.scalar(select(documents.c.content).where(
-            documents.c.owner_id == invoice_id, documents.c.kind == INVOICE_DOCUMENT))
-        return content
+    async def document(self, invoice_id: str) -> tuple[str, bytes | None] | None:
+        found = (await self._session.execute(
+            select(invoices.c.account_id, documents.c.content).select_from(invoices.outerjoin(
+                documents, (documents.c.owner_id == invoices.c.id)
+                & (documents.c.kind == INVOICE_DOCUMENT)))
+            .where(invoices.c.id == invoice_id))).first()
+        return None if found is None else (found[0], found[1])
 
     async def mark_overdue_before(self, day: date, limit: int) -> list[LateInvoice]:
         """One statement: pick up to ``limit`` open invoices due before ``day`` (skipping those

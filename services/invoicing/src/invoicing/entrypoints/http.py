@@ -167,8 +167,11 @@ def _invoice_routes(router: APIRouter, new_uow: Callable[[], UnitOfWork]) -> Non
                 dependencies=READERS)
     async def get_invoice_pdf(invoice_id: str, principal: CurrentPrincipal) -> Response:
         async with new_uow() as uow:
-            await readable(invoice_id, principal, uow)
-            content = await uow.invoices.document(invoice_id)
+            found = await uow.invoices.document(invoice_id)
+        if found is None:
+            raise NotFound(f"invoice {invoice_id} not found")
+        account_id, content = found
+        principal.require_account(account_id)
         if content is None:
             raise NotFound(f"the document of invoice {invoice_id} is not ready yet")
         return Response(content, media_type="application/pdf")

@@ -151,7 +151,8 @@ class Invoices(Protocol):
     async def store_documents(self, contents: Mapping[str, bytes], now: datetime) -> set[str]:
         """Keep the documents of pending invoices; the invoices whose document was not stored yet."""
 
-    async def document(self, invoice_id: str) -> bytes | None: ...
+    async def document(self, invoice_id: str) -> tuple[str, bytes | None] | None:
+        """The invoice's account and its document (None until made); None: no such invoice."""
     async def mark_overdue_before(self, day: date, limit: int) -> list[LateInvoice]:
         """Mark overdue up to ``limit`` open invoices due before ``day`` not held by another
         transaction; what each was before."""
