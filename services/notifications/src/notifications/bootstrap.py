@@ -30,7 +30,7 @@ from notifications.entrypoints.http import notifications_router
 from notifications.entrypoints.webhook_consumer import register_webhook_consumer
 from notifications.entrypoints.webhook_dispatcher import send_due_webhooks
 from notifications.entrypoints.webhooks_http import webhooks_router
-from notifications.service.dispatch import Sending, deliver_next
+from notifications.service.dispatch import Sending, deliver_due
 from notifications.service.otp import CodeSending
 from notifications.service.receipts import record_receipt
 from notifications.service.webhook_addresses import AddressGuard
@@ -148,7 +148,7 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
     sms = _sms(settings, runtime, receipt)
     sending = _sending(settings, runtime, sms)
     dispatcher = Scheduler("notifications-dispatcher",
-                           dispatch_due(lambda: deliver_next(new_uow(), sending),
+                           dispatch_due(lambda: deliver_due(new_uow(), sending, settings.send_batch),
                                         workers=settings.send_concurrency),
                            interval=settings.dispatch_interval)
 

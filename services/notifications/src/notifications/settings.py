@@ -61,9 +61,12 @@ class NotificationsSettings(ServiceSettings):
     send_retry_base: float = Field(30.0, gt=0, description="seconds before the first retry")
     send_retry_max: float = Field(3600.0, gt=0, description="longest wait between two attempts")
     send_concurrency: int = Field(
-        8, ge=1, le=64, description="deliveries a process attempts at once, each in its own "
-        "transaction (a database connection each): e-mails beyond NOTIFICATIONS_SMTP_CONNECTIONS "
-        "fetch their PDF while they wait for a connection")
+        2, ge=1, le=64, description="batches of deliveries a process attempts at once, each in "
+        "its own transaction (a database connection each): while one batch's messages go out, "
+        "the next is read")
+    send_batch: int = Field(
+        32, ge=1, le=256, description="deliveries attempted together in one transaction: e-mails "
+        "beyond NOTIFICATIONS_SMTP_CONNECTIONS fetch their PDF while they wait for a connection")
     dispatch_interval: float = Field(1.0, gt=0, description="seconds between two looks for due messages")
 
     # Webhooks: each event POSTed to the endpoints that asked for its type.

@@ -26,9 +26,9 @@ class Due:
         self.running = self.most_at_once = 0
         self._failing = failing
 
-    async def next(self) -> Delivery | None:
+    async def next(self) -> list[Delivery]:
         if not self.waiting:
-            return None
+            return []
         delivery = self.waiting.pop(0)
         self.running += 1
         self.most_at_once = max(self.most_at_once, self.running)
@@ -37,7 +37,7 @@ class Due:
         if delivery.id == f"d-{self._failing}":
             raise RuntimeError("database gone")
         self.attempted.append(delivery.id)
-        return delivery
+        return [delivery]
 
 
 async def test_workers_attempt_every_due_delivery_once_several_at_once() -> None:

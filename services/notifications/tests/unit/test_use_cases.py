@@ -65,10 +65,10 @@ class FakeDeliveries:
         self.rows[delivery.id] = delivery
         return True
 
-    async def next_due(self, now: datetime) -> Delivery | None:
+    async def next_due(self, now: datetime, limit: int) -> list[Delivery]:
         due = [d for d in self.rows.values() if d.status is DeliveryStatus.PENDING
                and d.next_attempt_at is not None and d.next_attempt_at <= now]
-        return min(due, key=lambda d: d.next_attempt_at or now, default=None)
+        return sorted(due, key=lambda d: d.next_attempt_at or now)[:limit]
 
     async def save(self, delivery: Delivery) -> None:
         self.rows[delivery.id] = delivery

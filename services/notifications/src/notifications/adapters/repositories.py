@@ -29,7 +29,7 @@ _GET_CONTACT = select(*(column for column in contacts.c
 _NEXT_DUE = (select(deliveries)
              .where(deliveries.c.status == DeliveryStatus.PENDING,
                     deliveries.c.next_attempt_at <= bindparam("now", type_=DateTime(timezone=True)))
-             .order_by(deliveries.c.next_attempt_at).limit(1)
+             .order_by(deliveries.c.next_attempt_at).limit(bindparam("limit"))
              .with_for_update(skip_locked=True))
 _GET_TEMPLATE = select(templates.c.body, templates.c.subject).where(
     templates.c.event == bindparam("event"), templates.c.channel == bindparam("channel"),
@@ -107,9 +107,9 @@ class SqlDeliveries:
     async def add(self, delivery: Delivery) -> bool:
         return (await self._session.execute(_ADD_DELIVERY, asdict(delivery))).first() is not None
 
-    async def next_due(self, now: datetime) -> Delivery | None:
-        row = (await self._session.execute(_NEXT_DUE, {"now": now})).mappings().first()
-        return _delivery(row) if row else None
+    async def next_due(self, now: datetime, limit: int) -> list[Delivery]:
+        rows = (await self._session.execute(_NEXT_DUE, {"now": now, "limit": limit})).mappings()
+        return [_delivery(row) for row in rows]
 
     async def save(self, delivery: Delivery) -> None:
         values = asdict(delivery)

@@ -1,6 +1,6 @@
-"""Sending due deliveries: one attempt per call, recorded in the same transaction.
+"""Sending due deliveries: a batch of attempts per call, recorded in one transaction.
 
-The delivery row stays locked (``FOR UPDATE SKIP LOCKED``) while its attempt runs, so replicas
+The delivery rows stay locked (``FOR UPDATE SKIP LOCKED``) while their attempts run, so replicas
 never send the same delivery at once. Its new status and the ``notifications.message.*`` event
 commit together after the mail server or the SMSC accepted the message, with its audit row
 (``message.<status>`` about the delivery, by ``notifications.dispatcher``, under the correlation
@@ -14,7 +14,9 @@ and archives downstream can recognise and drop the second copy.
 
 from __future__ import annotations
 
+import asyncio
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +33,7 @@ from notifications.domain.templates import RenderedMessage, TemplateKey
 from notifications.service.ports import InvoiceDocuments, Mailer, SendFailed, SmsSender, UnitOfWork
 from notifications.service.templates import template_for
 
-__all__ = ["DISPATCHER", "Sending", "announce", "audit_status", "deliver_next"]
+__all__ = ["DISPATCHER", "Sending", "announce", "audit_status", "deliver_due", "deliver_next"]
 
 DISPATCHER = Actor.system("notifications.dispatcher")
 """The actor of the attempts the dispatcher makes."""
@@ -50,25 +52,55 @@ class Sending:
     sms: SmsSender
 
 
+async def deliver_due(uow: UnitOfWork, sending: Sending, limit: int) -> list[Delivery]:
+    """Attempt up to ``limit`` due deliveries at once, recorded in one transaction; the
+    deliveries as they are now (none when none is due).
+
+    What each needs is read first, then every message goes out at once (the mailer bounds its
+    connections); an unexpected error of one attempt is raised once the others are recorded,
+    and that delivery stays as it was."""
+    async with uow:
+        due = await uow.deliveries.next_due(uow.clock.now(), limit)
+        plans = [await _plan(uow, sending, delivery) for delivery in due]
+        outcomes = await asyncio.gather(*(_outcome(uow, sending, delivery, plan)
+                                          for delivery, plan in zip(due, plans, strict=True)),
+                                        return_exceptions=True)
+        done = [(delivery, outcome) for delivery, outcome in zip(due, outcomes, strict=True)
+                if isinstance(outcome, Delivery)]
+        for delivery, outcome in done:
+            await _record(uow, delivery, outcome)
+        await uow.commit()
+    _raise_first(outcomes)
+    return [outcome for _, outcome in done]
+
+
 async def deliver_next(uow: UnitOfWork, sending: Sending) -> Delivery | None:
     """Attempt the delivery due first and return it as it is now; None when none is due."""
-    async with uow:
-        delivery = await uow.deliveries.next_due(uow.clock.now())
-        if delivery is None:
-            return None
-        outcome = await _attempt(uow, sending, delivery)
-        await uow.deliveries.save(outcome)
-        announce(uow, outcome)
-        await audit_status(uow, DISPATCHER, delivery, outcome)
-        await uow.commit()
-    return outcome
+    attempted = await deliver_due(uow, sending, 1)
+    return attempted[0] if attempted else None
+
+
+def _raise_first(outcomes: Sequence[Delivery | BaseException]) -> None:
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
+
+
+async def _record(uow: UnitOfWork, before: Delivery, outcome: Delivery) -> None:
+    await uow.deliveries.save(outcome)
+    announce(uow, outcome)
+    await audit_status(uow, DISPATCHER, before, outcome)
 
 
 async def _contact(uow: UnitOfWork, delivery: Delivery) -> Contact | None:
     return await uow.contacts.get(delivery.account_id) if delivery.account_id else None
 
 
-async def _attempt(uow: UnitOfWork, sending: Sending, delivery: Delivery) -> Delivery:
+Planned = Delivery | tuple[str, RenderedMessage]
+"""What an attempt sends (the recipient and the message), or its outcome if it sends nothing."""
+
+
+async def _plan(uow: UnitOfWork, sending: Sending, delivery: Delivery) -> Planned:
     contact = await _contact(uow, delivery)
     target = route(contact, delivery.channel, delivery.event) if contact else None
     if target is not None and target.recipient is None:
@@ -76,12 +108,22 @@ async def _attempt(uow: UnitOfWork, sending: Sending, delivery: Delivery) -> Del
     try:
         if contact is None or target is None or target.recipient is None:
             raise SendFailed(f"no contact details known yet for account {delivery.account_id}")
-        message = await _render(uow, delivery, contact)
-        await _send(sending, delivery, target.recipient, message)
+        return target.recipient, await _render(uow, delivery, contact)
     except SendFailed as exc:
         return delivery.attempt_failed(str(exc), uow.clock.now(), sending.policy,
                                        permanent=exc.permanent)
-    return delivery.sent(target.recipient, uow.clock.now())
+
+
+async def _outcome(uow: UnitOfWork, sending: Sending, delivery: Delivery, plan: Planned) -> Delivery:
+    if isinstance(plan, Delivery):
+        return plan
+    recipient, message = plan
+    try:
+        await _send(sending, delivery, recipient, message)
+    except SendFailed as exc:
+        return delivery.attempt_failed(str(exc), uow.clock.now(), sending.policy,
+                                       permanent=exc.permanent)
+    return delivery.sent(recipient, uow.clock.now())
 
 
 async def _render(uow: UnitOfWork, delivery: Delivery, contact: Contact) -> RenderedMessage:

@@ -60,8 +60,9 @@ class DeliveryRepository(Protocol):
     async def add(self, delivery: Delivery) -> bool:
         """Store a new delivery; False when one exists for the same event and channel."""
 
-    async def next_due(self, now: datetime) -> Delivery | None:
-        """The pending delivery due first, locked for this transaction (others skip it)."""
+    async def next_due(self, now: datetime, limit: int) -> list[Delivery]:
+        """Up to ``limit`` pending deliveries due first, locked for this transaction (others
+        skip them)."""
 
     async def save(self, delivery: Delivery) -> None: ...
 
