@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 import asyncpg
 import pytest
 import sqlalchemy.exc
@@ -75,54 +78,59 @@ def test_backoff_doubles_and_is_capped() -> None:
         assert ceiling / 2 <= delay <= ceiling
 
 
-async def test_transient_failures_are_retried_until_the_call_succeeds() -> None:
-    tries: list[int] = []
+class _Calls:
+    """A call that raises what ``failing(tries)`` gives (None: it answers "done"); its tries."""
 
-    async def call() -> str:
-        tries.append(len(tries))
-        if len(tries) < 4:
-            raise asyncpg.CannotConnectNowError("starting up")
+    def __init__(self, failing: Callable[[int], BaseException | None]) -> None:
+        self.tries, self._failing = 0, failing
+
+    async def __call__(self) -> str:
+        self.tries += 1
+        if (exc := self._failing(self.tries)) is not None:
+            raise exc
         return "done"
 
+
+async def test_transient_failures_are_retried_until_the_call_succeeds() -> None:
+    call = _Calls(lambda n: asyncpg.CannotConnectNowError("starting up") if n < 4 else None)
     assert await retry_transient(call, what="sample", base=0.001, cap=0.002) == "done"
-    assert len(tries) == 4
+    assert call.tries == 4
 
 
 async def test_a_content_error_is_raised_at_once() -> None:
-    tries: list[int] = []
-
-    async def call() -> None:
-        tries.append(1)
-        raise PoisonMessage("bad content")
-
+    call = _Calls(lambda _: PoisonMessage("bad content"))
     with pytest.raises(PoisonMessage):
         await retry_transient(call, what="sample", base=0.001, cap=0.002)
-    assert tries == [1]
+    assert call.tries == 1
 
 
 async def test_a_message_waiting_for_another_stops_waiting_after_its_patience(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(retry, "NOT_YET_PATIENCE", 0.05)
-    tries: list[int] = []
-
-    async def call() -> str:
-        tries.append(1)
-        raise NotYet("the account is not known yet")
-
+    call = _Calls(lambda _: NotYet("the account is not known yet"))
     with pytest.raises(NotYet):
         await retry_transient(call, what="test", base=0.01, cap=0.02)
-    assert len(tries) >= 2
+    assert call.tries >= 2
 
 
 async def test_a_server_outage_is_waited_out_past_the_patience_for_other_messages(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(retry, "NOT_YET_PATIENCE", 0.0)
-    tries: list[int] = []
-
-    async def call() -> str:
-        tries.append(1)
-        if len(tries) < 4:
-            raise ConnectionRefusedError(111, "Connect call failed")
-        return "done"
-
+    call = _Calls(lambda n: ConnectionRefusedError(111, "Connect call failed") if n < 4 else None)
     assert await retry_transient(call, what="test", base=0.01, cap=0.02) == "done"
+
+
+async def test_the_patience_counts_from_the_first_wait_not_from_an_outage_before(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(retry, "NOT_YET_PATIENCE", 0.2)
+    outage_ends = time.monotonic() + 0.3
+
+    def failing(_: int) -> BaseException | None:
+        if time.monotonic() < outage_ends:
+            return ConnectionRefusedError(111, "Connect call failed")
+        return NotYet("the account is not known yet")
+
+    call = _Calls(failing)
+    with pytest.raises(NotYet):  # waited once the outage ended, then gave up after its patience
+        await retry_transient(call, what="test", base=0.01, cap=0.02)
+    assert time.monotonic() - outage_ends >= 0.2

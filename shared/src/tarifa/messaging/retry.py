@@ -92,9 +92,17 @@ def backoff_delay(attempt: int, *, base: float = 0.2, cap: float = 10.0) -> floa
     return ceiling / 2 + random.uniform(0, ceiling / 2)  # jitter, not secrecy
 
 
-def _waited_enough(exc: BaseException, started: float) -> bool:
-    """A message still waiting for another after ``NOT_YET_PATIENCE`` stops waiting."""
-    return (time.monotonic() - started > NOT_YET_PATIENCE
+def _waiting_since(exc: BaseException, since: float | None) -> float | None:
+    """When the call began waiting for another message (its first ``NotYet``), if it has."""
+    if since is None and any(isinstance(e, NotYet) for e in _chain(exc)):
+        return time.monotonic()
+    return since
+
+
+def _waited_enough(exc: BaseException, since: float | None) -> bool:
+    """A message still waiting for another ``NOT_YET_PATIENCE`` after it began stops waiting
+    (a server outage before that does not count)."""
+    return (since is not None and time.monotonic() - since > NOT_YET_PATIENCE
             and any(isinstance(e, NotYet) for e in _chain(exc)))
 
 
@@ -106,12 +114,13 @@ async def retry_transient(call: Callable[[], Awaitable[T]], *, what: str,
     ``call`` must build its unit of work afresh each time, so a retry never reuses a session
     whose connection died with the server. ``on_retry`` is told of each transient failure.
     """
-    attempt, started = 0, time.monotonic()
+    attempt, waiting = 0, None
     while True:
         try:
             return await call()
         except Exception as exc:
-            if not is_transient(exc) or _waited_enough(exc, started):
+            waiting = _waiting_since(exc, waiting)
+            if not is_transient(exc) or _waited_enough(exc, waiting):
                 raise
             delay = backoff_delay(attempt, base=base, cap=cap)
             log.warning("transient_failure", what=what, attempt=attempt + 1,
