@@ -1,13 +1,14 @@
 """Sending due deliveries: a batch of attempts per call, recorded in one transaction.
 
 The delivery rows stay locked (``FOR UPDATE SKIP LOCKED``) while their attempts run, so replicas
-never send the same delivery at once. Its new status and the ``notifications.message.*`` event
-commit together after the mail server or the SMSC accepted the message, with its audit row
+never send the same delivery at once. Each one's new status and ``notifications.message.*``
+event commit together once the batch's messages were handed over, with its audit row
 (``message.<status>`` about the delivery, by ``notifications.dispatcher``, under the correlation
 id of the work that called for the message); an attempt that leaves it pending is not audited.
 
-The one window left: the channel accepted the message and the process died (or the database
-failed) before the commit. The delivery is then still pending and is sent again later; an
+The one window left: the channel accepted messages of a batch and the process died (or the
+database failed) before the commit. Those deliveries are then still pending and are sent again
+later; an
 email carries the same ``Message-ID`` (derived from the event id and channel), so mail clients
 and archives downstream can recognise and drop the second copy.
 """
