@@ -8,9 +8,8 @@ id of the work that called for the message); an attempt that leaves it pending i
 
 The one window left: the channel accepted messages of a batch and the process died (or the
 database failed) before the commit. Those deliveries are then still pending and are sent again
-later; an
-email carries the same ``Message-ID`` (derived from the event id and channel), so mail clients
-and archives downstream can recognise and drop the second copy.
+later; an email carries the same ``Message-ID`` (derived from the event id and channel), so mail
+clients and archives downstream can recognise and drop the second copy.
 """
 
 from __future__ import annotations
