@@ -75,10 +75,14 @@ class SqlAuditTrail:
         await insert_all(self._session, self._clock.now(), correlation.current(), entries)
 
     async def page(self, query: AuditQuery) -> AuditPage:
+        """The rows and their total read in one statement: a row committed meanwhile is in
+        both or in neither."""
         where = _conditions(query)
+        rows = (await self._session.execute(_newest_first(where, query))).mappings().all()
+        if rows:
+            return AuditPage([_record(row) for row in rows], int(rows[0]["total"]))
         total = await self._session.scalar(select(func.count()).select_from(audit).where(*where))
-        rows = (await self._session.execute(_newest_first(where, query))).mappings()
-        return AuditPage([_record(row) for row in rows], int(total or 0))
+        return AuditPage([], int(total or 0))
 
 
 def _conditions(query: AuditQuery) -> list[ColumnElement[bool]]:
@@ -95,7 +99,8 @@ def _conditions(query: AuditQuery) -> list[ColumnElement[bool]]:
 
 
 def _newest_first(where: list[ColumnElement[bool]], query: AuditQuery) -> Select[Any]:
-    return (select(audit).where(*where).order_by(audit.c.at.desc(), audit.c.id.desc())
+    return (select(audit, func.count().over().label("total")).where(*where)
+            .order_by(audit.c.at.desc(), audit.c.id.desc())
             .limit(query.limit).offset(query.offset))
 
 
