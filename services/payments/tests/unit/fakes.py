@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -125,6 +126,9 @@ class FakeMethods:
 
     async def mandate(self, account_id: str) -> AutopayMandate | None:
         return self.mandates.get(account_id)
+
+    async def mandates_of(self, account_ids: Sequence[str]) -> dict[str, AutopayMandate]:
+        return {i: self.mandates[i] for i in account_ids if i in self.mandates}
 
     async def drop_mandate(self, account_id: str) -> None:
         self.mandates.pop(account_id, None)

@@ -10,7 +10,7 @@ from tarifa.messaging.consumer import EventHandler
 from tarifa.messaging.envelope import CloudEvent
 from tarifa.runtime import Runtime
 
-from notifications.domain.balance import LOW_BALANCE
+from notifications.domain.balance import LOW_BALANCE, NEGATIVE_BALANCE
 from notifications.domain.catalogue import NOTIFIED_EVENTS
 from notifications.domain.otp import EVENT as OTP_EVENT
 from notifications.domain.routing import INVOICE_ISSUED
@@ -43,9 +43,9 @@ def _notices(new_uow: Callable[[], UnitOfWork], queue: str, wake_dispatcher: Cal
     return on_event
 
 
-BATCHED = frozenset({_queue(INVOICE_ISSUED)})
+BATCHED = frozenset({_queue(INVOICE_ISSUED), _queue(NEGATIVE_BALANCE)})
 """Notice queues whose deliveries waiting together are planned in one transaction (a billing
-run's invoices); the others, balance changes among them, are planned one event at a time."""
+run's invoices, the balances a usage batch moved), in their order; the others one at a time."""
 
 
 def _batched(new_uow: Callable[[], UnitOfWork], queue: str, wake_dispatcher: Callable[[], None],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -125,6 +126,11 @@ class SqlPaymentMethods:
         row = (await self._session.execute(select(autopay_mandates).where(
             autopay_mandates.c.account_id == account_id))).mappings().first()
         return AutopayMandate(**dict(row)) if row else None
+
+    async def mandates_of(self, account_ids: Sequence[str]) -> dict[str, AutopayMandate]:
+        rows = (await self._session.execute(select(autopay_mandates).where(
+            autopay_mandates.c.account_id.in_(list(account_ids))))).mappings()
+        return {row["account_id"]: AutopayMandate(**dict(row)) for row in rows}
 
     async def drop_mandate(self, account_id: str) -> None:
         await self._session.execute(autopay_mandates.delete().where(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
+from tarifa.messaging.batches import DeliveryBatches
 from tarifa.messaging.catalogue import (
     AccountClosed,
     AccountUpdated,
@@ -17,7 +18,7 @@ from tarifa.runtime import Runtime
 from payments.domain.autopay_charge import AutopayPolicy
 from payments.service.autopay import (
     cancel_for_paid_invoice,
-    schedule_for_balance,
+    schedule_for_balances,
     schedule_for_invoice,
 )
 from payments.service.closure import record_closure
@@ -62,13 +63,15 @@ def register_autopay_consumers(runtime: Runtime, new_uow: Callable[[], UnitOfWor
         if await schedule_for_invoice(new_uow(), INVOICE_ISSUED, event, policy):
             wake()
 
-    async def on_balance_changed(event: CloudEvent) -> None:
-        if await schedule_for_balance(new_uow(), BALANCE_CHANGED, event):
+    async def on_balances_changed(events: Sequence[CloudEvent]) -> None:
+        if await schedule_for_balances(new_uow(), BALANCE_CHANGED, events):
             wake()
 
     async def on_invoice_paid(event: CloudEvent) -> None:
         await cancel_for_paid_invoice(new_uow(), INVOICE_PAID, event)
 
     runtime.subscribe(INVOICE_ISSUED, InvoiceIssued.routing_key, on_invoice_issued)
-    runtime.subscribe(BALANCE_CHANGED, BalanceChanged.routing_key, on_balance_changed)
+    # a usage batch moves the balances of many accounts at once: their events are taken together
+    balances = DeliveryBatches(on_balances_changed, most=64, name="balance-batches")
+    runtime.subscribe(BALANCE_CHANGED, BalanceChanged.routing_key, balances.handle)
     runtime.subscribe(INVOICE_PAID, InvoicePaid.routing_key, on_invoice_paid)

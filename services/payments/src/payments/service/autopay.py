@@ -5,6 +5,7 @@ charge off before it is attempted. Each event is handled once (inbox)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -20,7 +21,8 @@ from payments.domain.autopay_charge import (
 )
 from payments.service.ports import UnitOfWork
 
-__all__ = ["cancel_for_paid_invoice", "schedule_for_balance", "schedule_for_invoice"]
+__all__ = ["cancel_for_paid_invoice", "schedule_for_balance", "schedule_for_balances",
+           "schedule_for_invoice"]
 
 
 def _charge(mandate: AutopayMandate, trigger: str, amount: Decimal, currency: str,
@@ -74,18 +76,31 @@ async def _fell_below(uow: UnitOfWork, data: BalanceChanged, threshold: Decimal,
 async def schedule_for_balance(uow: UnitOfWork, consumer: str, event: CloudEvent) -> bool:
     """A top-up of the mandate's amount when the balance falls below its threshold, once a fall;
     the balance is kept in the replica too (what a closed account owes)."""
-    data = event.parse(BalanceChanged)
+    return await schedule_for_balances(uow, consumer, [event])
+
+
+async def schedule_for_balances(uow: UnitOfWork, consumer: str, events: Sequence[CloudEvent]) -> bool:
+    """``schedule_for_balance`` for each of ``events``, in their order, in one transaction (the
+    mandates of their accounts read at once); True when a top-up was put on the schedule."""
+    parsed = [(event, event.parse(BalanceChanged)) for event in events]
     async with uow:
-        if not await uow.first_time(consumer, event.id):
-            return False
-        await uow.accounts.set_balance(data.account_id, data.balance, event.time)
-        added = await _top_up(uow, data, event.time)
+        mandates = await uow.methods.mandates_of(sorted({data.account_id for _, data in parsed}))
+        added = [await _balance_moved(uow, consumer, event, data, mandates.get(data.account_id))
+                 for event, data in parsed]
         await uow.commit()
-    return added
+    return any(added)
 
 
-async def _top_up(uow: UnitOfWork, data: BalanceChanged, at: datetime) -> bool:
-    mandate = await uow.methods.mandate(data.account_id)
+async def _balance_moved(uow: UnitOfWork, consumer: str, event: CloudEvent, data: BalanceChanged,
+                         mandate: AutopayMandate | None) -> bool:
+    if not await uow.first_time(consumer, event.id):
+        return False
+    await uow.accounts.set_balance(data.account_id, data.balance, event.time)
+    return await _top_up(uow, data, event.time, mandate)
+
+
+async def _top_up(uow: UnitOfWork, data: BalanceChanged, at: datetime,
+                  mandate: AutopayMandate | None) -> bool:
     if mandate is None or mandate.mode != "threshold" or mandate.threshold is None \
             or not mandate.amount or not await _fell_below(uow, data, mandate.threshold, at):
         return False

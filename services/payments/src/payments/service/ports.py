@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
@@ -130,6 +130,7 @@ class PaymentMethodRepository(Protocol):
     async def save(self, method: PaymentMethod) -> None: ...
     async def put_mandate(self, mandate: AutopayMandate) -> None: ...
     async def mandate(self, account_id: str) -> AutopayMandate | None: ...
+    async def mandates_of(self, account_ids: Sequence[str]) -> dict[str, AutopayMandate]: ...
     async def drop_mandate(self, account_id: str) -> None: ...
 
 
