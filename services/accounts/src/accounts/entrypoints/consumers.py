@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
+from tarifa.messaging.batches import DeliveryBatches
 from tarifa.messaging.envelope import CloudEvent
 from tarifa.runtime import Runtime
 
@@ -14,7 +15,7 @@ from accounts.service.invoices import (
     record_invoice_paid,
 )
 from accounts.service.ports import UnitOfWork
-from accounts.service.replicas import record_balance, record_plan
+from accounts.service.replicas import record_balances, record_plan
 
 __all__ = ["register_consumers"]
 
@@ -46,9 +47,11 @@ def register_consumers(runtime: Runtime, new_uow: Callable[[], UnitOfWork],
     async def on_plan_published(event: CloudEvent) -> None:
         await record_plan(new_uow(), PLAN_PUBLISHED, event)
 
-    async def on_balance_changed(event: CloudEvent) -> None:
-        await record_balance(new_uow(), BALANCE_CHANGED, event)
+    async def on_balances_changed(events: Sequence[CloudEvent]) -> None:
+        await record_balances(new_uow(), BALANCE_CHANGED, events)
 
     runtime.subscribe(PLAN_PUBLISHED, "rating.plan.published", on_plan_published)
-    runtime.subscribe(BALANCE_CHANGED, "invoicing.balance.changed", on_balance_changed)
+    # a usage batch moves the balances of many accounts at once: their events are taken together
+    balances = DeliveryBatches(on_balances_changed, most=64, name="balance-batches")
+    runtime.subscribe(BALANCE_CHANGED, "invoicing.balance.changed", balances.handle)
     _invoices(runtime, new_uow, policy)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 
 from tarifa.messaging.catalogue import BalanceChanged, PlanPublished
@@ -56,16 +57,32 @@ async def record_plan(uow: UnitOfWork, consumer: str, event: CloudEvent) -> None
 async def record_balance(uow: UnitOfWork, consumer: str, event: CloudEvent) -> None:
     """Hold the newest balance announced and apply the blocking rule to it; an older event
     that arrives late changes nothing."""
+    await record_balances(uow, consumer, [event])
+
+
+def _balance(event: CloudEvent) -> Balance:
     data = event.parse(BalanceChanged)
     _poison_unless_valid(event, data.currency)
-    balance = Balance(data.account_id, data.balance, data.currency, event.time)
+    return Balance(data.account_id, data.balance, data.currency, event.time)
+
+
+async def record_balances(uow: UnitOfWork, consumer: str, events: Sequence[CloudEvent]) -> None:
+    """``record_balance`` for each of ``events`` in one transaction (the balances one usage
+    batch moved): account after account in id order, so two batches never lock in a cycle, each
+    account's events in the order given."""
+    balances = sorted(((event, _balance(event)) for event in events), key=lambda p: p[1].account_id)
     async with uow:
-        if not await uow.first_time(consumer, event.id):
-            return
-        if balance.supersedes(await uow.balances.get(balance.account_id)):
-            await uow.balances.save(balance)
-            await uow.audit.record(_audit(uow, event, "balance.replicated", "account",
-                                          balance.account_id, asdict(balance)))
-            await enforce_money_rule(uow, balance.account_id, actor=f"event:{event.source}",
-                                     data={"event_id": event.id})
+        for event, balance in balances:
+            await _replicate(uow, consumer, event, balance)
         await uow.commit()
+
+
+async def _replicate(uow: UnitOfWork, consumer: str, event: CloudEvent, balance: Balance) -> None:
+    if not await uow.first_time(consumer, event.id):
+        return
+    if balance.supersedes(await uow.balances.get(balance.account_id)):
+        await uow.balances.save(balance)
+        await uow.audit.record(_audit(uow, event, "balance.replicated", "account",
+                                      balance.account_id, asdict(balance)))
+        await enforce_money_rule(uow, balance.account_id, actor=f"event:{event.source}",
+                                 data={"event_id": event.id})

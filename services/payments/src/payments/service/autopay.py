@@ -80,9 +80,11 @@ async def schedule_for_balance(uow: UnitOfWork, consumer: str, event: CloudEvent
 
 
 async def schedule_for_balances(uow: UnitOfWork, consumer: str, events: Sequence[CloudEvent]) -> bool:
-    """``schedule_for_balance`` for each of ``events``, in their order, in one transaction (the
-    mandates of their accounts read at once); True when a top-up was put on the schedule."""
-    parsed = [(event, event.parse(BalanceChanged)) for event in events]
+    """``schedule_for_balance`` for each of ``events`` in one transaction (the mandates of their
+    accounts read at once): account after account in id order, so two batches never lock in a
+    cycle, each account's events in the order given. True when a top-up was put on the schedule."""
+    parsed = sorted(((event, event.parse(BalanceChanged)) for event in events),
+                    key=lambda pair: pair[1].account_id)
     async with uow:
         mandates = await uow.methods.mandates_of(sorted({data.account_id for _, data in parsed}))
         added = [await _balance_moved(uow, consumer, event, data, mandates.get(data.account_id))
