@@ -7,7 +7,7 @@ written in that transaction too, so a change and its audit row commit or roll ba
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any, Protocol, Self
 
@@ -20,7 +20,7 @@ from tarifa.audit.sql import SqlAuditTrail
 from tarifa.clock import Clock
 from tarifa.messaging.catalogue import EventData
 from tarifa.messaging.envelope import CloudEvent, new_event
-from tarifa.messaging.inbox import claim
+from tarifa.messaging.inbox import claim, claim_all
 from tarifa.messaging.outbox import stage_events
 
 __all__ = ["SqlUnitOfWork", "UnitOfWork"]
@@ -75,6 +75,10 @@ class SqlUnitOfWork:
         """Inbox check for consumers: True when ``event_id`` was never handled by ``consumer``."""
         return await claim(self.session, consumer, event_id)
 
+    async def first_times(self, consumer: str, event_ids: Sequence[str]) -> set[str]:
+        """``first_time`` for a batch of events in one statement: those never handled."""
+        return await claim_all(self.session, consumer, event_ids)
+
     async def commit(self) -> None:
         await stage_events(self.session, self._events)
         await self.session.commit()
@@ -101,6 +105,8 @@ class UnitOfWork(Protocol):
     async def commit(self) -> None: ...
 
     async def first_time(self, consumer: str, event_id: str) -> bool: ...
+
+    async def first_times(self, consumer: str, event_ids: Sequence[str]) -> set[str]: ...
 
     def emit(self, data: EventData | BaseModel | dict[str, Any], *, subject: str | None = None,
              routing_key: str | None = None) -> CloudEvent: ...

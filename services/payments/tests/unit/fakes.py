@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 from payments.domain.autopay import AutopayMandate, PaymentMethod
 from payments.domain.autopay_charge import AutopayCharge, ChargeStatus
-from payments.domain.payment import AccountRef, Payment, line_key
+from payments.domain.payment import AccountRef, BalanceAt, Payment, line_key
 from payments.domain.registry import EntryStatus, RegistryEntry, RegistryReport
 from tarifa.audit import Actor
 from tarifa.audit.memory import MemoryAuditTrail
@@ -41,8 +40,9 @@ class FakeAccounts:
     async def set_status(self, account_id: str, status: str) -> None:
         self.rows[account_id] = replace(self.rows[account_id], status=status)
 
-    async def set_balance(self, account_id: str, balance: Decimal, at: datetime) -> None:
-        self.rows[account_id] = replace(self.rows[account_id], balance=balance)
+    async def set_balances(self, balances: Sequence[BalanceAt]) -> None:
+        for kept in balances:
+            self.rows[kept.account_id] = replace(self.rows[kept.account_id], balance=kept.balance)
 
     async def add_line(self, msisdn: str, account_id: str) -> None:
         self.lines[line_key(msisdn)] = account_id
@@ -186,3 +186,6 @@ class FakeUnitOfWork:
             return False
         self.handled.add((consumer, event_id))
         return True
+
+    async def first_times(self, consumer: str, event_ids: Sequence[str]) -> set[str]:
+        return {event_id for event_id in event_ids if await self.first_time(consumer, event_id)}

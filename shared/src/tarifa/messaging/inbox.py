@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tarifa.messaging.tables import inbox
 
-__all__ = ["claim"]
+__all__ = ["claim", "claim_all"]
 
 
 async def claim(session: AsyncSession, consumer: str, event_id: str) -> bool:
@@ -19,3 +21,17 @@ async def claim(session: AsyncSession, consumer: str, event_id: str) -> bool:
         .returning(inbox.c.event_id)
     )
     return (await session.execute(statement)).first() is not None
+
+
+async def claim_all(session: AsyncSession, consumer: str, event_ids: Sequence[str]) -> set[str]:
+    """``claim`` for many events in one statement; those never handled by ``consumer`` before."""
+    ids = list(dict.fromkeys(event_ids))
+    if not ids:
+        return set()
+    statement = (
+        insert(inbox)
+        .values([{"consumer": consumer, "event_id": event_id} for event_id in ids])
+        .on_conflict_do_nothing()
+        .returning(inbox.c.event_id)
+    )
+    return set((await session.execute(statement)).scalars())

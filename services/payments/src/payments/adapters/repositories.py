@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, or_, select
+from sqlalchemy import Row, bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from payments.adapters.tables import accounts, lines, offline_references, payments, refunds
 from payments.domain.closure import CLOSED
-from payments.domain.payment import AccountRef, Payment, PaymentStatus, line_key
+from payments.domain.payment import AccountRef, BalanceAt, Payment, PaymentStatus, line_key
 from payments.domain.refund import Refund
 
 __all__ = ["SqlAccountsReplica", "SqlPayments", "SqlRefunds"]
@@ -21,6 +21,13 @@ __all__ = ["SqlAccountsReplica", "SqlPayments", "SqlRefunds"]
 
 _ACCOUNT = select(accounts).where(accounts.c.account_id == bindparam("account_id"))
 """Statements built once: each execution finds its compiled form in the cache at once."""
+
+
+_SET_BALANCES = text(
+    "UPDATE accounts SET balance = b.balance, balance_at = b.at FROM unnest("
+    "CAST(:ids AS text[]), CAST(:balances AS numeric[]), CAST(:ats AS timestamptz[])) "
+    "AS b(account_id, balance, at) WHERE accounts.account_id = b.account_id "
+    "AND (accounts.balance_at IS NULL OR accounts.balance_at <= b.at)")
 
 
 class SqlAccountsReplica:
@@ -67,13 +74,13 @@ class SqlAccountsReplica:
         await self._session.execute(accounts.update().where(
             accounts.c.account_id == account_id).values(status=status))
 
-    async def set_balance(self, account_id: str, balance: Decimal, at: datetime) -> None:
-        """Keep the balance announced at ``at`` unless a later one is kept already (events of
-        one account may be handled out of order)."""
-        await self._session.execute(accounts.update().where(
-            accounts.c.account_id == account_id,
-            or_(accounts.c.balance_at.is_(None), accounts.c.balance_at <= at),
-        ).values(balance=balance, balance_at=at))
+    async def set_balances(self, balances: Sequence[BalanceAt]) -> None:
+        """Keep each balance announced at its time unless a later one is kept already (events
+        of one account may be handled out of order); one statement for all."""
+        if balances:
+            await self._session.execute(_SET_BALANCES, {
+                "ids": [b.account_id for b in balances], "balances": [b.balance for b in balances],
+                "ats": [b.at for b in balances]})
 
     async def add_line(self, msisdn: str, account_id: str) -> None:
         statement = insert(lines).values(msisdn=line_key(msisdn), account_id=account_id)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-__all__ = ["AccountRef", "Payment", "PaymentError", "PaymentStatus", "line_key"]
+__all__ = ["AccountRef", "BalanceAt", "Payment", "PaymentError", "PaymentStatus", "latest_balances",
+           "line_key"]
 
 
 def line_key(msisdn: str) -> str:
@@ -29,6 +31,25 @@ class PaymentStatus(StrEnum):
     @property
     def pending(self) -> bool:
         return self in (PaymentStatus.REQUIRES_ACTION, PaymentStatus.PROCESSING)
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceAt:
+    """A ledger balance of an account as invoicing announced it at ``at``."""
+
+    account_id: str
+    balance: Decimal
+    at: datetime
+
+
+def latest_balances(announced: Iterable[BalanceAt]) -> list[BalanceAt]:
+    """The latest balance of each account (of two at the same time, the one given last)."""
+    latest: dict[str, BalanceAt] = {}
+    for balance in announced:
+        kept = latest.get(balance.account_id)
+        if kept is None or kept.at <= balance.at:
+            latest[balance.account_id] = balance
+    return list(latest.values())
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from payments.domain.autopay_charge import (
     ChargeStatus,
     threshold_crossed,
 )
+from payments.domain.payment import BalanceAt, latest_balances
 from payments.service.ports import UnitOfWork
 
 __all__ = ["cancel_for_paid_invoice", "schedule_for_balance", "schedule_for_balances",
@@ -80,30 +81,27 @@ async def schedule_for_balance(uow: UnitOfWork, consumer: str, event: CloudEvent
 
 
 async def schedule_for_balances(uow: UnitOfWork, consumer: str, events: Sequence[CloudEvent]) -> bool:
-    """``schedule_for_balance`` for each of ``events`` in one transaction (the mandates of their
-    accounts read at once): account after account in id order, so two batches never lock in a
-    cycle, each account's events in the order given. True when a top-up was put on the schedule."""
+    """``schedule_for_balance`` for each of ``events`` in one transaction, set-based: the events
+    claimed, the latest balance of each account kept and their mandates read, one statement each;
+    then account after account in id order (each one's events in the order given) the top-ups.
+    True when a top-up was put on the schedule."""
     parsed = sorted(((event, event.parse(BalanceChanged)) for event in events),
                     key=lambda pair: pair[1].account_id)
     async with uow:
-        mandates = await uow.methods.mandates_of(sorted({data.account_id for _, data in parsed}))
-        added = [await _balance_moved(uow, consumer, event, data, mandates.get(data.account_id))
-                 for event, data in parsed]
+        fresh = await uow.first_times(consumer, [event.id for event, _ in parsed])
+        moved = [(event, data) for event, data in parsed if event.id in fresh]
+        await uow.accounts.set_balances(latest_balances(
+            BalanceAt(data.account_id, data.balance, event.time) for event, data in moved))
+        mandates = await uow.methods.mandates_of(sorted({data.account_id for _, data in moved}))
+        added = [await _top_up(uow, data, event.time, mandates[data.account_id])
+                 for event, data in moved if data.account_id in mandates]
         await uow.commit()
     return any(added)
 
 
-async def _balance_moved(uow: UnitOfWork, consumer: str, event: CloudEvent, data: BalanceChanged,
-                         mandate: AutopayMandate | None) -> bool:
-    if not await uow.first_time(consumer, event.id):
-        return False
-    await uow.accounts.set_balance(data.account_id, data.balance, event.time)
-    return await _top_up(uow, data, event.time, mandate)
-
-
 async def _top_up(uow: UnitOfWork, data: BalanceChanged, at: datetime,
-                  mandate: AutopayMandate | None) -> bool:
-    if mandate is None or mandate.mode != "threshold" or mandate.threshold is None \
+                  mandate: AutopayMandate) -> bool:
+    if mandate.mode != "threshold" or mandate.threshold is None \
             or not mandate.amount or not await _fell_below(uow, data, mandate.threshold, at):
         return False
     now = uow.clock.now()

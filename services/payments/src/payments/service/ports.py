@@ -15,7 +15,7 @@ from payments.domain.autopay_charge import AutopayCharge, ChargeOutcome
 from payments.domain.gateway import GatewayNotification, GatewayOutcome, GatewaySession
 from payments.domain.history import HistoryEntry, Position
 from payments.domain.matching import RowQuery
-from payments.domain.payment import AccountRef, Payment
+from payments.domain.payment import AccountRef, BalanceAt, Payment
 from payments.domain.refund import Refund
 from payments.domain.registry import EntryStatus, RegistryEntry, RegistryReport
 
@@ -69,8 +69,8 @@ class AccountsReplica(Protocol):
     async def set_payment_mode(self, account_id: str, payment_mode: str) -> None: ...
     async def set_status(self, account_id: str, status: str) -> None: ...
 
-    async def set_balance(self, account_id: str, balance: Decimal, at: datetime) -> None:
-        """Keep the ledger balance announced at ``at``, unless a later one is kept already."""
+    async def set_balances(self, balances: Sequence[BalanceAt]) -> None:
+        """Keep each ledger balance announced at its time, unless a later one is kept already."""
 
     async def add_line(self, msisdn: str, account_id: str) -> None: ...
 
