@@ -14,13 +14,7 @@ __all__ = ["claim", "claim_all"]
 
 async def claim(session: AsyncSession, consumer: str, event_id: str) -> bool:
     """Record that ``consumer`` handles ``event_id``; False if it was handled before."""
-    statement = (
-        insert(inbox)
-        .values(consumer=consumer, event_id=event_id)
-        .on_conflict_do_nothing()
-        .returning(inbox.c.event_id)
-    )
-    return (await session.execute(statement)).first() is not None
+    return event_id in await claim_all(session, consumer, [event_id])
 
 
 async def claim_all(session: AsyncSession, consumer: str, event_ids: Sequence[str]) -> set[str]:

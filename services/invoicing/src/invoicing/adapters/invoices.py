@@ -110,9 +110,7 @@ class SqlInvoices:
                 for position, line in enumerate(invoice.lines)])
 
     async def _lines(self, invoice_id: str) -> tuple[StatementLine, ...]:
-        rows = await self._session.execute(select(invoice_lines).where(
-            invoice_lines.c.invoice_id == invoice_id).order_by(invoice_lines.c.position))
-        return tuple(_line(row) for row in rows)
+        return tuple((await self._lines_of([invoice_id])).get(invoice_id, ()))
 
     async def _invoice(self, row: Any) -> Invoice:
         values = dict(row)

@@ -123,9 +123,7 @@ class SqlPaymentMethods:
             set_={k: v for k, v in values.items() if k != "account_id"}))
 
     async def mandate(self, account_id: str) -> AutopayMandate | None:
-        row = (await self._session.execute(select(autopay_mandates).where(
-            autopay_mandates.c.account_id == account_id))).mappings().first()
-        return AutopayMandate(**dict(row)) if row else None
+        return (await self.mandates_of([account_id])).get(account_id)
 
     async def mandates_of(self, account_ids: Sequence[str]) -> dict[str, AutopayMandate]:
         rows = (await self._session.execute(select(autopay_mandates).where(
