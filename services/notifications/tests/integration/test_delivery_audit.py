@@ -155,3 +155,24 @@ async def test_a_one_time_code_sent_is_audited_by_its_consumer(
     assert [(_brief(r), r["correlation_id"]) for r in receipted] in (
         [], [(("message.delivered", SMSC, "sent", "delivered"), message_id)])
     assert "QZ123456" not in json.dumps([sent, *receipted])
+
+
+async def test_messages_sent_in_one_pass_are_audited_each_under_its_own_correlation(
+    client: httpx.AsyncClient, settings: NotificationsSettings, token_signer: TokenSigner, smtp: Any,
+    invoicing: Any,
+) -> None:
+    accounts = [await _open(settings, {"medium": "ebill", "email": f"pass{n}@example.md"})
+                for n in range(2)]
+    issued = [await _issue(settings, account_id) for account_id in accounts]
+    for event in issued:
+        invoicing.documents[event.data["invoice_id"]] = b"%PDF-1.7\n%%EOF\n"
+    waiting = [await _until(client, token_signer, "email", account_id, lambda r: r["attempts"] >= 1)
+               for account_id in accounts]
+    smtp.start()
+    for account_id in accounts:
+        await _until(client, token_signer, "email", account_id, lambda r: r["status"] == "sent")
+    rows = [await audit_rows(client, "message", row["id"]) for row in waiting]
+    assert [[(_brief(row), row["correlation_id"]) for row in found] for found in rows] == [
+        [(("message.sent", DISPATCHER, "pending", "sent"), event.correlation_id)]
+        for event in issued]
+    assert issued[0].correlation_id != issued[1].correlation_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -44,6 +45,9 @@ class FakeContacts:
     async def get(self, account_id: str) -> Contact | None:
         return self.rows.get(account_id)
 
+    async def get_many(self, account_ids: Collection[str]) -> dict[str, Contact]:
+        return {a: self.rows[a] for a in account_ids if a in self.rows}
+
     async def opened(self, contact: Contact) -> None:
         old = self.rows.get(contact.account_id)
         self.rows[contact.account_id] = contact if old is None else Contact(
@@ -65,6 +69,9 @@ class FakeDeliveries:
         self.rows[delivery.id] = delivery
         return True
 
+    async def add_all(self, deliveries: Sequence[Delivery]) -> set[str]:
+        return {d.id for d in deliveries if await self.add(d)}
+
     async def next_due(self, now: datetime, limit: int) -> list[Delivery]:
         due = [d for d in self.rows.values() if d.status is DeliveryStatus.PENDING
                and d.next_attempt_at is not None and d.next_attempt_at <= now]
@@ -72,6 +79,10 @@ class FakeDeliveries:
 
     async def save(self, delivery: Delivery) -> None:
         self.rows[delivery.id] = delivery
+
+    async def save_all(self, deliveries: Sequence[Delivery]) -> None:
+        for delivery in deliveries:
+            self.rows[delivery.id] = delivery
 
     async def find(self, *, account_id: str | None, event: str | None, limit: int) -> list[Delivery]:
         return list(self.rows.values())[:limit]
@@ -123,6 +134,9 @@ class FakeUnitOfWork:
         new = (consumer, event_id) not in self.seen
         self.seen.add((consumer, event_id))
         return new
+
+    async def first_times(self, consumer: str, event_ids: Sequence[str]) -> set[str]:
+        return {event_id for event_id in event_ids if await self.first_time(consumer, event_id)}
 
     def emit(self, data: Any, *, subject: str | None = None,
              routing_key: str | None = None) -> CloudEvent:

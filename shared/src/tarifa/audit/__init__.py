@@ -72,6 +72,8 @@ class AuditEntry:
     target_id: str
     before: Any = None
     after: Any = None
+    correlation_id: str | None = None
+    """The work the row belongs to; None: the work that writes it."""
 
 
 @dataclass(frozen=True, slots=True)

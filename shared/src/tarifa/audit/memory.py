@@ -24,8 +24,9 @@ class MemoryAuditTrail:
 
     async def record_all(self, entries: Sequence[AuditEntry]) -> None:
         for e in entries:
-            await self.record(e.actor, e.action, e.target_type, e.target_id, before=e.before,
-                              after=e.after)
+            self.records.append(AuditRecord(
+                self._clock.now(), e.actor, e.action, e.target_type, e.target_id,
+                as_json(e.before), as_json(e.after), e.correlation_id or correlation.current()))
 
     async def page(self, query: AuditQuery) -> AuditPage:
         found = [r for r in reversed(self.records) if _matches(r, query)]

@@ -27,9 +27,10 @@ _INSERT_ALL = text(
     "INSERT INTO audit (at, actor, actor_role, action, target_type, target_id, before, after,"
     " correlation_id)"
     " SELECT :at, r.actor, r.actor_role, r.action, r.target_type, r.target_id, r.before, r.after,"
-    " :correlation_id"
+    " coalesce(r.correlation_id, :correlation_id)"
     " FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(actor text, actor_role text,"
-    " action text, target_type text, target_id text, before jsonb, after jsonb)"
+    " action text, target_type text, target_id text, before jsonb, after jsonb,"
+    " correlation_id text)"
 ).bindparams(bindparam("at", type_=DateTime(timezone=True)),
              bindparam("correlation_id", type_=String), bindparam("rows", type_=String))
 
@@ -50,13 +51,14 @@ async def insert(session: AsyncSession, record: AuditRecord) -> None:
 def _rows_json(entries: Sequence[AuditEntry]) -> str:
     rows = [{"actor": e.actor.subject, "actor_role": e.actor.role, "action": e.action,
              "target_type": e.target_type, "target_id": e.target_id, "before": e.before,
-             "after": e.after} for e in entries]
+             "after": e.after, "correlation_id": e.correlation_id} for e in entries]
     return orjson.dumps(rows, default=json_default, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 async def insert_all(session: AsyncSession, at: datetime, correlation_id: str | None,
                      entries: Sequence[AuditEntry]) -> None:
-    """Write one row per entry, at ``at`` under ``correlation_id``, in one statement."""
+    """Write one row per entry, at ``at`` under its own correlation id or else
+    ``correlation_id``, in one statement."""
     if entries:
         await session.execute(_INSERT_ALL, {"at": at, "correlation_id": correlation_id,
                                             "rows": _rows_json(entries)})

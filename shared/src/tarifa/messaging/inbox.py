@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import String, bindparam, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
-
-from tarifa.messaging.tables import inbox
 
 __all__ = ["claim", "claim_all"]
 
@@ -17,15 +16,17 @@ async def claim(session: AsyncSession, consumer: str, event_id: str) -> bool:
     return event_id in await claim_all(session, consumer, [event_id])
 
 
+_CLAIM = text(
+    "INSERT INTO inbox (consumer, event_id) SELECT :consumer, unnest(CAST(:ids AS text[]))"
+    " ON CONFLICT DO NOTHING RETURNING event_id"
+).bindparams(bindparam("consumer", type_=String), bindparam("ids", type_=ARRAY(String)))
+"""One statement however many events: compiled once, the ids one array parameter."""
+
+
 async def claim_all(session: AsyncSession, consumer: str, event_ids: Sequence[str]) -> set[str]:
     """``claim`` for many events in one statement; those never handled by ``consumer`` before."""
     ids = list(dict.fromkeys(event_ids))
     if not ids:
         return set()
-    statement = (
-        insert(inbox)
-        .values([{"consumer": consumer, "event_id": event_id} for event_id in ids])
-        .on_conflict_do_nothing()
-        .returning(inbox.c.event_id)
-    )
-    return set((await session.execute(statement)).scalars())
+    rows = await session.execute(_CLAIM, {"consumer": consumer, "ids": ids})
+    return set(rows.scalars())

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, DateTime, Text, bindparam, case, cast, func, or_, select
-from sqlalchemy.dialects.postgresql import JSONB, insert
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications.adapters.tables import balances, contacts, deliveries, templates
@@ -23,9 +24,9 @@ _CONTACT_FIELDS = ("language", "medium", "bill_email", "email", "customer_name",
                    "timezone")
 
 
-_GET_CONTACT = select(*(column for column in contacts.c
-                        if column.name not in ("updated_at", "changed_at"))).where(
-    contacts.c.account_id == bindparam("account_id"))
+_GET_CONTACTS = select(*(column for column in contacts.c
+                         if column.name not in ("updated_at", "changed_at"))).where(
+    contacts.c.account_id == func.any(bindparam("account_ids", type_=ARRAY(Text))))
 _NEXT_DUE = (select(deliveries)
              .where(deliveries.c.status == DeliveryStatus.PENDING,
                     deliveries.c.next_attempt_at <= bindparam("now", type_=DateTime(timezone=True)))
@@ -42,9 +43,13 @@ class SqlContacts:
         self._session = session
 
     async def get(self, account_id: str) -> Contact | None:
-        row = (await self._session.execute(
-            _GET_CONTACT, {"account_id": account_id})).mappings().first()
-        return Contact(**row) if row else None
+        return (await self.get_many([account_id])).get(account_id)
+
+    async def get_many(self, account_ids: Collection[str]) -> dict[str, Contact]:
+        if not account_ids:
+            return {}
+        rows = await self._session.execute(_GET_CONTACTS, {"account_ids": list(account_ids)})
+        return {row["account_id"]: Contact(**row) for row in rows.mappings()}
 
     async def opened(self, contact: Contact) -> None:
         """Fill what is empty, and nothing an update already changed (even to empty)."""
@@ -87,6 +92,12 @@ def _merged_stamps(changes: ContactChanges, at: datetime) -> ColumnElement[Any]:
     return merged
 
 
+def _saved(delivery: Delivery) -> dict[str, Any]:
+    values = asdict(delivery)
+    values["saved_id"] = values.pop("id")
+    return values
+
+
 def _delivery(row: Any) -> Delivery:
     values = dict(row)
     values["channel"] = Channel(values["channel"])
@@ -105,16 +116,24 @@ class SqlDeliveries:
         self._session = session
 
     async def add(self, delivery: Delivery) -> bool:
-        return (await self._session.execute(_ADD_DELIVERY, asdict(delivery))).first() is not None
+        return delivery.id in await self.add_all([delivery])
+
+    async def add_all(self, deliveries: Sequence[Delivery]) -> set[str]:
+        if not deliveries:
+            return set()
+        rows = await self._session.execute(_ADD_DELIVERY, [asdict(d) for d in deliveries])
+        return set(rows.scalars())
 
     async def next_due(self, now: datetime, limit: int) -> list[Delivery]:
         rows = (await self._session.execute(_NEXT_DUE, {"now": now, "limit": limit})).mappings()
         return [_delivery(row) for row in rows]
 
     async def save(self, delivery: Delivery) -> None:
-        values = asdict(delivery)
-        values["saved_id"] = values.pop("id")
-        await self._session.execute(_SAVE_DELIVERY, values)
+        await self.save_all([delivery])
+
+    async def save_all(self, deliveries: Sequence[Delivery]) -> None:
+        if deliveries:
+            await self._session.execute(_SAVE_DELIVERY, [_saved(d) for d in deliveries])
 
     async def get(self, delivery_id: str) -> Delivery | None:
         statement = select(deliveries).where(deliveries.c.id == delivery_id).with_for_update()

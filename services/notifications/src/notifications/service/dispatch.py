@@ -18,22 +18,20 @@ import asyncio
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from tarifa.audit import Actor
-from tarifa.correlation import correlated
-from tarifa.messaging.catalogue import MessageFailed, MessageSent
 
 from notifications.domain.catalogue import UnknownEvent, notified_event
 from notifications.domain.contact import Contact
-from notifications.domain.delivery import Channel, Delivery, DeliveryStatus, RetryPolicy
+from notifications.domain.delivery import Channel, Delivery, RetryPolicy
 from notifications.domain.message import Attachment, OutgoingEmail, OutgoingSms
 from notifications.domain.routing import INVOICE_ISSUED, MONTHLY_DETAILED_BILL, route
-from notifications.domain.templates import RenderedMessage, TemplateKey
+from notifications.domain.templates import MessageTemplate, RenderedMessage, TemplateKey
+from notifications.service.delivery_audit import announce, status_entry
 from notifications.service.ports import InvoiceDocuments, Mailer, SendFailed, SmsSender, UnitOfWork
 from notifications.service.templates import template_for
 
-__all__ = ["DISPATCHER", "Sending", "announce", "audit_status", "deliver_due", "deliver_next"]
+__all__ = ["DISPATCHER", "Sending", "deliver_due", "deliver_next"]
 
 DISPATCHER = Actor.system("notifications.dispatcher")
 """The actor of the attempts the dispatcher makes."""
@@ -61,17 +59,15 @@ async def deliver_due(uow: UnitOfWork, sending: Sending, limit: int) -> list[Del
     and that delivery stays as it was."""
     async with uow:
         due = await uow.deliveries.next_due(uow.clock.now(), limit)
-        plans = [await _plan(uow, sending, delivery) for delivery in due]
+        plans = await _plans(uow, sending, due)
         outcomes = await asyncio.gather(*(_outcome(uow, sending, delivery, plan)
                                           for delivery, plan in zip(due, plans, strict=True)),
                                         return_exceptions=True)
-        done = [(delivery, outcome) for delivery, outcome in zip(due, outcomes, strict=True)
-                if isinstance(outcome, Delivery)]
-        for delivery, outcome in done:
-            await _record(uow, delivery, outcome)
+        await _record(uow, [(delivery, outcome) for delivery, outcome
+                            in zip(due, outcomes, strict=True) if isinstance(outcome, Delivery)])
         await uow.commit()
     _raise_first(outcomes)
-    return [outcome for _, outcome in done]
+    return [outcome for outcome in outcomes if isinstance(outcome, Delivery)]
 
 
 async def deliver_next(uow: UnitOfWork, sending: Sending) -> Delivery | None:
@@ -86,29 +82,36 @@ def _raise_first(outcomes: Sequence[Delivery | BaseException]) -> None:
             raise outcome
 
 
-async def _record(uow: UnitOfWork, before: Delivery, outcome: Delivery) -> None:
-    await uow.deliveries.save(outcome)
-    announce(uow, outcome)
-    await audit_status(uow, DISPATCHER, before, outcome)
-
-
-async def _contact(uow: UnitOfWork, delivery: Delivery) -> Contact | None:
-    return await uow.contacts.get(delivery.account_id) if delivery.account_id else None
+async def _record(uow: UnitOfWork, done: list[tuple[Delivery, Delivery]]) -> None:
+    """Save the attempted deliveries as they are now, announce and audit them, each in one go."""
+    await uow.deliveries.save_all([outcome for _, outcome in done])
+    for _, outcome in done:
+        announce(uow, outcome)
+    await uow.trail.record_all([entry for before, outcome in done
+                                if (entry := status_entry(DISPATCHER, before, outcome))])
 
 
 Planned = Delivery | tuple[str, RenderedMessage]
 """What an attempt sends (the recipient and the message), or its outcome if it sends nothing."""
 
 
-async def _plan(uow: UnitOfWork, sending: Sending, delivery: Delivery) -> Planned:
-    contact = await _contact(uow, delivery)
+async def _plans(uow: UnitOfWork, sending: Sending, due: list[Delivery]) -> list[Planned]:
+    """What each of ``due`` sends, their contacts read in one query, each template once."""
+    contacts = await uow.contacts.get_many({d.account_id for d in due if d.account_id})
+    templates: dict[TemplateKey, MessageTemplate] = {}
+    return [await _plan(uow, sending, delivery, contacts.get(delivery.account_id or ""), templates)
+            for delivery in due]
+
+
+async def _plan(uow: UnitOfWork, sending: Sending, delivery: Delivery, contact: Contact | None,
+                templates: dict[TemplateKey, MessageTemplate]) -> Planned:
     target = route(contact, delivery.channel, delivery.event) if contact else None
     if target is not None and target.recipient is None:
         return delivery.not_applicable(target.reason)
     try:
         if contact is None or target is None or target.recipient is None:
             raise SendFailed(f"no contact details known yet for account {delivery.account_id}")
-        return target.recipient, await _render(uow, delivery, contact)
+        return target.recipient, await _render(uow, delivery, contact, templates)
     except SendFailed as exc:
         return delivery.attempt_failed(str(exc), uow.clock.now(), sending.policy,
                                        permanent=exc.permanent)
@@ -126,13 +129,15 @@ async def _outcome(uow: UnitOfWork, sending: Sending, delivery: Delivery, plan: 
     return delivery.sent(recipient, uow.clock.now())
 
 
-async def _render(uow: UnitOfWork, delivery: Delivery, contact: Contact) -> RenderedMessage:
+async def _render(uow: UnitOfWork, delivery: Delivery, contact: Contact,
+                  templates: dict[TemplateKey, MessageTemplate]) -> RenderedMessage:
     language = contact.speaks
     key = TemplateKey(delivery.event, delivery.channel, language)
     try:
-        template = await template_for(uow, key)
+        template = templates.get(key) or await template_for(uow, key)
     except UnknownEvent as exc:
         raise SendFailed(str(exc), permanent=True) from exc
+    templates[key] = template
     try:
         return template.render(notified_event(delivery.event).values(delivery.payload, contact,
                                                                      language))
@@ -176,39 +181,3 @@ async def _invoice_pdf(sending: Sending, delivery: Delivery) -> Attachment:
         raise SendFailed("the invoice PDF is not available yet")
     name = _UNSAFE_FILENAME.sub("-", str(delivery.payload["number"])).strip("-") or "invoice"
     return Attachment(f"{name}.pdf", "application/pdf", data)
-
-
-def announce(uow: UnitOfWork, delivery: Delivery) -> None:
-    """Emit ``notifications.message.sent`` or ``.failed`` for a delivery that got there.
-
-    The event carries the correlation id of the work that called for the message (a delivery
-    planned before it was recorded falls back to the id of the event it answers).
-    """
-    fields = {"message_id": delivery.id, "event_id": delivery.event_id,
-              "channel": str(delivery.channel), "account_id": delivery.account_id}
-    with correlated(delivery.correlation_id or delivery.event_id):
-        if delivery.status is DeliveryStatus.SENT:
-            uow.emit(MessageSent(**fields), subject=delivery.account_id)
-        elif delivery.status is DeliveryStatus.FAILED:
-            uow.emit(MessageFailed(**fields), subject=delivery.account_id)
-
-
-def _state(delivery: Delivery | None) -> dict[str, Any] | None:
-    if delivery is None:
-        return None
-    return {"status": delivery.status, "attempts": delivery.attempts,
-            "last_error": delivery.last_error, "channel": delivery.channel,
-            "recipient": delivery.recipient, "event": delivery.event,
-            "event_id": delivery.event_id, "account_id": delivery.account_id,
-            "sent_at": delivery.sent_at}
-
-
-async def audit_status(uow: UnitOfWork, actor: Actor, before: Delivery | None,
-                       after: Delivery) -> None:
-    """Audit a delivery whose status changed (``before`` None: one recorded as it ended up),
-    under the correlation id its events carry; nothing when the status stayed the same."""
-    if before is not None and before.status is after.status:
-        return
-    with correlated(after.correlation_id or after.event_id):
-        await uow.trail.record(actor, f"message.{after.status}", "message", after.id,
-                               before=_state(before), after=_state(after))

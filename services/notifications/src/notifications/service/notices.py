@@ -7,7 +7,7 @@ so the back office sees why nothing went; a contact not known yet is resolved wh
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -63,16 +63,11 @@ def _payload(payload: dict[str, object], kind: str,
     return payload
 
 
-async def _plan_all(uow: UnitOfWork, event: CloudEvent, kind: str,
-                    payload: dict[str, object]) -> list[Delivery]:
-    account_id, added = str(payload["account_id"]), []
-    contact = await uow.contacts.get(account_id)
-    for channel in sorted(notified_event(kind).channels):
-        delivery = _plan(event, kind, payload, account_id, Channel(channel), contact,
-                         uow.clock.now())
-        if await uow.deliveries.add(delivery):
-            added.append(delivery)
-    return added
+def _plan_all(event: CloudEvent, kind: str, payload: dict[str, object],
+              contacts: Mapping[str, Contact], now: datetime) -> list[Delivery]:
+    account_id = str(payload["account_id"])
+    return [_plan(event, kind, payload, account_id, Channel(channel), contacts.get(account_id), now)
+            for channel in sorted(notified_event(kind).channels)]
 
 
 async def plan_notices(uow: UnitOfWork, consumer: str, event: CloudEvent,
@@ -84,26 +79,44 @@ async def plan_notices(uow: UnitOfWork, consumer: str, event: CloudEvent,
 
 async def plan_batch(uow: UnitOfWork, consumer: str, events: Sequence[CloudEvent],
                      low_balance: Mapping[str, Decimal] | None = None) -> bool:
-    """``plan_notices`` for each of ``events`` in one transaction; True when a delivery waits."""
+    """``plan_notices`` for each of ``events`` in one transaction, in their order, the inbox, the
+    contacts and the deliveries each in one statement; True when a delivery waits."""
     thresholds = low_balance or {}
     payloads = [_parsed(event) for event in events]  # an event no message is sent for is refused
     async with uow:
-        pending = [await _plan_event(uow, consumer, event, payload, thresholds)
-                   for event, payload in zip(events, payloads, strict=True)]
+        fresh = await uow.first_times(consumer, [event.id for event in events])
+        added = await _add(uow, await _told_of(uow, zip(events, payloads, strict=True), fresh,
+                                               thresholds))
         await uow.commit()
-    return any(pending)
+    return any(delivery.status is DeliveryStatus.PENDING for delivery in added)
+
+
+Told = tuple[CloudEvent, str, dict[str, object]]
+"""An event, the notice it calls for and the payload the notice is written from."""
+
+
+async def _told_of(uow: UnitOfWork, parsed: Iterable[tuple[CloudEvent, dict[str, object]]],
+                   fresh: set[str], thresholds: Mapping[str, Decimal]) -> list[Told]:
+    """The notices the events never handled call for, in their order (a copy of one counts once)."""
+    told: list[Told] = []
+    for event, payload in parsed:
+        if event.id in fresh:
+            fresh.discard(event.id)
+            if kind := await _kind(uow, event, payload, thresholds):
+                told.append((event, kind, _payload(payload, kind, thresholds)))
+    return told
+
+
+async def _add(uow: UnitOfWork, told_of: list[Told]) -> list[Delivery]:
+    """Store the deliveries of each event told of; those stored (none existed before)."""
+    contacts = await uow.contacts.get_many({str(payload["account_id"]) for *_, payload in told_of})
+    now = uow.clock.now()
+    planned = [delivery for event, kind, payload in told_of
+               for delivery in _plan_all(event, kind, payload, contacts, now)]
+    stored = await uow.deliveries.add_all(planned)
+    return [delivery for delivery in planned if delivery.id in stored]
 
 
 def _parsed(event: CloudEvent) -> dict[str, object]:
     notified_event(event.routing_key)
     return event.parse(CATALOGUE[event.routing_key]).model_dump(mode="json")
-
-
-async def _plan_event(uow: UnitOfWork, consumer: str, event: CloudEvent,
-                      payload: dict[str, object], thresholds: Mapping[str, Decimal]) -> bool:
-    if not await uow.first_time(consumer, event.id):
-        return False
-    kind = await _kind(uow, event, payload, thresholds)
-    added = await _plan_all(uow, event, kind, _payload(payload, kind, thresholds)) \
-        if kind else []
-    return any(delivery.status is DeliveryStatus.PENDING for delivery in added)

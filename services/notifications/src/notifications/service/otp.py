@@ -21,7 +21,7 @@ from notifications.domain.delivery import Channel, Delivery, DeliveryStatus, Ret
 from notifications.domain.message import OutgoingSms
 from notifications.domain.otp import EVENT, OneTimeCode
 from notifications.domain.templates import TemplateKey
-from notifications.service.dispatch import announce, audit_status
+from notifications.service.delivery_audit import announce, audit_status
 from notifications.service.ports import SendFailed, SmsSender, UnitOfWork
 from notifications.service.templates import template_for
 

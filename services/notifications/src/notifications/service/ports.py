@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -49,6 +50,9 @@ class InvoiceDocuments(Protocol):
 class ContactRepository(Protocol):
     async def get(self, account_id: str) -> Contact | None: ...
 
+    async def get_many(self, account_ids: Collection[str]) -> dict[str, Contact]:
+        """The contacts known of ``account_ids``, by account id, read in one query."""
+
     async def opened(self, contact: Contact) -> None:
         """Record an opened account, keeping any field a later update already set."""
 
@@ -60,11 +64,17 @@ class DeliveryRepository(Protocol):
     async def add(self, delivery: Delivery) -> bool:
         """Store a new delivery; False when one exists for the same event and channel."""
 
+    async def add_all(self, deliveries: Sequence[Delivery]) -> set[str]:
+        """``add`` for many in one statement; the ids of those stored."""
+
     async def next_due(self, now: datetime, limit: int) -> list[Delivery]:
         """Up to ``limit`` pending deliveries due first, locked for this transaction (others
         skip them)."""
 
     async def save(self, delivery: Delivery) -> None: ...
+
+    async def save_all(self, deliveries: Sequence[Delivery]) -> None:
+        """``save`` for many, one statement sent for all of them."""
 
     async def get(self, delivery_id: str) -> Delivery | None:
         """One delivery, locked for this transaction (waiting for a sender holding it)."""

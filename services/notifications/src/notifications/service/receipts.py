@@ -6,7 +6,7 @@ from __future__ import annotations
 from tarifa.audit import Actor
 
 from notifications.domain.delivery import Delivery, DeliveryStatus
-from notifications.service.dispatch import audit_status
+from notifications.service.delivery_audit import audit_status
 from notifications.service.ports import UnitOfWork
 
 __all__ = ["SMSC", "record_receipt"]
