@@ -1,5 +1,5 @@
-"""SQL of posting a whole ingest batch: every account of it read, locked and written in one
-statement each, whatever the number of accounts.
+"""SQL of posting a whole ingest batch, or a batch of payments: every account of it read, locked
+and written in one statement each, whatever the number of accounts.
 
 The statements go straight to the session's asyncpg connection (in its transaction), their
 arrays bound as they are: a batch of a thousand accounts is a handful of round trips with no
@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tarifa.money import Carry
 
 from invoicing.adapters.tables import ledger
+from invoicing.domain.account import BillingAccount
+from invoicing.domain.invoice import OPEN
 from invoicing.domain.ledger import LedgerEntry
 from invoicing.domain.posting import CarryKey
 
@@ -34,6 +36,13 @@ _CURRENCIES = (
     "FROM unnest($1::text[]) AS a(id) LEFT JOIN accounts r ON r.account_id = a.id")
 _INVOICED = ("SELECT account_id, max(period_end) AS last FROM invoices "
              "WHERE account_id = ANY($1::text[]) GROUP BY account_id")
+_ACCOUNTS = (
+    "SELECT r.*, (SELECT min(l.connected_on) FROM lines l WHERE l.account_id = r.account_id) "
+    "AS first_connected_on FROM accounts r WHERE r.account_id = ANY($1::text[])")
+"""What ``SqlAccountsReplica.get`` reads of one account, for many."""
+_WITH_OPEN = ("SELECT DISTINCT account_id FROM invoices "
+              "WHERE account_id = ANY($1::text[]) AND status = ANY($2::text[])")
+_OPEN = [status.value for status in OPEN]
 _BALANCES = "SELECT account_id, balance FROM balances WHERE account_id = ANY($1::text[])"
 _CARRIES = (
     "SELECT c.account_id, c.period, c.key, c.base, c.posted FROM carries c "
@@ -100,3 +109,11 @@ class SqlUsagePostings:
     async def balances(self, account_ids: Sequence[str]) -> dict[str, Decimal]:
         rows = await (await self._driver()).fetch(_BALANCES, list(account_ids))
         return {row[0]: row[1] for row in rows}
+
+    async def accounts(self, account_ids: Sequence[str]) -> dict[str, BillingAccount]:
+        rows = await (await self._driver()).fetch(_ACCOUNTS, list(account_ids))
+        return {row["account_id"]: BillingAccount(**dict(row)) for row in rows}
+
+    async def with_open_invoices(self, account_ids: Sequence[str]) -> set[str]:
+        rows = await (await self._driver()).fetch(_WITH_OPEN, list(account_ids), _OPEN)
+        return {row[0] for row in rows}

@@ -1,8 +1,8 @@
 """The events invoicing consumes: accounts (opened, updated) and lines, charges and re-rating
 differences from rating, payments and refunds, bonus points redeemed for credit.
 
-Rated usage is posted in batches of the deliveries waiting together
-(``invoicing.entrypoints.usage_batches``)."""
+Rated usage and payments are posted in batches of the deliveries waiting together
+(``tarifa.messaging.batches``)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from tarifa.runtime import Runtime
 from invoicing.domain.ledger import LedgerError
 from invoicing.service.bonus import record_bonus_credit
 from invoicing.service.charges import record_fee, record_rerating
-from invoicing.service.payments import record_payment
+from invoicing.service.payments import record_payment, record_payments
 from invoicing.service.ports import UnitOfWork
 from invoicing.service.refunds import record_refund
 from invoicing.service.replica import record_account, record_account_update, record_line
@@ -56,12 +56,14 @@ def _handler(queue: str, use_case: UseCase, new_uow: Callable[[], UnitOfWork]) -
 
 
 BatchUseCase = Callable[[UnitOfWork, str, Sequence[CloudEvent]], Awaitable[None]]
-BATCHED: dict[str, BatchUseCase] = {"invoicing.usage-rated": record_usages}
+BATCHED: dict[str, BatchUseCase] = {"invoicing.usage-rated": record_usages,
+                                     "invoicing.payment-succeeded": record_payments}
 """Consumers whose deliveries waiting together are handled in one transaction."""
 
 
 def _batched(queue: str, use_case: BatchUseCase, new_uow: Callable[[], UnitOfWork]) -> Handle:
-    batches = DeliveryBatches(lambda events: use_case(new_uow(), queue, events), name="usage-batches")
+    batches = DeliveryBatches(lambda events: use_case(new_uow(), queue, events),
+                              name=f"{queue}-batches")
     return _refusing(batches.handle)
 
 
