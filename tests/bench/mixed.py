@@ -5,13 +5,19 @@ databases and one RabbitMQ vhost, seeded with the rating bench's plan and lines.
 payments alone, at the same rate for a few seconds: the baseline latency, measured in the same
 run. Then the same payments while usage is offered over AMQP for ``seconds``: the payments' latency
 (p50/p95/p99), what was rated and posted to the ledger 10 s after the load ended (the backlogs),
-and how long until the last record was rated and the last batch posted. Prints; asserts nothing.
+and how long until the last record was rated and the last batch posted; the CPU each process
+spent per payment alone (until invoicing posted them all) and over the mixed load and the 10 s
+after it. The payments go through a hand-written HTTP/1.1 client (``mixed_client``): httpx
+spent more CPU per payment than the payments service, on the same cores. Prints; asserts
+nothing.
 Run: ``python tests/bench/mixed.py [seconds]``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import statistics
 import sys
 import tempfile
@@ -20,12 +26,14 @@ import uuid
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
 from tarifa.auth import Role
 from tarifa.messaging.envelope import new_event
 from tarifa.testing.apps import bearer
+from tarifa.testing.cpu import cpu_seconds, server_cpu_seconds
 from tarifa.testing.keys import TEST_SIGNER
 from tarifa.testing.modules import beside
 from tarifa.testing.processes import serving
@@ -36,9 +44,14 @@ CDR_PER_S = 20_000
 PER_MESSAGE = 1_000
 LINES = 1_000
 SERVICES = ("rating", "invoicing", "payments")
+USAGE_POSTED = "inbox WHERE consumer = 'invoicing.usage-rated'"
+PAYMENTS_POSTED = "inbox WHERE consumer = 'invoicing.payment-succeeded'"
+Paid = tuple[list[float], int, float]
 
 
 RATING = beside(__file__, "rating")  # its plan, lines and records
+CLIENT = beside(__file__, "mixed_client")  # the payments' HTTP client
+PAY_PATH = "/v1/payments/offline"
 
 
 def _env(service: str, database_url: str, amqp_url: str) -> dict[str, str]:
@@ -79,32 +92,40 @@ async def _seed(urls: dict[str, str], ports: dict[str, str], amqp_url: str) -> N
             raise TimeoutError(f"{service} did not learn the {LINES} accounts")
 
 
-async def _pay(client: httpx.AsyncClient, url: str, latencies: list[float], n: int) -> None:
+def _payment(n: int) -> bytes:
+    return json.dumps({
+        "account_id": f"bench-account-{n % LINES}", "amount": "1.00", "currency": "MDL",
+        "channel": "cash", "reference": f"MIX-{uuid.uuid4().hex}"}).encode()
+
+
+async def _pay(client: Any, headers: dict[str, str], latencies: list[float], n: int) -> None:
     started = time.perf_counter()
     try:
-        answer = await client.post(url, headers=bearer(TEST_SIGNER, Role.PARTNER), json={
-            "account_id": f"bench-account-{n % LINES}", "amount": "1.00", "currency": "MDL",
-            "channel": "cash", "reference": f"MIX-{uuid.uuid4().hex}"})
-    except httpx.HTTPError:  # counted as not paid: the figures say how many of how many
+        status = await client.post(PAY_PATH, _payment(n), headers)
+    except CLIENT.PostingFailed:  # counted as not paid: the figures say how many of how many
         return
-    if answer.status_code == 201:
+    if status == 201:
         latencies.append(time.perf_counter() - started)
 
 
-async def _payments(port: str, seconds: float) -> tuple[list[float], int, float]:
+async def _payments(port: str, seconds: float) -> Paid:
     """Payments offered at ``PAYMENTS_PER_S`` for ``seconds`` (open loop: each at its time,
     whether the earlier ones were answered or not); the latencies of those paid, and how many
-    were offered, and the seconds until the last was answered."""
-    url = f"http://127.0.0.1:{port}/v1/payments/offline"
+    were offered, and the seconds until the last was answered. Each payment has a token of its
+    own, signed before the first is due."""
+    count = int(PAYMENTS_PER_S * seconds)
+    tokens = [bearer(TEST_SIGNER, Role.PARTNER) for _ in range(count)]
     latencies: list[float] = []
     tasks: list[asyncio.Task[None]] = []
-    limits = httpx.Limits(max_connections=100)
-    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
-        begin, count = time.perf_counter(), int(PAYMENTS_PER_S * seconds)
+    client = CLIENT.Posting("127.0.0.1", int(port), most=100, timeout=30)
+    try:
+        begin = time.perf_counter()
         for n in range(count):
             await asyncio.sleep(max(0.0, begin + n / PAYMENTS_PER_S - time.perf_counter()))
-            tasks.append(asyncio.create_task(_pay(client, url, latencies, n)))
+            tasks.append(asyncio.create_task(_pay(client, tokens[n], latencies, n)))
         await asyncio.gather(*tasks)
+    finally:
+        await client.close()
     return latencies, count, time.perf_counter() - begin
 
 
@@ -119,53 +140,99 @@ async def _offer_usage(amqp_url: str, seconds: float) -> int:
     return count
 
 
-def _figures(paid: tuple[list[float], int, float]) -> str:
+def _figures(paid: Paid) -> str:
     latencies, offered, elapsed = paid
     q = statistics.quantiles(latencies, n=100)
     return (f"{len(latencies)} of {offered} paid, {len(latencies) / elapsed:,.0f}/s answered; "
             f"p50 {q[49] * 1000:.0f} ms, p95 {q[94] * 1000:.0f} ms, p99 {q[98] * 1000:.0f} ms")
 
 
+class _Cpu:
+    """The CPU each service process and each server (every process of the machine's PostgreSQL
+    and RabbitMQ) spent since the reading before."""
+
+    def __init__(self, pids: dict[str, int]) -> None:
+        self._pids = pids
+        self._before = self._read()
+
+    def _read(self) -> dict[str, float]:
+        return {service: cpu_seconds(pid) for service, pid in self._pids.items()} | (
+            server_cpu_seconds())
+
+    def spent(self) -> dict[str, float]:
+        now = self._read()
+        spent = {service: now[service] - self._before[service] for service in now}
+        self._before = now
+        return spent
+
+
+def _per(spent: dict[str, float], count: int, unit: str) -> str:
+    return ", ".join(f"{service} {used / max(count, 1) * 1000:.2f} ms" for service, used
+                     in spent.items()) + f" of CPU per {unit}"
+
+
+async def _baseline(urls: dict[str, str], ports: dict[str, str], cpu: _Cpu) -> int:
+    """The payments alone, until invoicing posted each; how many were paid."""
+    cpu.spent()
+    paid = await _payments(ports["payments"], 5)
+    await _until(urls["invoicing"], PAYMENTS_POSTED, len(paid[0]), timeout=120)
+    print(f"baseline: payments alone for 5 s: {_figures(paid)}")
+    print(f"baseline: {_per(cpu.spent(), len(paid[0]), 'payment')}, until all were posted")
+    return len(paid[0])
+
+
+async def _backlogs(urls: dict[str, str], sent: int, paid: int) -> str:
+    rated = await _count(urls["rating"], "usage_records")
+    posted = await _count(urls["invoicing"], USAGE_POSTED)
+    ledger = await _count(urls["invoicing"], PAYMENTS_POSTED)
+    return (f"{sent * PER_MESSAGE - rated:,} CDRs not rated yet, {sent - posted} of {sent} "
+            f"batches and {paid - ledger} of {paid} payments not in the ledger yet")
+
+
 async def _mixed(urls: dict[str, str], ports: dict[str, str], amqp_url: str,
-                 seconds: float) -> None:
+                 seconds: float, cpu: _Cpu, before: int) -> None:
+    cpu.spent()
+    begun = time.perf_counter()
     paid, sent = await asyncio.gather(_payments(ports["payments"], seconds),
                                       _offer_usage(amqp_url, seconds))
     ended = time.perf_counter()
     await asyncio.sleep(10)
-    rated, posted = await _count(urls["rating"], "usage_records"), await _count(
-        urls["invoicing"], "inbox WHERE consumer = 'invoicing.usage-rated'")
+    spent, wall = cpu.spent(), time.perf_counter() - begun
     print(f"mixed: payments for {seconds:.0f} s beside {sent * PER_MESSAGE:,} CDRs offered: "
           f"{_figures(paid)}")
-    print(f"mixed: 10 s after the load: {sent * PER_MESSAGE - rated:,} CDRs not rated yet, "
-          f"{sent - posted} of {sent} batches not in the ledger yet")
+    print(f"mixed: 10 s after the load: {await _backlogs(urls, sent, before + len(paid[0]))}")
+    print(f"mixed: CPU over the load and the 10 s after ({wall:.0f} s): " + ", ".join(
+        f"{service} {used:.1f} s ({used / wall:.2f} core)" for service, used in spent.items()))
     await _until(urls["rating"], "usage_records", sent * PER_MESSAGE, timeout=600)
-    await _until(urls["invoicing"], "inbox WHERE consumer = 'invoicing.usage-rated'", sent,
-                 timeout=600)
+    await _until(urls["invoicing"], USAGE_POSTED, sent, timeout=600)
     drained = time.perf_counter() - ended
     print(f"mixed: every CDR rated and posted {drained:.0f} s after the load ended "
           f"({sent * PER_MESSAGE / (seconds + drained):,.0f} CDR/s over the whole)")
 
 
-async def _started(stack: AsyncExitStack, urls: dict[str, str], amqp_url: str) -> dict[str, str]:
-    """Each service as a process on its database, until ``stack`` closes; their ports."""
+async def _started(stack: AsyncExitStack, urls: dict[str, str],
+                   amqp_url: str) -> tuple[dict[str, str], dict[str, int]]:
+    """Each service as a process on its database, until ``stack`` closes; their ports and
+    process ids."""
     logs = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-mixed-logs-")))
     ports: dict[str, str] = {}
+    pids: dict[str, int] = {}
     for s in SERVICES:
         env = _env(s, urls[s], amqp_url)
-        _pid, port = await stack.enter_async_context(serving(s, env, logs / f"{s}.log"))
+        pids[s], port = await stack.enter_async_context(serving(s, env, logs / f"{s}.log"))
         ports[s] = str(port)
-    return ports
+    return ports, pids
 
 
 async def main(seconds: float = 15.0) -> None:
     prefixes = [f"bench_mixed_{s}" for s in SERVICES]
     async with fresh_servers(*prefixes) as (databases, vhost_url), AsyncExitStack() as stack:
         urls = dict(zip(SERVICES, databases, strict=True))
-        ports = await _started(stack, urls, vhost_url)
+        ports, pids = await _started(stack, urls, vhost_url)
         await _seed(urls, ports, vhost_url)
-        print(f"baseline: payments alone for 5 s: "
-              f"{_figures(await _payments(ports['payments'], 5))}")
-        await _mixed(urls, ports, vhost_url, seconds)
+        cpu = _Cpu(pids | {"bench client": os.getpid()})
+        paid = await _baseline(urls, ports, cpu)
+        await _mixed(urls, ports, vhost_url, seconds, cpu, paid)
 
 
 if __name__ == "__main__":
