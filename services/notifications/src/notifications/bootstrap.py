@@ -78,7 +78,8 @@ def _sending(settings: NotificationsSettings, runtime: Runtime, sms: SmppSender)
     documents = HttpInvoiceDocuments(settings.invoicing_url, settings.invoicing_timeout,
                                      ClientCredentials(settings.accounts_url, settings.client_id,
                                                        settings.client_secret.get_secret_value()
-                                                       ).token)
+                                                       ).token,
+                                     connections=settings.invoicing_connections)
     runtime.on_stop.append(documents.close)
     return Sending(mailer=_mailer(settings, runtime), documents=documents,
                    policy=_policy(settings), mail_domain=settings.smtp_from.rpartition("@")[2],

@@ -50,6 +50,9 @@ class NotificationsSettings(ServiceSettings):
 
     invoicing_url: str = "http://127.0.0.1:8003"
     invoicing_timeout: float = Field(10.0, gt=0)
+    invoicing_connections: int = Field(
+        8, ge=1, le=100, description="HTTP connections to invoicing at most: PDF fetches beyond "
+        "them wait for a free one (each fetch holds one of invoicing's database connections)")
     accounts_url: str = Field("http://127.0.0.1:8001",
                               description="where the service asks for its own token")
     client_id: str = Field("notifications", min_length=1,

@@ -38,17 +38,13 @@ def _server_of(pid: str) -> str | None:
 
 
 def server_cpu_seconds() -> dict[str, float]:
-    """CPU used so far by every PostgreSQL and RabbitMQ process of the machine, per server.
-
-    A PostgreSQL backend that ends between two readings takes its time with it, so the figures
-    are lower bounds; the benchmarks keep their connections open while they measure.
-    """
+    """CPU used so far by every PostgreSQL and RabbitMQ process of the machine, per server,
+    with that of the processes they have reaped: a PostgreSQL backend that ends hands its time
+    to the postmaster, so a connection closed between two readings still counts."""
     used = dict.fromkeys(SERVERS.values(), 0.0)
     for pid in filter(str.isdigit, os.listdir("/proc")):
-        server = _server_of(pid)
-        with contextlib.suppress(OSError):
-            if server:
-                used[server] += _ticks(_stat(pid))
+        if server := _server_of(pid):
+            used[server] += _with_reaped(int(pid))
     return used
 
 

@@ -10,6 +10,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from invoicing.domain.statement import Operator, Statement
 
+from ._flate import use_fast_flate
 from ._locale import locale_for
 from ._pages import draw_statement
 
@@ -43,6 +44,7 @@ def render_print_batch(statements: Sequence[Statement], operator: Operator, titl
 
 def _canvas(buffer: BytesIO, title: str, operator: Operator) -> Canvas:
     # invariant: no creation date or random id in the bytes, the same statement gives the same PDF.
+    use_fast_flate()
     canvas = Canvas(buffer, pagesize=A4, invariant=True, pageCompression=True)
     canvas.setTitle(title)
     canvas.setAuthor(operator.name)
