@@ -185,8 +185,10 @@ async def _backlogs(urls: dict[str, str], sent: int, paid: int) -> str:
     rated = await _count(urls["rating"], "usage_records")
     posted = await _count(urls["invoicing"], USAGE_POSTED)
     ledger = await _count(urls["invoicing"], PAYMENTS_POSTED)
+    unsent = await _count(urls["payments"], "outbox WHERE published_at IS NULL")
     return (f"{sent * PER_MESSAGE - rated:,} CDRs not rated yet, {sent - posted} of {sent} "
-            f"batches and {paid - ledger} of {paid} payments not in the ledger yet")
+            f"batches and {paid - ledger} of {paid} payments not in the ledger yet "
+            f"({unsent} events of payments not published yet)")
 
 
 async def _mixed(urls: dict[str, str], ports: dict[str, str], amqp_url: str,
