@@ -11,7 +11,7 @@ from payments.domain.autopay import AutopayMandate, PaymentMethod
 from payments.domain.autopay_charge import AutopayCharge, ChargeStatus
 from payments.domain.payment import AccountRef, BalanceAt, Payment, line_key
 from payments.domain.registry import EntryStatus, RegistryEntry, RegistryReport
-from tarifa.audit import Actor
+from tarifa.audit import Actor, AuditRecord, as_json
 from tarifa.audit.memory import MemoryAuditTrail
 
 
@@ -49,7 +49,8 @@ class FakeAccounts:
 
 
 class FakePayments:
-    def __init__(self) -> None:
+    def __init__(self, trail: MemoryAuditTrail) -> None:
+        self.trail = trail
         self.rows: dict[str, Payment] = {}
         self.references: dict[tuple[str, str], str] = {}
 
@@ -62,11 +63,12 @@ class FakePayments:
     async def save(self, payment: Payment) -> None:
         self.rows[payment.id] = payment
 
-    async def add_holding_reference(self, payment: Payment) -> str | None:
+    async def add_holding_reference(self, payment: Payment, registered: AuditRecord) -> str | None:
         first = self.references.setdefault((payment.channel, payment.reference), payment.id)
         if first != payment.id:
             return first
         self.rows[payment.id] = payment
+        self.trail.records.append(replace(registered, after=as_json(registered.after)))
         return None
 
     async def holder_of(self, channel: str, reference: str) -> str | None:
@@ -151,12 +153,12 @@ class FakeUnitOfWork:
 
     def __init__(self) -> None:
         self.clock = FixedClock()
+        self.trail = MemoryAuditTrail(self.clock)
         self.accounts = FakeAccounts()
-        self.payments = FakePayments()
+        self.payments = FakePayments(self.trail)
         self.registries = FakeRegistries()
         self.methods = FakeMethods()
         self.autopay = FakeAutopayCharges()
-        self.trail = MemoryAuditTrail(self.clock)
         self.actor = Actor.system("payments")
         self.events: list[Any] = []
         self.handled: set[tuple[str, str]] = set()

@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import Row, bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from tarifa.audit import AuditRecord, as_json
+from tarifa.audit.tables import audit
 
 from payments.adapters.tables import accounts, lines, offline_references, payments, refunds
 from payments.domain.closure import CLOSED
@@ -105,11 +107,12 @@ class SqlPayments:
         await self._session.execute(
             payments.update().where(payments.c.id == payment.id).values(asdict(payment)))
 
-    async def add_holding_reference(self, payment: Payment) -> str | None:
-        """Store ``payment`` holding its channel's reference, in one statement; when another
-        payment holds it, store nothing and answer that one's id. A concurrent claim of the same
-        reference waits here until the first one commits."""
-        if (await self._session.execute(_ADD_HOLDING, asdict(payment))).first():
+    async def add_holding_reference(self, payment: Payment, registered: AuditRecord) -> str | None:
+        """Store ``payment`` holding its channel's reference and its audit row, in one statement;
+        when another payment holds it, store nothing and answer that one's id. A concurrent claim
+        of the same reference waits here until the first one commits."""
+        row = {**asdict(payment), **_audit_row(registered)}
+        if (await self._session.execute(_ADD_HOLDING, row)).first():
             return None
         return await self.holder_of(payment.channel, payment.reference)
 
@@ -117,17 +120,34 @@ class SqlPayments:
         return await self._session.scalar(_HOLDER, {"channel": channel, "reference": reference})
 
 
+_AUDIT_COLUMNS = ("at", "actor", "actor_role", "action", "target_type", "target_id", "after",
+                  "correlation_id")
+
+
+def _audit_row(record: AuditRecord) -> dict[str, Any]:
+    """The audit row's parameters, as ``tarifa.audit.sql`` writes them (``before`` is NULL)."""
+    return {"audit_at": record.at, "audit_actor": record.actor.subject,
+            "audit_actor_role": record.actor.role, "audit_action": record.action,
+            "audit_target_type": record.target_type, "audit_target_id": record.target_id,
+            "audit_after": as_json(record.after), "audit_correlation_id": record.correlation_id}
+
+
 def _add_holding() -> Any:
-    """``INSERT`` the reference (``ON CONFLICT DO NOTHING``) and, only if it went in, the payment."""
+    """``INSERT`` the reference (``ON CONFLICT DO NOTHING``) and, only if it went in, the payment
+    and its audit row."""
     columns = [column.name for column in payments.columns]
     claim = insert(offline_references).values(
         channel=bindparam("channel"), reference=bindparam("reference"),
         payment_id=bindparam("id")).on_conflict_do_nothing().returning(
         offline_references.c.payment_id).cte("claim")
     values = select(*(bindparam(name, type_=payments.c[name].type) for name in columns))
-    return payments.insert().from_select(
-        columns, values.where(select(claim.c.payment_id).exists())).add_cte(claim).returning(
-        payments.c.id)
+    paid = payments.insert().from_select(
+        columns, values.where(select(claim.c.payment_id).exists())).returning(
+        payments.c.id).cte("paid")
+    row = select(*(bindparam(f"audit_{name}", type_=audit.c[name].type) for name in _AUDIT_COLUMNS))
+    audited = audit.insert().from_select(
+        _AUDIT_COLUMNS, row.where(select(paid.c.id).exists())).cte("audited")
+    return select(paid.c.id).add_cte(claim).add_cte(audited)
 
 
 _ADD_HOLDING = _add_holding()

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from tarifa.audit import Actor
 from tarifa.auth import CurrentPrincipal, Principal, Role, allow
 from tarifa.idempotency import StoredResponse, once
@@ -110,11 +111,13 @@ def _card_command(body: CardPaymentBody, payer: str) -> StartCardPayment:
 
 
 async def _once(new_uow: Callable[[], UnitOfWork], scope: str, key: str | None,
-                body: dict[str, Any], work: Callable[[UnitOfWork], Awaitable[StoredResponse]],
+                body: BaseModel, work: Callable[[UnitOfWork], Awaitable[StoredResponse]],
                 principal: Principal) -> JSONResponse:
+    # the body is hashed only under an Idempotency-Key: without one it is not dumped at all
+    request = body.model_dump(mode="json") if key is not None else {}
     with refusals():
         async with new_uow().acting(Actor.of(principal)) as uow:
-            status, response = await once(uow, scope, key, body, lambda: work(uow))
+            status, response = await once(uow, scope, key, request, lambda: work(uow))
     return JSONResponse(response, status_code=status)
 
 
@@ -133,7 +136,7 @@ def payments_router(new_uow: Callable[[], UnitOfWork], cards: CardPayments) -> A
             return 201, _out(payment).model_dump(mode="json")
 
         return await _once(new_uow, f"card:{payer_of(principal)}", idempotency_key,
-                           body.model_dump(mode="json"), work, principal)
+                           body, work, principal)
 
     @router.post("/payments/offline", status_code=201, response_model=PaymentOut,
                  dependencies=CHANNELS, responses=OFFLINE_ANSWERS)
@@ -149,7 +152,7 @@ def payments_router(new_uow: Callable[[], UnitOfWork], cards: CardPayments) -> A
             return 201 if registered.new else 200, _out(registered.payment).model_dump(mode="json")
 
         return await _once(new_uow, f"offline:{principal.subject}", idempotency_key,
-                           body.model_dump(mode="json"), work, principal)
+                           body, work, principal)
 
     @router.get("/payments/{payment_id}", response_model=PaymentOut,
                 dependencies=[allow(Role.OPERATOR, Role.SUBSCRIBER, Role.PARTNER)])
@@ -176,7 +179,7 @@ def payments_router(new_uow: Callable[[], UnitOfWork], cards: CardPayments) -> A
                 mode="json")
 
         return await _once(new_uow, f"refund:{payment_id}", idempotency_key,
-                           body.model_dump(mode="json"), work, principal)
+                           body, work, principal)
 
     return router
 

@@ -10,6 +10,9 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
+from tarifa import correlation
+from tarifa.audit import AuditRecord
+
 from payments.domain.closure import AccountClosed, check_payable
 from payments.domain.payment import AccountRef, Payment, PaymentError, PaymentStatus
 from payments.service.events import succeeded
@@ -70,7 +73,6 @@ async def register_offline_payment(uow: UnitOfWork, command: RegisterOfflinePaym
     first = await _store(uow, account, payment)
     if first is not None:
         return Registered(await _same_as(uow, first, payment), new=False)
-    await uow.trail.record(uow.actor, "payment.registered", "payment", payment.id, after=payment)
     uow.emit(succeeded(payment), subject=payment.account_id)
     return Registered(payment, new=True)
 
@@ -85,7 +87,13 @@ async def _store(uow: UnitOfWork, account: AccountRef, payment: Payment) -> str 
         if first is None:
             raise
         return first
-    return await uow.payments.add_holding_reference(payment)
+    return await uow.payments.add_holding_reference(payment, _registered(uow, payment))
+
+
+def _registered(uow: UnitOfWork, payment: Payment) -> AuditRecord:
+    """The audit row of ``payment``, stored by the statement that stores the payment."""
+    return AuditRecord(uow.clock.now(), uow.actor, "payment.registered", "payment", payment.id,
+                       None, payment, correlation.current())
 
 
 async def _same_as(uow: UnitOfWork, first_id: str, payment: Payment) -> Payment:

@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
+from tarifa.audit import AuditRecord
 from tarifa.idempotency import IdempotencyStore
 from tarifa.uow import UnitOfWork as BaseUnitOfWork
 
@@ -80,9 +81,10 @@ class PaymentRepository(Protocol):
     async def get(self, payment_id: str, *, for_update: bool = False) -> Payment | None: ...
     async def save(self, payment: Payment) -> None: ...
 
-    async def add_holding_reference(self, payment: Payment) -> str | None:
-        """Store a new payment holding its channel's reference; when another payment took the
-        reference first, store nothing and answer that payment's id."""
+    async def add_holding_reference(self, payment: Payment, registered: AuditRecord) -> str | None:
+        """Store a new payment holding its channel's reference, with its audit row
+        ``registered``; when another payment took the reference first, store nothing (neither)
+        and answer that payment's id."""
 
     async def holder_of(self, channel: str, reference: str) -> str | None:
         """The id of the payment holding a channel's reference, if any."""
