@@ -43,3 +43,20 @@ async def test_a_refund_is_audited_with_its_operator_and_a_refused_one_is_not(
     assert refunded["before"]["payment"]["refunded"] == "0"
     assert refunded["after"]["payment"]["refunded"] == "15.00"
     assert refunded["after"]["refund"]["id"] == refund.json()["id"]
+
+
+async def test_an_offline_payment_is_audited_once_under_its_correlation_id(
+    served: httpx.AsyncClient, settings: PaymentsSettings, token_signer: TokenSigner
+) -> None:
+    account_id = await open_account(served, settings.amqp_url, token_signer)
+    correlation_id, header = correlated()
+    body = {"account_id": account_id, "amount": "40.00", "currency": "RON", "channel": "cash",
+            "reference": "A-2"}
+    partner = bearer(token_signer, Role.PARTNER) | header
+    first = await served.post("/v1/payments/offline", headers=partner, json=body)
+    again = await served.post("/v1/payments/offline", headers=partner, json=body)
+    assert (first.status_code, again.status_code) == (201, 200), again.text
+    (registered,) = await audit_rows(served, "payment", first.json()["id"])
+    assert (registered["action"], registered["correlation_id"]) == (
+        "payment.registered", correlation_id)
+    assert registered["before"] is None and registered["after"]["reference"] == "A-2"

@@ -9,6 +9,7 @@ from typing import Any
 
 from payments.domain.autopay import AutopayMandate, PaymentMethod
 from payments.domain.autopay_charge import AutopayCharge, ChargeStatus
+from payments.domain.closure import CLOSED
 from payments.domain.payment import AccountRef, BalanceAt, Payment, line_key
 from payments.domain.registry import EntryStatus, RegistryEntry, RegistryReport
 from tarifa.audit import Actor, AuditRecord, as_json
@@ -49,8 +50,8 @@ class FakeAccounts:
 
 
 class FakePayments:
-    def __init__(self, trail: MemoryAuditTrail) -> None:
-        self.trail = trail
+    def __init__(self, trail: MemoryAuditTrail, accounts: FakeAccounts) -> None:
+        self.trail, self.accounts = trail, accounts
         self.rows: dict[str, Payment] = {}
         self.references: dict[tuple[str, str], str] = {}
 
@@ -70,6 +71,12 @@ class FakePayments:
         self.rows[payment.id] = payment
         self.trail.records.append(replace(registered, after=as_json(registered.after)))
         return None
+
+    async def add_into_open(self, payment: Payment, registered: AuditRecord) -> str:
+        account = self.accounts.rows.get(payment.account_id)
+        if account is None or account.status == CLOSED or account.currency != payment.currency:
+            return "untried"
+        return "taken" if await self.add_holding_reference(payment, registered) else "stored"
 
     async def holder_of(self, channel: str, reference: str) -> str | None:
         return self.references.get((channel, reference))
@@ -155,7 +162,7 @@ class FakeUnitOfWork:
         self.clock = FixedClock()
         self.trail = MemoryAuditTrail(self.clock)
         self.accounts = FakeAccounts()
-        self.payments = FakePayments(self.trail)
+        self.payments = FakePayments(self.trail, self.accounts)
         self.registries = FakeRegistries()
         self.methods = FakeMethods()
         self.autopay = FakeAutopayCharges()

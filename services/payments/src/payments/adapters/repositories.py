@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import Row, bindparam, func, select, text
+from sqlalchemy import CTE, Exists, Row, bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from tarifa.audit import AuditRecord, as_json
@@ -19,6 +19,9 @@ from payments.domain.payment import AccountRef, BalanceAt, Payment, PaymentStatu
 from payments.domain.refund import Refund
 
 __all__ = ["SqlAccountsReplica", "SqlPayments", "SqlRefunds"]
+
+Claim = Literal["stored", "taken", "untried"]
+"""``payments.service.ports.Claim``, which adapters do not import."""
 
 
 _ACCOUNT = select(accounts).where(accounts.c.account_id == bindparam("account_id"))
@@ -116,6 +119,17 @@ class SqlPayments:
             return None
         return await self.holder_of(payment.channel, payment.reference)
 
+    async def add_into_open(self, payment: Payment, registered: AuditRecord) -> Claim:
+        """``add_holding_reference`` in one statement with the account's check, tried only
+        when the account is open and billed in the payment's currency: ``untried`` otherwise
+        (not found, closed, another currency), ``taken`` when another payment holds the
+        reference."""
+        row = (await self._session.execute(
+            _ADD_INTO_OPEN, {**asdict(payment), **_audit_row(registered)})).one()
+        if not row.open:
+            return "untried"
+        return "taken" if row.id is None else "stored"
+
     async def holder_of(self, channel: str, reference: str) -> str | None:
         return await self._session.scalar(_HOLDER, {"channel": channel, "reference": reference})
 
@@ -132,14 +146,25 @@ def _audit_row(record: AuditRecord) -> dict[str, Any]:
             "audit_after": as_json(record.after), "audit_correlation_id": record.correlation_id}
 
 
-def _add_holding() -> Any:
-    """``INSERT`` the reference (``ON CONFLICT DO NOTHING``) and, only if it went in, the payment
-    and its audit row."""
+def _open_account() -> Exists:
+    """Whether the payment's account is in the replica, open and billed in its currency."""
+    return select(accounts.c.account_id).where(
+        accounts.c.account_id == bindparam("account_id", type_=accounts.c.account_id.type),
+        accounts.c.status != CLOSED,
+        accounts.c.currency == bindparam("currency", type_=accounts.c.currency.type)).exists()
+
+
+def _holding(where: Exists | None = None) -> tuple[CTE, ...]:
+    """``INSERT`` the reference (``ON CONFLICT DO NOTHING``; only if ``where`` holds, if given)
+    and, only if it went in, the payment and its audit row: their CTEs, the payment's second."""
     columns = [column.name for column in payments.columns]
-    claim = insert(offline_references).values(
-        channel=bindparam("channel"), reference=bindparam("reference"),
-        payment_id=bindparam("id")).on_conflict_do_nothing().returning(
-        offline_references.c.payment_id).cte("claim")
+    reference = select(bindparam("channel", type_=offline_references.c.channel.type),
+                       bindparam("reference", type_=offline_references.c.reference.type),
+                       bindparam("id", type_=offline_references.c.payment_id.type))
+    claim = insert(offline_references).from_select(
+        ["channel", "reference", "payment_id"],
+        reference if where is None else reference.where(where)).on_conflict_do_nothing(
+        ).returning(offline_references.c.payment_id).cte("claim")
     values = select(*(bindparam(name, type_=payments.c[name].type) for name in columns))
     paid = payments.insert().from_select(
         columns, values.where(select(claim.c.payment_id).exists())).returning(
@@ -147,10 +172,25 @@ def _add_holding() -> Any:
     row = select(*(bindparam(f"audit_{name}", type_=audit.c[name].type) for name in _AUDIT_COLUMNS))
     audited = audit.insert().from_select(
         _AUDIT_COLUMNS, row.where(select(paid.c.id).exists())).cte("audited")
-    return select(paid.c.id).add_cte(claim).add_cte(audited)
+    return claim, paid, audited
+
+
+def _add_holding() -> Any:
+    """The payment's id, if stored."""
+    ctes = _holding()
+    return select(ctes[1].c.id).add_cte(*ctes)
+
+
+def _add_into_open() -> Any:
+    """The payment's id if stored where the account is open, and whether it is (one row)."""
+    open_account = _open_account()
+    ctes = _holding(open_account)
+    return select(select(ctes[1].c.id).scalar_subquery().label("id"),
+                  open_account.label("open")).add_cte(*ctes)
 
 
 _ADD_HOLDING = _add_holding()
+_ADD_INTO_OPEN = _add_into_open()
 _HOLDER = select(offline_references.c.payment_id).where(
     offline_references.c.channel == bindparam("channel"),
     offline_references.c.reference == bindparam("reference"))

@@ -62,17 +62,45 @@ async def beneficiary(uow: UnitOfWork, account_id: str | None, msisdn: str | Non
 async def register_offline_payment(uow: UnitOfWork, command: RegisterOfflinePayment) -> Registered:
     """Record a confirmed payment and announce it, once per channel and reference: the same
     payment posted again answers the first one; call within an open unit of work."""
+    if command.account_id:
+        registered = await _into_open(uow, command, command.account_id)
+        if registered is not None:
+            return registered
     account = await beneficiary(uow, command.account_id, command.msisdn)
-    payment = Payment(
-        id=str(uuid.uuid4()), account_id=account.account_id, amount=command.amount,
-        currency=command.currency, channel=command.channel, reference=command.reference,
-        purpose="advance", status=PaymentStatus.SUCCEEDED, payer=command.payer,
-        created_at=uow.clock.now(), msisdn=command.msisdn,
-    )
+    payment = _payment(uow, command, account.account_id)
     payment.check_currency(account)
     first = await _store(uow, account, payment)
     if first is not None:
         return Registered(await _same_as(uow, first, payment), new=False)
+    return _announced(uow, payment)
+
+
+async def _into_open(uow: UnitOfWork, command: RegisterOfflinePayment,
+                     account_id: str) -> Registered | None:
+    """The payment into an open account of its currency, stored with that check in one
+    statement; None when the account is not one (the checks above then say why, or let a
+    closed account be paid what it owes)."""
+    payment = _payment(uow, command, account_id)
+    claim = await uow.payments.add_into_open(payment, _registered(uow, payment))
+    if claim == "untried":
+        return None
+    if claim == "taken":
+        first = await uow.payments.holder_of(payment.channel, payment.reference)
+        assert first is not None, "a taken reference has its holder"
+        return Registered(await _same_as(uow, first, payment), new=False)
+    return _announced(uow, payment)
+
+
+def _payment(uow: UnitOfWork, command: RegisterOfflinePayment, account_id: str) -> Payment:
+    return Payment(
+        id=str(uuid.uuid4()), account_id=account_id, amount=command.amount,
+        currency=command.currency, channel=command.channel, reference=command.reference,
+        purpose="advance", status=PaymentStatus.SUCCEEDED, payer=command.payer,
+        created_at=uow.clock.now(), msisdn=command.msisdn,
+    )
+
+
+def _announced(uow: UnitOfWork, payment: Payment) -> Registered:
     uow.emit(succeeded(payment), subject=payment.account_id)
     return Registered(payment, new=True)
 

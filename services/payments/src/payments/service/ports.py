@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Protocol
+from typing import Literal, Protocol
 
 from tarifa.audit import AuditRecord
 from tarifa.idempotency import IdempotencyStore
@@ -76,6 +76,10 @@ class AccountsReplica(Protocol):
     async def add_line(self, msisdn: str, account_id: str) -> None: ...
 
 
+Claim = Literal["stored", "taken", "untried"]
+"""What became of a payment offered with the account's check (``add_into_open``)."""
+
+
 class PaymentRepository(Protocol):
     async def add(self, payment: Payment) -> None: ...
     async def get(self, payment_id: str, *, for_update: bool = False) -> Payment | None: ...
@@ -85,6 +89,11 @@ class PaymentRepository(Protocol):
         """Store a new payment holding its channel's reference, with its audit row
         ``registered``; when another payment took the reference first, store nothing (neither)
         and answer that payment's id."""
+
+    async def add_into_open(self, payment: Payment, registered: AuditRecord) -> Claim:
+        """``add_holding_reference`` tried only when the payment's account is open and billed
+        in its currency (the checks a payment into an open account passes): ``untried``
+        otherwise, ``taken`` when another payment holds the reference, else ``stored``."""
 
     async def holder_of(self, channel: str, reference: str) -> str | None:
         """The id of the payment holding a channel's reference, if any."""
