@@ -63,8 +63,7 @@ class FakeDeliveries:
         self.rows: dict[str, Delivery] = {}
 
     async def add(self, delivery: Delivery) -> bool:
-        if any((d.event_id, d.channel) == (delivery.event_id, delivery.channel)
-               for d in self.rows.values()):
+        if await self.exists(delivery.event_id, delivery.channel):
             return False
         self.rows[delivery.id] = delivery
         return True
@@ -81,8 +80,7 @@ class FakeDeliveries:
         self.rows[delivery.id] = delivery
 
     async def save_all(self, deliveries: Sequence[Delivery]) -> None:
-        for delivery in deliveries:
-            self.rows[delivery.id] = delivery
+        self.rows.update((delivery.id, delivery) for delivery in deliveries)
 
     async def find(self, *, account_id: str | None, event: str | None, limit: int) -> list[Delivery]:
         return list(self.rows.values())[:limit]
@@ -108,8 +106,7 @@ class FakeTemplates:
 class FakeUnitOfWork:
     def __init__(self) -> None:
         self.clock = FixedClock()
-        self.contacts, self.deliveries = FakeContacts(), FakeDeliveries()
-        self.templates = FakeTemplates()
+        self.contacts, self.deliveries, self.templates = FakeContacts(), FakeDeliveries(), FakeTemplates()
         self.trail = MemoryAuditTrail(self.clock)
         self.actor = Actor.system("notifications")
         self.seen: set[tuple[str, str]] = set()
@@ -125,23 +122,23 @@ class FakeUnitOfWork:
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                         tb: TracebackType | None) -> None:
-        return None
+        pass
 
     async def commit(self) -> None:
         self.commits += 1
 
     async def first_time(self, consumer: str, event_id: str) -> bool:
-        new = (consumer, event_id) not in self.seen
-        self.seen.add((consumer, event_id))
-        return new
+        return event_id in await self.first_times(consumer, [event_id])
 
     async def first_times(self, consumer: str, event_ids: Sequence[str]) -> set[str]:
-        return {event_id for event_id in event_ids if await self.first_time(consumer, event_id)}
+        fresh = {event_id for event_id in event_ids if (consumer, event_id) not in self.seen}
+        self.seen.update((consumer, event_id) for event_id in fresh)
+        return fresh
 
     def emit(self, data: Any, *, subject: str | None = None,
              routing_key: str | None = None) -> CloudEvent:
-        key = routing_key or data.routing_key
-        event = new_event("notifications", key, data, now=self.clock.now(), subject=subject)
+        event = new_event("notifications", routing_key or data.routing_key, data,
+                          now=self.clock.now(), subject=subject)
         self.emitted.append(event)
         return event
 
