@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest_asyncio
-from payments.adapters.idempotency import PaymentsIdempotencyStore
 from payments.bootstrap import MIGRATIONS
 from payments.settings import PaymentsSettings
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tarifa.db import create_engine, prepare_database, sessionmaker_for
+from tarifa.idempotency.sql import SqlIdempotencyStore
 
 
 @pytest_asyncio.fixture
@@ -25,21 +25,21 @@ async def test_a_held_key_is_refused_to_another_transaction_until_it_ends(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     async with sessions() as first, sessions() as second:
-        assert await PaymentsIdempotencyStore(first).lock("offline:p", "k-1")
-        assert not await PaymentsIdempotencyStore(second).lock("offline:p", "k-1")
-        assert await PaymentsIdempotencyStore(second).lock("offline:p", "k-2")
+        assert await SqlIdempotencyStore(first).lock("offline:p", "k-1")
+        assert not await SqlIdempotencyStore(second).lock("offline:p", "k-1")
+        assert await SqlIdempotencyStore(second).lock("offline:p", "k-2")
         await first.rollback()
-        assert await PaymentsIdempotencyStore(second).lock("offline:p", "k-1")
+        assert await SqlIdempotencyStore(second).lock("offline:p", "k-1")
 
 
 async def test_a_saved_response_is_found_by_its_scope_and_key(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     async with sessions() as session:
-        store = PaymentsIdempotencyStore(session)
+        store = SqlIdempotencyStore(session)
         await store.save("offline:p", "k-1", "f" * 64, (201, {"id": "pay-1"}))
         await session.commit()
     async with sessions() as session:
-        store = PaymentsIdempotencyStore(session)
+        store = SqlIdempotencyStore(session)
         assert await store.find("offline:p", "k-1") == ("f" * 64, (201, {"id": "pay-1"}))
         assert await store.find("offline:q", "k-1") is None

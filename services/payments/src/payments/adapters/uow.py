@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from tarifa.idempotency.sql import SqlIdempotencyStore
 from tarifa.uow import SqlUnitOfWork
 
 from payments.adapters.autopay import SqlAutopayCharges
 from payments.adapters.history import SqlPaymentHistory
-from payments.adapters.idempotency import PaymentsIdempotencyStore
 from payments.adapters.registries import SqlPaymentMethods, SqlRegistries
 from payments.adapters.repositories import SqlAccountsReplica, SqlPayments, SqlRefunds
 
@@ -21,6 +21,6 @@ class PaymentsUnitOfWork(SqlUnitOfWork):
         self.refunds = SqlRefunds(session)
         self.registries = SqlRegistries(session)
         self.methods = SqlPaymentMethods(session)
-        self.idempotency = PaymentsIdempotencyStore(session)
+        self.idempotency = SqlIdempotencyStore(session)
         self.history = SqlPaymentHistory(session)
         self.autopay = SqlAutopayCharges(session)
