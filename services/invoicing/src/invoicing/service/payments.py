@@ -95,8 +95,8 @@ async def _announce(uow: UnitOfWork, posted: dict[str, list[_Posted]]) -> None:
     for account_id, payments in posted.items():
         currency = payments[-1].data.currency
         balance = round_amount(balances.get(account_id, _ZERO), currency)
-        uow.emit({"account_id": account_id, "balance": str(balance), "currency": currency,
-                  "cause": "payment"}, subject=account_id, routing_key=BalanceChanged.routing_key)
+        uow.emit(BalanceChanged(account_id=account_id, balance=balance, currency=currency,
+                                cause="payment"), subject=account_id)
 
 
 def _audit(consumer: str, posted: dict[str, list[_Posted]]) -> list[AuditEntry]:
