@@ -83,6 +83,8 @@ class SqlAuditTrail:
         rows = (await self._session.execute(_newest_first(where, query))).mappings().all()
         if rows:
             return AuditPage([_record(row) for row in rows], int(rows[0]["total"]))
+        if not query.offset:  # no row at all: a count read now could see one committed since
+            return AuditPage([], 0)
         total = await self._session.scalar(select(func.count()).select_from(audit).where(*where))
         return AuditPage([], int(total or 0))
 
